@@ -1,0 +1,166 @@
+//! Agency profiles: the letterhead, code, contact and layout preferences a request
+//! can name instead of repeating them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Problem, Problems};
+use crate::model::Contact;
+use crate::thai::DigitStyle;
+
+/// An agency profile.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    /// Short id used in requests and the register (`khonkaen-province`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The agency's name as it follows `ประกาศ`, `คำสั่ง` and `หนังสือ`
+    /// (`จังหวัดขอนแก่น`).
+    pub name: String,
+    /// Address lines printed on the right of an external letter.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Agency code with sub-unit, for `ที่` (`ขก ๐๐๑๗.๕`).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Default contact block.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// The agency's own emblem as a `data:image/png;base64,...` URI; the Garuda
+    /// shipped with saraban otherwise.
+    #[serde(default)]
+    pub emblem: Option<String>,
+    /// Digits for generated numbers: `thai` (default) or `arabic`.
+    #[serde(default)]
+    pub digits: DigitStyle,
+    /// Layout figures where typing guides differ.
+    #[serde(default)]
+    pub layout: Layout,
+    /// The agency's own words, abbreviations and names that must never be broken
+    /// across lines (added to the shipped dictionary).
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+/// Horizontal positions and block spacing that differ between agencies' guides.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Layout {
+    /// Where the date of an external letter starts, cm from the paper's left edge.
+    pub date_x_cm: f64,
+    /// Where the address block starts, cm from the paper's left edge.
+    pub address_x_cm: f64,
+    /// Where the closing and signature block are centred, cm from the left edge.
+    pub signature_x_cm: f64,
+    /// Space between blocks, in points: 20.8 for one blank line, 6 for `Enter + 6 pt`.
+    pub block_gap_pt: f64,
+    /// Font size of the text, in points.
+    pub font_size_pt: f64,
+    /// Font family names, first choice first (an agency may drop TH SarabunPSK into
+    /// the fonts directory and name it here).
+    pub fonts: Vec<String>,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            date_x_cm: 10.5,
+            address_x_cm: 13.0,
+            signature_x_cm: 12.5,
+            block_gap_pt: 6.0,
+            font_size_pt: 16.0,
+            fonts: vec!["TH SarabunPSK".into(), "Laksaman".into()],
+        }
+    }
+}
+
+/// The profiles shipped in `letter-templates/agencies/`.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "khonkaen-province",
+        include_str!("../letter-templates/agencies/khonkaen-province.json"),
+    ),
+    (
+        "phatthalung-2",
+        include_str!("../letter-templates/agencies/phatthalung-2.json"),
+    ),
+    (
+        "samutprakan-2",
+        include_str!("../letter-templates/agencies/samutprakan-2.json"),
+    ),
+    (
+        "songdao-municipality",
+        include_str!("../letter-templates/agencies/songdao-municipality.json"),
+    ),
+];
+
+/// A set of agency profiles by id.
+#[derive(Debug, Clone, Default)]
+pub struct Agencies {
+    by_id: BTreeMap<String, Agency>,
+}
+
+impl Agencies {
+    /// The profiles shipped with saraban.
+    pub fn built_in() -> Self {
+        let mut set = Agencies::default();
+        for (id, json) in BUILT_IN {
+            let mut agency: Agency =
+                serde_json::from_str(json).expect("built-in agency profiles are valid JSON");
+            agency.id = Some((*id).to_string());
+            set.by_id.insert((*id).to_string(), agency);
+        }
+        set
+    }
+
+    /// Adds every `*.json` profile in `dir`; a file's stem is its id unless it names one.
+    pub fn load_dir(&mut self, dir: &Path) -> anyhow::Result<usize> {
+        let mut count = 0;
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path)?;
+            let mut agency: Agency = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let id = agency.id.clone().unwrap_or_else(|| {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            agency.id = Some(id.clone());
+            self.by_id.insert(id, agency);
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// The profile with this id.
+    pub fn get(&self, id: &str) -> Option<&Agency> {
+        self.by_id.get(id)
+    }
+
+    /// All profiles, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Agency)> {
+        self.by_id.iter()
+    }
+
+    /// Resolves a request's agency field, naming the field when it is wrong.
+    pub fn resolve(&self, agency: &crate::model::AgencyRef) -> Result<Agency, Problems> {
+        match agency {
+            crate::model::AgencyRef::Id(id) => self.get(id).cloned().ok_or_else(|| {
+                let known: Vec<&str> = self.by_id.keys().map(String::as_str).collect();
+                Problems::one(Problem::new(
+                    "agency",
+                    format!("unknown agency '{id}' (known: {})", known.join(", ")),
+                ))
+            }),
+            crate::model::AgencyRef::Inline(a) => Ok((**a).clone()),
+        }
+    }
+}

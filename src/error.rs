@@ -1,0 +1,139 @@
+//! Errors: problems with the input, each naming its field, and failures of our own.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One thing wrong with the input, at a field path such as `signatory.name` or
+/// `body[3].items[0].text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Problem {
+    /// Where: a path into the input document.
+    pub field: String,
+    /// What is wrong, in words a clerk understands.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.field, self.message)
+        }
+    }
+}
+
+/// Every problem found in one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// A list of one.
+    pub fn one(p: Problem) -> Self {
+        Problems(vec![p])
+    }
+
+    /// Records a problem.
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem::new(field, message));
+    }
+
+    /// True when nothing is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing is wrong.
+    pub fn into_result<T>(self, value: T) -> Result<T, Problems> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// Why a document could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is wrong; the client can fix it.
+    #[error("{0}")]
+    Invalid(Problems),
+    /// Typst rejected a template or failed to lay out: a fault of saraban or of an
+    /// agency's template, not of the input data.
+    #[error("template error: {0}")]
+    Template(String),
+    /// PDF or PNG export failed.
+    #[error("export error: {0}")]
+    Export(String),
+}
+
+impl From<Problems> for Error {
+    fn from(p: Problems) -> Self {
+        Error::Invalid(p)
+    }
+}
+
+/// Parses a JSON document, naming the field of the first problem:
+/// `signatory.name: missing`, `body[2]: invalid type: ...`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Problems> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let inner = e.into_inner();
+        Problems::one(describe_json_error(&path, &inner))
+    })?;
+    de.end()
+        .map_err(|e| Problems::one(Problem::new("", format!("after the document: {e}"))))?;
+    Ok(value)
+}
+
+fn describe_json_error(path: &str, e: &serde_json::Error) -> Problem {
+    let text = e.to_string();
+    // serde reports a missing field at its parent; name the field itself.
+    if let Some(rest) = text.strip_prefix("missing field `")
+        && let Some(name) = rest.split('`').next()
+    {
+        let field = if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        };
+        return Problem::new(field, "is required");
+    }
+    if e.is_syntax() || e.is_eof() {
+        return Problem::new(path, format!("malformed JSON: {text}"));
+    }
+    // Drop serde's " at line L column C" suffix: the path says where.
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    let message = message.replace(
+        "data did not match any variant of untagged enum",
+        "not a valid form of",
+    );
+    Problem::new(path, message)
+}

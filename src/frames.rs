@@ -1,0 +1,149 @@
+//! Reading the laid-out frames: the text of each visual line with its position,
+//! and the gaps between its words. Used by the continuation pass and by tests that
+//! check line breaking on the layout itself rather than on PDF bytes.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst_layout::PagedDocument;
+
+/// One run of shaped text, placed on the page.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Left edge, pt from the paper's left edge.
+    pub x: f64,
+    /// Baseline, pt from the paper's top edge.
+    pub y: f64,
+    /// Advance width, pt.
+    pub width: f64,
+    /// Font size, pt.
+    pub size: f64,
+    /// The characters.
+    pub text: String,
+    /// Each glyph's characters, its left edge and its advance, pt.
+    pub glyphs: Vec<(String, f64, f64)>,
+}
+
+/// One visual line: runs on one baseline, left to right.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 0-based page.
+    pub page: usize,
+    /// Baseline, pt from the top edge.
+    pub y: f64,
+    /// Left edge of the first run.
+    pub x0: f64,
+    /// Right edge of the last run.
+    pub x1: f64,
+    /// Largest font size on the line.
+    pub size: f64,
+    /// The text as laid out, runs joined in order.
+    pub text: String,
+    /// Glyphs of the whole line in order: characters, left edge, advance.
+    pub glyphs: Vec<(String, f64, f64)>,
+}
+
+/// Every text run on a page, in frame order.
+pub fn runs(frame: &Frame) -> Vec<Run> {
+    let mut out = Vec::new();
+    walk(frame, Transform::identity(), &mut out);
+    out
+}
+
+fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(g) => {
+                let ts = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(g.transform);
+                walk(&g.frame, ts, out);
+            }
+            FrameItem::Text(t) => {
+                let origin = Point::new(pos.x, pos.y).transform(ts);
+                let size = t.size.to_pt();
+                let mut x = origin.x.to_pt();
+                let mut glyphs = Vec::with_capacity(t.glyphs.len());
+                for g in &t.glyphs {
+                    let adv = g.x_advance.at(t.size).to_pt();
+                    let chars = t.text.get(g.range()).unwrap_or("").to_string();
+                    glyphs.push((chars, x + g.x_offset.at(t.size).to_pt(), adv));
+                    x += adv;
+                }
+                out.push(Run {
+                    x: origin.x.to_pt(),
+                    y: origin.y.to_pt(),
+                    width: t.width().to_pt(),
+                    size,
+                    text: t.text.to_string(),
+                    glyphs,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Visual lines of every page, top to bottom, runs joined left to right.
+pub fn lines(doc: &PagedDocument) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (page, p) in doc.pages().iter().enumerate() {
+        let mut rs = runs(&p.frame);
+        rs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        let mut current: Vec<Run> = Vec::new();
+        let flush = |current: &mut Vec<Run>, out: &mut Vec<Line>| {
+            if current.is_empty() {
+                return;
+            }
+            current.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let mut text = String::new();
+            let mut glyphs = Vec::new();
+            for (i, r) in current.iter().enumerate() {
+                // Runs of one line that do not touch have white space between them.
+                if i > 0 {
+                    let prev = &current[i - 1];
+                    if r.x - (prev.x + prev.width) > 0.1 * r.size && !text.ends_with(' ') {
+                        text.push(' ');
+                    }
+                }
+                text.push_str(&r.text);
+                glyphs.extend(r.glyphs.iter().cloned());
+            }
+            out.push(Line {
+                page,
+                y: current[0].y,
+                x0: current[0].x,
+                x1: current
+                    .iter()
+                    .map(|r| r.x + r.width)
+                    .fold(f64::MIN, f64::max),
+                size: current.iter().map(|r| r.size).fold(0.0, f64::max),
+                text,
+                glyphs,
+            });
+            current.clear();
+        };
+        for r in rs {
+            if let Some(first) = current.first()
+                && (r.y - first.y).abs() > 1.0
+            {
+                flush(&mut current, &mut out);
+            }
+            current.push(r);
+        }
+        flush(&mut current, &mut out);
+    }
+    out
+}
+
+/// The inter-word gaps of a line, in em: from the end of the glyph before a space
+/// to the start of the glyph after it (as pdfcheck.py measures them).
+pub fn word_gaps_em(line: &Line) -> Vec<f64> {
+    let g = &line.glyphs;
+    let mut out = Vec::new();
+    for k in 1..g.len().saturating_sub(1) {
+        if g[k].0 == " " && g[k - 1].0 != " " && g[k + 1].0 != " " {
+            let left_end = g[k - 1].1 + g[k - 1].2;
+            out.push((g[k + 1].1 - left_end) / line.size);
+        }
+    }
+    out
+}

@@ -1,0 +1,29 @@
+//! saraban: official Thai government correspondence (งานสารบรรณ) from JSON to PDF.
+//!
+//! Data flows one way: [`model`] (serde types) → [`view`] (validation, and the
+//! formatting in [`thai`]: digits, Buddhist-era dates, reference numbers, amounts;
+//! line-break protection in [`linebreak`]) → [`render`] (a typst `World` with
+//! embedded fonts and templates) → [`compose`] (layout passes, PDF/PNG) → the
+//! shells: the `saraban` CLI and the HTTP server.
+
+pub mod agency;
+pub mod compose;
+pub mod error;
+pub mod frames;
+pub mod linebreak;
+pub mod model;
+pub mod render;
+pub mod text;
+pub mod thai;
+pub mod view;
+
+pub use agency::{Agencies, Agency};
+pub use compose::{Letter, compose};
+pub use error::{Error, Problem, Problems};
+pub use model::{Document, Kind};
+pub use render::Engine;
+
+/// The JSON Schema of the input document.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(model::Document)).unwrap_or_default()
+}

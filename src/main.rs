@@ -1,0 +1,127 @@
+//! The `saraban` command line: render, check, schema, view, serve.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use saraban::{Agencies, Engine, compose};
+
+#[derive(Parser)]
+#[command(name = "saraban", version, about = "Official Thai correspondence from JSON to PDF")]
+struct Cli {
+    /// Extra agency profiles (*.json), added to the built-in ones.
+    #[arg(long, global = true, env = "SARABAN_AGENCIES")]
+    agencies: Option<PathBuf>,
+    /// Extra fonts (*.ttf, *.otf), e.g. TH SarabunPSK, preferred over the embedded ones.
+    #[arg(long, global = true, env = "SARABAN_FONTS")]
+    fonts: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render a document to PDF (or a PNG preview of page 1).
+    Render {
+        /// Input JSON, or `-` for standard input.
+        input: String,
+        /// Output file, or `-` for standard output.
+        #[arg(short, long)]
+        output: String,
+        /// Write a PNG of page 1 instead of a PDF.
+        #[arg(long)]
+        png: bool,
+        /// Resolution of the PNG preview.
+        #[arg(long, default_value_t = 80.0)]
+        dpi: f32,
+    },
+    /// Validate a document without rendering it.
+    Check {
+        /// Input JSON, or `-`.
+        input: String,
+    },
+    /// Print the JSON Schema of the input.
+    Schema,
+    /// Print the prepared view a template receives (for template designers).
+    View {
+        /// Input JSON, or `-`.
+        input: String,
+    },
+}
+
+fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+fn write_output(path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    if path == "-" {
+        std::io::stdout().write_all(bytes)
+    } else {
+        std::fs::write(Path::new(path), bytes)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn agencies(cli: &Cli) -> anyhow::Result<Agencies> {
+    let mut a = Agencies::built_in();
+    if let Some(dir) = &cli.agencies {
+        a.load_dir(dir)?;
+    }
+    Ok(a)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Render {
+            input,
+            output,
+            png,
+            dpi,
+        } => {
+            let agencies = agencies(&cli)?;
+            let engine = Engine::new(cli.fonts.as_deref())?;
+            let bytes = read_input(input)?;
+            let doc = compose::parse(&bytes)?;
+            let letter = compose::compose(&engine, &agencies, &doc, None)?;
+            let out = if *png { letter.png(0, *dpi)? } else { letter.pdf()? };
+            write_output(output, &out)?;
+            if output != "-" {
+                eprintln!("{output}: {} page(s)", letter.pages());
+            }
+        }
+        Command::Check { input } => {
+            let agencies = agencies(&cli)?;
+            let doc = compose::parse(&read_input(input)?)?;
+            compose::check(&doc, &agencies)?;
+            println!("ok");
+        }
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&saraban::schema())?);
+        }
+        Command::View { input } => {
+            let agencies = agencies(&cli)?;
+            let doc = compose::parse(&read_input(input)?)?;
+            let prepared = compose::check(&doc, &agencies)?;
+            println!("{}", serde_json::to_string_pretty(&prepared.view)?);
+        }
+    }
+    Ok(())
+}

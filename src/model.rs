@@ -1,0 +1,458 @@
+//! The input document: serde types, their JSON Schema, and validation.
+//!
+//! A request is a [`Document`]. Everything a clerk would otherwise type by hand
+//! (item numbers, Thai digits, Buddhist-era dates, the reference number) is given
+//! here as data and formatted later by [`crate::thai`] and [`crate::view`].
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::agency::Agency;
+
+/// Largest number of body blocks, items and table rows accepted in one document.
+/// A compile cannot be cancelled, so inputs are bounded instead.
+pub const MAX_BLOCKS: usize = 2_000;
+/// Longest text field accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+/// One official document.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Which official form to use.
+    pub kind: Kind,
+    /// The sending agency: the id of a stored profile (`"khonkaen-province"`) or a
+    /// whole profile inline.
+    pub agency: AgencyRef,
+    /// `ที่`: a literal reference text, its parts, or `"auto"` (the register
+    /// allocates the next number).
+    #[serde(default)]
+    pub reference: Option<Reference>,
+    /// Date of the document as an ISO date `2019-06-15` (Gregorian; printed in the
+    /// Buddhist era), or `2019-06` to leave the day blank for a pen.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// `ส่วนราชการ` of a memo (defaults to the agency's name).
+    #[serde(default)]
+    pub department: Option<String>,
+    /// `เรื่อง`. Required for every kind but `standard`.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Title of a `standard` document, or a replacement for the generated title
+    /// line of an announcement or order (`ประกาศ<agency>`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `เรียน`: the addressee with title and position. A circular with a
+    /// distribution list may leave it out: it prints `เรียน (ตามบัญชีแนบท้าย)`.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// `อ้างถึง`: letters referred to.
+    #[serde(default)]
+    pub refer_to: Vec<String>,
+    /// `สิ่งที่ส่งมาด้วย`: enclosures, numbered when there are several.
+    #[serde(default)]
+    pub enclosures: Vec<String>,
+    /// The body, in order.
+    #[serde(default)]
+    pub body: Vec<Block>,
+    /// Closing formula of an external letter (`ขอแสดงความนับถือ` by default), or
+    /// the formula before the date of an announcement or order
+    /// (`จึงประกาศให้ทราบโดยทั่วกัน`).
+    #[serde(default)]
+    pub closing: Option<String>,
+    /// Who signs.
+    pub signatory: Signatory,
+    /// Bottom-left contact block; defaults to the agency profile's.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// `สำเนาส่ง`: where copies go.
+    #[serde(default)]
+    pub copies_to: Vec<String>,
+    /// Urgency mark (ด่วนที่สุด, ด่วนมาก, ด่วน).
+    #[serde(default)]
+    pub urgency: Option<Urgency>,
+    /// `ด่วนภายใน` deadline text, e.g. `๓๐ มิถุนายน ๒๕๖๒ เวลา ๑๒.๐๐ น.`.
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// Secrecy mark (ลับ, ลับมาก, ลับที่สุด), printed at the top and foot of every page.
+    #[serde(default)]
+    pub secrecy: Option<Secrecy>,
+    /// The distribution list (`บัญชีแนบท้าย`) of a circular.
+    #[serde(default)]
+    pub distribution: Option<Distribution>,
+}
+
+/// The official forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// หนังสือภายนอก: Garuda 3 cm, reference and address, date, closing.
+    External,
+    /// หนังสือเวียน: an external letter with a ว number and usually a distribution list.
+    Circular,
+    /// บันทึกข้อความ: internal memo.
+    Memo,
+    /// ประกาศ: announcement.
+    Announcement,
+    /// คำสั่ง: order.
+    Order,
+    /// A measures or standard document with a centred title and no letterhead line.
+    Standard,
+}
+
+impl Kind {
+    /// Every kind, in the order they are listed to clients.
+    pub const ALL: [Kind; 6] = [
+        Kind::External,
+        Kind::Circular,
+        Kind::Memo,
+        Kind::Announcement,
+        Kind::Order,
+        Kind::Standard,
+    ];
+
+    /// The JSON name of the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::External => "external",
+            Kind::Circular => "circular",
+            Kind::Memo => "memo",
+            Kind::Announcement => "announcement",
+            Kind::Order => "order",
+            Kind::Standard => "standard",
+        }
+    }
+
+    /// The Thai name of the form.
+    pub fn thai_name(self) -> &'static str {
+        match self {
+            Kind::External => "หนังสือภายนอก",
+            Kind::Circular => "หนังสือเวียน",
+            Kind::Memo => "บันทึกข้อความ",
+            Kind::Announcement => "ประกาศ",
+            Kind::Order => "คำสั่ง",
+            Kind::Standard => "มาตรการ/มาตรฐาน",
+        }
+    }
+
+    /// The template file in `letter-templates/` that lays this kind out.
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::External | Kind::Circular => "external.typ",
+            Kind::Memo => "memo.typ",
+            Kind::Announcement => "announcement.typ",
+            Kind::Order => "order.typ",
+            Kind::Standard => "standard.typ",
+        }
+    }
+}
+
+/// The sending agency, by profile id or inline.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AgencyRef {
+    /// The id of a stored profile.
+    Id(String),
+    /// A whole profile.
+    Inline(Box<Agency>),
+}
+
+/// `ที่`: the reference number.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Reference {
+    /// Printed as given (ASCII digits become Thai digits when the agency uses them),
+    /// or `"auto"` to have the register allocate the number.
+    Text(String),
+    /// Built from parts.
+    Parts(ReferenceParts),
+}
+
+/// A reference number built from its parts: `ขก ๐๐๑๗.๕/ว ๑๕๐๑๕` or `๙๒/๒๕๖๓`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceParts {
+    /// Agency code with its sub-unit (`ขก 0017.5`); defaults to the profile's code.
+    /// An empty string gives the memo and order style `number/year`.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Circular (หนังสือเวียน): puts `ว` before the number.
+    #[serde(default)]
+    pub circular: bool,
+    /// The running number from the register.
+    pub number: u32,
+    /// Buddhist-era year after a slash (`๙๒/๒๕๖๓`), as used by memos and orders.
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// One block of the body.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Block {
+    /// A plain string is a body paragraph.
+    Text(String),
+    /// A typed block.
+    Typed(TypedBlock),
+}
+
+/// A body block with a `type`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TypedBlock {
+    /// A paragraph; indented 2.5 cm on its first line unless `indent` is false.
+    Paragraph {
+        /// The text.
+        text: String,
+        /// First-line indent (default true).
+        #[serde(default)]
+        indent: Option<bool>,
+    },
+    /// A bold section heading (`เรื่องเดิม`, `ข้อเท็จจริง`, `นโยบาย`, ...).
+    Heading {
+        /// The text.
+        text: String,
+        /// `left`, `indent` (default, at the paragraph indent) or `center`.
+        #[serde(default)]
+        align: Option<HeadingAlign>,
+    },
+    /// A numbered or bulleted list; the renderer writes the numbers.
+    List {
+        /// Numbering style of this level (default `decimal`).
+        #[serde(default)]
+        style: Option<ListStyle>,
+        /// First number (default 1).
+        #[serde(default)]
+        start: Option<u32>,
+        /// The items.
+        items: Vec<Item>,
+    },
+    /// An activity table: project, indicators, budget, period, responsible unit.
+    Activities(ActivityTable),
+    /// A general table with a header row that repeats on every page.
+    Table(Table),
+}
+
+/// Where a heading sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadingAlign {
+    /// At the left margin.
+    Left,
+    /// At the paragraph indent (2.5 cm).
+    Indent,
+    /// Centred.
+    Center,
+}
+
+/// Numbering styles of a list level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ListStyle {
+    /// `๑.` then, nested under a decimal item, `๑.๑`, `๑.๑.๑`.
+    Decimal,
+    /// `๑)` `๒)`.
+    Paren,
+    /// `-`.
+    Bullet,
+}
+
+/// One list item: its text, then optional further paragraphs, sub-items and tables.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Item {
+    /// Just the text.
+    Text(String),
+    /// Text with children.
+    Full(FullItem),
+}
+
+/// A list item with children.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FullItem {
+    /// The item's text, after its number.
+    pub text: String,
+    /// Print the item's own line in bold (a measure's heading).
+    #[serde(default)]
+    pub bold: bool,
+    /// Blocks under the item (paragraphs, tables), before its sub-items.
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+    /// Numbering style of the sub-items (default `decimal`).
+    #[serde(default)]
+    pub style: Option<ListStyle>,
+    /// Sub-items.
+    #[serde(default)]
+    pub items: Vec<Item>,
+}
+
+/// An activity table (แผนงาน หรือโครงการ/กิจกรรม).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityTable {
+    /// Replacement header labels, in column order
+    /// (default `โครงการ/กิจกรรม`, `ตัวชี้วัด`, `งบประมาณ (บาท)`, `ระยะเวลา`, `ผู้รับผิดชอบ`).
+    #[serde(default)]
+    pub headers: Option<Vec<String>>,
+    /// The rows.
+    pub rows: Vec<ActivityRow>,
+    /// Add a total row under the budgets.
+    #[serde(default)]
+    pub total: bool,
+}
+
+/// One activity.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityRow {
+    /// Project or activity.
+    pub project: String,
+    /// Indicators; several are numbered `๑)`, `๒)`.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+    /// Budget in baht (`50000`, `"1545340.50"`); absent or null prints `-`.
+    #[serde(default)]
+    pub budget: Option<Amount>,
+    /// Period (`ต.ค. ๒๕๖๒ - ก.ย. ๒๕๖๓`).
+    #[serde(default)]
+    pub period: Option<String>,
+    /// Responsible unit.
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+/// An amount of baht, as a JSON number or a decimal string.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Amount {
+    /// A number.
+    Number(f64),
+    /// A decimal string, `"1,545,340.50"` or `"1545340.5"`.
+    Text(String),
+}
+
+/// A general table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// Header labels.
+    pub headers: Vec<String>,
+    /// Rows of cells; each row as long as `headers`.
+    pub rows: Vec<Vec<String>>,
+    /// Alignment per column (`left`, `center`, `right`).
+    #[serde(default)]
+    pub align: Vec<CellAlign>,
+    /// Relative column widths (default equal).
+    #[serde(default)]
+    pub widths: Vec<f64>,
+}
+
+/// Cell alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CellAlign {
+    /// Left.
+    Left,
+    /// Centre.
+    Center,
+    /// Right.
+    Right,
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    /// Full name with title (`นายสมศักดิ์ จังตระกุล`), printed in parentheses.
+    pub name: String,
+    /// Position lines, acting phrases included
+    /// (`ปลัดเทศบาลตำบลส่องดาว ปฏิบัติหน้าที่`, `นายกเทศมนตรีตำบลส่องดาว`).
+    #[serde(default)]
+    pub positions: Vec<String>,
+    /// A scanned signature as a `data:image/png;base64,...` URI.
+    #[serde(default)]
+    pub signature_image: Option<String>,
+}
+
+/// The contact block at the foot of an external letter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The owning unit (ส่วนราชการเจ้าของเรื่อง), one or two lines.
+    #[serde(default)]
+    pub unit: Vec<String>,
+    /// `โทร.`
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `โทรสาร`
+    #[serde(default)]
+    pub fax: Option<String>,
+    /// `ไปรษณีย์อิเล็กทรอนิกส์`
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Further lines printed as given (`โทร./โทรสาร ๐ ๔๓๒๓ ๘๐๐๑ มท ๔๐๑๕๓`).
+    #[serde(default)]
+    pub lines: Vec<String>,
+}
+
+/// Urgency marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Urgency {
+    /// ด่วนที่สุด
+    #[serde(rename = "ด่วนที่สุด", alias = "most-urgent")]
+    MostUrgent,
+    /// ด่วนมาก
+    #[serde(rename = "ด่วนมาก", alias = "very-urgent")]
+    VeryUrgent,
+    /// ด่วน
+    #[serde(rename = "ด่วน", alias = "urgent")]
+    Urgent,
+}
+
+impl Urgency {
+    /// The printed mark.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Urgency::MostUrgent => "ด่วนที่สุด",
+            Urgency::VeryUrgent => "ด่วนมาก",
+            Urgency::Urgent => "ด่วน",
+        }
+    }
+}
+
+/// Secrecy marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Secrecy {
+    /// ลับที่สุด
+    #[serde(rename = "ลับที่สุด", alias = "top-secret")]
+    TopSecret,
+    /// ลับมาก
+    #[serde(rename = "ลับมาก", alias = "secret")]
+    Secret,
+    /// ลับ
+    #[serde(rename = "ลับ", alias = "confidential")]
+    Confidential,
+}
+
+impl Secrecy {
+    /// The printed mark.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Secrecy::TopSecret => "ลับที่สุด",
+            Secrecy::Secret => "ลับมาก",
+            Secrecy::Confidential => "ลับ",
+        }
+    }
+}
+
+/// The distribution list of a circular.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Distribution {
+    /// Recipients, numbered by the renderer.
+    pub recipients: Vec<String>,
+    /// The date printed in `ลงวันที่` (defaults to the letter's date).
+    #[serde(default)]
+    pub date: Option<String>,
+}

@@ -1,0 +1,290 @@
+//! Typst as a library: embedded fonts and templates, a small `World` per document,
+//! compile, export PDF or PNG.
+//!
+//! Fonts and templates are loaded once into an [`Engine`] and shared; each document
+//! gets a fresh [`LetterWorld`] that serves the prepared view as the fixed virtual
+//! file `/data.json`. File ids are interned for the life of the process, so every
+//! virtual path here is fixed, never derived from a request.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+use crate::error::Error;
+
+/// The fonts shipped in `fonts/`, embedded so the binary renders the same anywhere.
+const EMBEDDED_FONTS: &[&[u8]] = &[
+    include_bytes!("../fonts/Laksaman.ttf"),
+    include_bytes!("../fonts/Laksaman-Bold.ttf"),
+    include_bytes!("../fonts/Laksaman-Italic.ttf"),
+    include_bytes!("../fonts/Laksaman-BoldItalic.ttf"),
+];
+
+/// The templates in `letter-templates/`, by their virtual path.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("/lib.typ", include_str!("../letter-templates/lib.typ")),
+    (
+        "/proclamation.typ",
+        include_str!("../letter-templates/proclamation.typ"),
+    ),
+    (
+        "/external.typ",
+        include_str!("../letter-templates/external.typ"),
+    ),
+    ("/memo.typ", include_str!("../letter-templates/memo.typ")),
+    (
+        "/announcement.typ",
+        include_str!("../letter-templates/announcement.typ"),
+    ),
+    ("/order.typ", include_str!("../letter-templates/order.typ")),
+    (
+        "/standard.typ",
+        include_str!("../letter-templates/standard.typ"),
+    ),
+];
+
+/// The default emblem: the Garuda (ตราครุฑ), 472 px tall.
+pub const GARUDA_PNG: &[u8] = include_bytes!("../letter-templates/assets/garuda.png");
+/// Where the default emblem is served.
+pub const GARUDA_PATH: &str = "/assets/garuda.png";
+/// Where the prepared view is served.
+pub const DATA_PATH: &str = "/data.json";
+
+/// A virtual file id for a fixed path in the project root.
+pub fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("fixed virtual paths are valid"),
+    )
+    .intern()
+}
+
+/// Fonts, templates and the standard library, loaded once and shared by every compile.
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    data_id: FileId,
+}
+
+impl Engine {
+    /// The engine with the embedded fonts and templates, plus any `*.ttf`/`*.otf`
+    /// fonts in `extra_fonts` (an agency's TH SarabunPSK, say).
+    pub fn new(extra_fonts: Option<&Path>) -> anyhow::Result<Self> {
+        let mut fonts: Vec<Font> = Vec::new();
+        if let Some(dir) = extra_fonts {
+            // The agency's own fonts come first, so that a family name found in
+            // both resolves to theirs.
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase);
+                if matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+                    let data = std::fs::read(&path)?;
+                    fonts.extend(Font::iter(Bytes::new(data)));
+                }
+            }
+        }
+        for data in EMBEDDED_FONTS {
+            fonts.extend(Font::iter(Bytes::new(*data)));
+        }
+        let book = FontBook::from_fonts(&fonts);
+
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), DATA_PATH.into_value());
+        let library = Library::builder().with_inputs(inputs).build();
+
+        let sources = TEMPLATES
+            .iter()
+            .map(|(path, text)| {
+                let id = file_id(path);
+                (id, Source::new(id, (*text).to_string()))
+            })
+            .collect();
+        let mut files = HashMap::new();
+        files.insert(file_id(GARUDA_PATH), Bytes::new(GARUDA_PNG));
+
+        Ok(Engine {
+            library: LazyHash::new(library),
+            book: LazyHash::new(book),
+            fonts,
+            sources,
+            files,
+            data_id: file_id(DATA_PATH),
+        })
+    }
+
+    /// The shared engine with only the embedded fonts.
+    pub fn shared() -> Arc<Engine> {
+        static SHARED: LazyLock<Arc<Engine>> =
+            LazyLock::new(|| Arc::new(Engine::new(None).expect("embedded assets load")));
+        SHARED.clone()
+    }
+
+    /// Font family names available to templates.
+    pub fn font_families(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .book
+            .families()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        names.dedup();
+        names
+    }
+
+    /// Compiles `template` (e.g. `external.typ`) with `data` as `/data.json` and the
+    /// extra binary `assets` (fixed virtual paths such as `/assets/emblem.png`).
+    pub fn compile(
+        &self,
+        template: &str,
+        data: Vec<u8>,
+        assets: &[(&'static str, Bytes)],
+    ) -> Result<PagedDocument, Error> {
+        let main = file_id(&format!("/{template}"));
+        if !self.sources.contains_key(&main) {
+            return Err(Error::Template(format!("no template named {template}")));
+        }
+        let world = LetterWorld {
+            engine: self,
+            main,
+            data: Bytes::new(data),
+            assets: assets.iter().map(|(p, b)| (file_id(p), b.clone())).collect(),
+        };
+        let result = typst::compile::<PagedDocument>(&world);
+        result
+            .output
+            .map_err(|diags| Error::Template(describe(&world, &diags)))
+    }
+}
+
+/// Keeps comemo's process-global memo cache bounded: entries unused for a few
+/// compiles are dropped. Called after every document, from this one place.
+pub fn evict_cache() {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock();
+    comemo::evict(10);
+}
+
+fn describe(world: &LetterWorld, diags: &[SourceDiagnostic]) -> String {
+    use typst::syntax::DiagSpanKind;
+    diags
+        .iter()
+        .map(|d| {
+            let id = match d.span.get() {
+                DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => Some(id),
+                DiagSpanKind::Detached => None,
+            };
+            let place = id
+                .and_then(|id| {
+                    let source = world.source(id).ok()?;
+                    let range = world.range(d.span)?;
+                    let line = source.text()[..range.start].lines().count();
+                    Some(format!(
+                        "{}:{}: ",
+                        id.vpath().get_without_slash(),
+                        line.max(1)
+                    ))
+                })
+                .unwrap_or_default();
+            format!("{place}{}", d.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One document's world: the shared engine plus this document's data and assets.
+struct LetterWorld<'a> {
+    engine: &'a Engine,
+    main: FileId,
+    data: Bytes,
+    assets: HashMap<FileId, Bytes>,
+}
+
+impl World for LetterWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.engine
+            .sources
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.engine.data_id {
+            return Ok(self.data.clone());
+        }
+        if let Some(b) = self.assets.get(&id) {
+            return Ok(b.clone());
+        }
+        if let Some(b) = self.engine.files.get(&id) {
+            return Ok(b.clone());
+        }
+        if let Some(s) = self.engine.sources.get(&id) {
+            return Ok(Bytes::from_string(s.text().to_string()));
+        }
+        // Templates may read nothing else: no file system, no network.
+        Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        // Templates get the date from the data (formatted in Thai by Rust).
+        None
+    }
+}
+
+/// Exports a laid-out document as PDF.
+pub fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, Error> {
+    typst_pdf::pdf(doc, &typst_pdf::PdfOptions::default()).map_err(|diags| {
+        Error::Export(
+            diags
+                .iter()
+                .map(|d| d.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// Renders page `index` (0-based) as a PNG at `dpi`.
+pub fn to_png(doc: &PagedDocument, index: usize, dpi: f32) -> Result<Vec<u8>, Error> {
+    let page = doc
+        .pages()
+        .get(index)
+        .ok_or_else(|| Error::Export(format!("no page {}", index + 1)))?;
+    let opts = typst_render::RenderOptions {
+        pixel_per_pt: (f64::from(dpi) / 72.0).into(),
+        render_bleed: false,
+    };
+    let pixmap = typst_render::render(page, &opts);
+    pixmap
+        .encode_png()
+        .map_err(|e| Error::Export(e.to_string()))
+}

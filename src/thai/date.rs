@@ -1,0 +1,498 @@
+//! Dates the way Thai official documents print them: Buddhist-era years
+//! (พ.ศ.), Thai month names, and a blank day for letters that are dated by
+//! hand when they are signed.
+
+use std::fmt;
+use std::str::FromStr;
+
+use time::{Date, Month};
+
+use super::digits::{DigitStyle, apply_digits, to_arabic_digits};
+
+/// Full Thai month names, January first.
+pub const MONTHS: [&str; 12] = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+];
+
+/// Abbreviated Thai month names, January first, for tables and short dates.
+pub const MONTHS_ABBR: [&str; 12] = [
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+];
+
+/// Years between the Buddhist and the Common era. Exact all year round only
+/// since 1941, when the Thai year began to start on 1 January; documents
+/// this crate prints are not dated earlier.
+const BE_OFFSET: i32 = 543;
+
+/// Gregorian years accepted on input; wider than any letter needs, narrow
+/// enough to catch a Buddhist-era year given by mistake.
+const MIN_YEAR: i32 = 1900;
+const MAX_YEAR: i32 = 2200;
+
+/// What a day is replaced by when a letter leaves it for a pen: two em
+/// spaces, about as wide as a handwritten day.
+const BLANK_DAY: &str = "\u{2003}\u{2003}";
+
+/// The Buddhist-era year (พ.ศ.) of a Gregorian year.
+pub fn buddhist_year(ce_year: i32) -> i32 {
+    ce_year + BE_OFFSET
+}
+
+/// A date on a document. Always a real calendar date when it comes from
+/// [`FromStr`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThaiDate {
+    /// Gregorian (CE) year; converted to the Buddhist era only when printed.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month; None means "month and year only; leave the day
+    /// blank for a pen", as for a letter dated when it is signed.
+    pub day: Option<u8>,
+}
+
+/// Why a date could not be read, worded for the clerk who typed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError(pub String);
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DateError {}
+
+impl FromStr for ThaiDate {
+    type Err = DateError;
+
+    /// Reads "2019-06-15", or "2019-06" for a date whose day is left blank.
+    /// Thai digits are accepted too, since they may be pasted from a letter.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let input = s.trim();
+        let ascii = to_arabic_digits(input);
+        let format_error = || {
+            DateError(format!(
+                "expected a date as YYYY-MM-DD (Gregorian), got '{input}'"
+            ))
+        };
+
+        let parts: Vec<&str> = ascii.split('-').collect();
+        if !(2..=3).contains(&parts.len()) {
+            return Err(format_error());
+        }
+        let year_text = parts[0];
+        // Month and day may drop their leading zero; the year must be whole
+        // so that "19-06-15" is not read as the year 19.
+        if year_text.len() != 4 || !all_digits(year_text) {
+            return Err(format_error());
+        }
+        let field = |text: &str| -> Option<u8> {
+            if (1..=2).contains(&text.len()) && all_digits(text) {
+                text.parse().ok()
+            } else {
+                None
+            }
+        };
+        let month = field(parts[1]).ok_or_else(format_error)?;
+        let day = match parts.get(2) {
+            Some(text) => Some(field(text).ok_or_else(format_error)?),
+            None => None,
+        };
+        // Four ASCII digits always fit.
+        let year: i32 = year_text.parse().map_err(|_| format_error())?;
+
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            let gregorian = year - BE_OFFSET;
+            return Err(DateError(
+                if year > 2400 && (MIN_YEAR..=MAX_YEAR).contains(&gregorian) {
+                    format!(
+                        "{year} looks like a Buddhist-era year: give the Gregorian year ({gregorian})"
+                    )
+                } else {
+                    format!(
+                        "year {year} in '{input}' is out of range: expected {MIN_YEAR} to {MAX_YEAR} (Gregorian)"
+                    )
+                },
+            ));
+        }
+        let month_enum = Month::try_from(month)
+            .map_err(|_| DateError(format!("{input} is not a date: the month must be 01 to 12")))?;
+        if let Some(day) = day {
+            // The time crate knows the calendar, leap years included.
+            if Date::from_calendar_date(year, month_enum, day).is_err() {
+                let reason = if day == 0 {
+                    "days start at 01".to_string()
+                } else {
+                    format!("{} {year} has {} days", month_enum, month_enum.length(year))
+                };
+                return Err(DateError(format!("{input} is not a date: {reason}")));
+            }
+        }
+        Ok(ThaiDate { year, month, day })
+    }
+}
+
+fn all_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// How a date is laid out, by kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    /// "๑๕ มิถุนายน ๒๕๖๒": external letters and memos.
+    Letter,
+    /// "๙ เมษายน พ.ศ. ๒๕๖๒": announcements and orders, after "ประกาศ ณ วันที่ ".
+    Formal,
+    /// "๑๕ มิ.ย. ๖๒": abbreviated month and two-digit year, for tables.
+    Short,
+    /// "๑๕ มิ.ย. ๒๕๖๒": abbreviated month with the full year.
+    ShortBe,
+}
+
+/// Prints a date in the Buddhist era in the given layout and digits.
+pub fn format_date(d: ThaiDate, style: DateStyle, digits: DigitStyle) -> String {
+    // Out-of-range months only come from hand-built values; clamp rather
+    // than panic in the middle of rendering a document.
+    let index = usize::from(d.month.clamp(1, 12) - 1);
+    let be = buddhist_year(d.year);
+    let day = match d.day {
+        Some(day) => day.to_string(),
+        None => BLANK_DAY.to_string(),
+    };
+    let text = match style {
+        DateStyle::Letter => format!("{day} {} {be}", MONTHS[index]),
+        DateStyle::Formal => format!("{day} {} พ.ศ. {be}", MONTHS[index]),
+        DateStyle::Short => format!("{day} {} {:02}", MONTHS_ABBR[index], be.rem_euclid(100)),
+        DateStyle::ShortBe => format!("{day} {} {be}", MONTHS_ABBR[index]),
+    };
+    apply_digits(&text, digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> ThaiDate {
+        s.parse().unwrap()
+    }
+
+    fn error(s: &str) -> String {
+        s.parse::<ThaiDate>().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn month_tables() {
+        assert_eq!(MONTHS[0], "มกราคม");
+        assert_eq!(MONTHS[5], "มิถุนายน");
+        assert_eq!(MONTHS[11], "ธันวาคม");
+        assert_eq!(MONTHS_ABBR[0], "ม.ค.");
+        assert_eq!(MONTHS_ABBR[5], "มิ.ย.");
+        assert_eq!(MONTHS_ABBR[11], "ธ.ค.");
+    }
+
+    #[test]
+    fn buddhist_era_offset() {
+        assert_eq!(buddhist_year(2019), 2562);
+        assert_eq!(buddhist_year(2020), 2563);
+        assert_eq!(buddhist_year(2024), 2567);
+        assert_eq!(buddhist_year(1957), 2500);
+    }
+
+    #[test]
+    fn parses_full_dates() {
+        assert_eq!(
+            date("2019-06-15"),
+            ThaiDate {
+                year: 2019,
+                month: 6,
+                day: Some(15)
+            }
+        );
+        assert_eq!(
+            date(" 2019-04-09 "),
+            ThaiDate {
+                year: 2019,
+                month: 4,
+                day: Some(9)
+            }
+        );
+        assert_eq!(
+            date("2019-4-9"),
+            ThaiDate {
+                year: 2019,
+                month: 4,
+                day: Some(9)
+            }
+        );
+        assert_eq!(
+            date("๒๐๑๙-๐๖-๑๕"),
+            ThaiDate {
+                year: 2019,
+                month: 6,
+                day: Some(15)
+            }
+        );
+    }
+
+    #[test]
+    fn parses_month_only_dates() {
+        assert_eq!(
+            date("2019-06"),
+            ThaiDate {
+                year: 2019,
+                month: 6,
+                day: None
+            }
+        );
+        assert_eq!(
+            date("2020-12"),
+            ThaiDate {
+                year: 2020,
+                month: 12,
+                day: None
+            }
+        );
+    }
+
+    #[test]
+    fn leap_days() {
+        assert_eq!(
+            date("2020-02-29"),
+            ThaiDate {
+                year: 2020,
+                month: 2,
+                day: Some(29)
+            }
+        );
+        assert_eq!(
+            date("2000-02-29"),
+            ThaiDate {
+                year: 2000,
+                month: 2,
+                day: Some(29)
+            }
+        );
+        assert_eq!(
+            error("2019-02-29"),
+            "2019-02-29 is not a date: February 2019 has 28 days"
+        );
+        // 2100 is not a leap year: divisible by 100 but not by 400.
+        assert_eq!(
+            error("2100-02-29"),
+            "2100-02-29 is not a date: February 2100 has 28 days"
+        );
+    }
+
+    #[test]
+    fn impossible_dates() {
+        assert_eq!(
+            error("2019-02-30"),
+            "2019-02-30 is not a date: February 2019 has 28 days"
+        );
+        assert_eq!(
+            error("2019-06-31"),
+            "2019-06-31 is not a date: June 2019 has 30 days"
+        );
+        assert_eq!(
+            error("2019-06-00"),
+            "2019-06-00 is not a date: days start at 01"
+        );
+        assert_eq!(
+            error("2019-13-01"),
+            "2019-13-01 is not a date: the month must be 01 to 12"
+        );
+        assert_eq!(
+            error("2019-00"),
+            "2019-00 is not a date: the month must be 01 to 12"
+        );
+    }
+
+    #[test]
+    fn malformed_dates() {
+        assert_eq!(
+            error("15/06/2562"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '15/06/2562'"
+        );
+        assert_eq!(
+            error(""),
+            "expected a date as YYYY-MM-DD (Gregorian), got ''"
+        );
+        assert_eq!(
+            error("2019"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '2019'"
+        );
+        assert_eq!(
+            error("19-06-15"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '19-06-15'"
+        );
+        assert_eq!(
+            error("2019-06-15-01"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-15-01'"
+        );
+        assert_eq!(
+            error("2019-006-15"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '2019-006-15'"
+        );
+        assert_eq!(
+            error("2019-06-1a"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-1a'"
+        );
+        assert_eq!(
+            error("2019-06-"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-'"
+        );
+        assert_eq!(
+            error("15 มิถุนายน 2562"),
+            "expected a date as YYYY-MM-DD (Gregorian), got '15 มิถุนายน 2562'"
+        );
+    }
+
+    #[test]
+    fn years_out_of_range() {
+        assert_eq!(
+            error("2562-06-15"),
+            "2562 looks like a Buddhist-era year: give the Gregorian year (2019)"
+        );
+        assert_eq!(
+            error("๒๕๖๓-๐๑"),
+            "2563 looks like a Buddhist-era year: give the Gregorian year (2020)"
+        );
+        assert_eq!(
+            error("1899-12-31"),
+            "year 1899 in '1899-12-31' is out of range: expected 1900 to 2200 (Gregorian)"
+        );
+        assert_eq!(
+            error("2300-01-01"),
+            "year 2300 in '2300-01-01' is out of range: expected 1900 to 2200 (Gregorian)"
+        );
+        assert_eq!(date("1900-01-01").year, 1900);
+        assert_eq!(date("2200-12-31").year, 2200);
+    }
+
+    #[test]
+    fn error_is_a_std_error() {
+        let e: Box<dyn std::error::Error> = Box::new(DateError("x".into()));
+        assert_eq!(e.to_string(), "x");
+    }
+
+    #[test]
+    fn letter_style() {
+        assert_eq!(
+            format_date(date("2019-06-15"), DateStyle::Letter, DigitStyle::Thai),
+            "๑๕ มิถุนายน ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(date("2019-06-15"), DateStyle::Letter, DigitStyle::Arabic),
+            "15 มิถุนายน 2562"
+        );
+    }
+
+    #[test]
+    fn formal_style() {
+        assert_eq!(
+            format_date(date("2019-04-09"), DateStyle::Formal, DigitStyle::Thai),
+            "๙ เมษายน พ.ศ. ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(date("2019-04-09"), DateStyle::Formal, DigitStyle::Arabic),
+            "9 เมษายน พ.ศ. 2562"
+        );
+    }
+
+    #[test]
+    fn short_styles() {
+        assert_eq!(
+            format_date(date("2019-06-15"), DateStyle::Short, DigitStyle::Thai),
+            "๑๕ มิ.ย. ๖๒"
+        );
+        assert_eq!(
+            format_date(date("2019-06-15"), DateStyle::ShortBe, DigitStyle::Thai),
+            "๑๕ มิ.ย. ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(date("2019-06-15"), DateStyle::Short, DigitStyle::Arabic),
+            "15 มิ.ย. 62"
+        );
+        // BE 2600 (CE 2057): the two-digit year keeps its leading zero.
+        assert_eq!(
+            format_date(date("2057-01-05"), DateStyle::Short, DigitStyle::Thai),
+            "๕ ม.ค. ๐๐"
+        );
+        assert_eq!(
+            format_date(date("2061-11-30"), DateStyle::Short, DigitStyle::Arabic),
+            "30 พ.ย. 04"
+        );
+    }
+
+    #[test]
+    fn across_a_year_end() {
+        assert_eq!(
+            format_date(date("2019-12-31"), DateStyle::Letter, DigitStyle::Thai),
+            "๓๑ ธันวาคม ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(date("2020-01-01"), DateStyle::Letter, DigitStyle::Thai),
+            "๑ มกราคม ๒๕๖๓"
+        );
+        assert_eq!(
+            format_date(date("2019-12-31"), DateStyle::Short, DigitStyle::Thai),
+            "๓๑ ธ.ค. ๖๒"
+        );
+        assert_eq!(
+            format_date(date("2020-01-01"), DateStyle::Short, DigitStyle::Thai),
+            "๑ ม.ค. ๖๓"
+        );
+    }
+
+    #[test]
+    fn leap_day_formats() {
+        assert_eq!(
+            format_date(date("2020-02-29"), DateStyle::Letter, DigitStyle::Thai),
+            "๒๙ กุมภาพันธ์ ๒๕๖๓"
+        );
+    }
+
+    #[test]
+    fn month_only_leaves_a_blank_day() {
+        let d = date("2019-06");
+        assert_eq!(
+            format_date(d, DateStyle::Letter, DigitStyle::Thai),
+            "\u{2003}\u{2003} มิถุนายน ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(d, DateStyle::Formal, DigitStyle::Thai),
+            "\u{2003}\u{2003} มิถุนายน พ.ศ. ๒๕๖๒"
+        );
+        assert_eq!(
+            format_date(d, DateStyle::Short, DigitStyle::Arabic),
+            "\u{2003}\u{2003} มิ.ย. 62"
+        );
+        assert_eq!(
+            format_date(d, DateStyle::ShortBe, DigitStyle::Thai),
+            "\u{2003}\u{2003} มิ.ย. ๒๕๖๒"
+        );
+    }
+}

@@ -1,0 +1,931 @@
+//! The view: what a template sees. Validates a [`Document`] against its agency
+//! profile and formats everything a clerk would otherwise type: Thai digits,
+//! Buddhist-era dates, the reference number, item numbers, amounts.
+
+use base64::Engine as _;
+use serde::Serialize;
+
+use crate::agency::{Agency, Layout};
+use crate::error::Problems;
+use crate::model::{
+    ActivityRow, ActivityTable, Amount, Block, CellAlign, Document, HeadingAlign, Item, Kind,
+    ListStyle, Reference, Table, TypedBlock,
+};
+use crate::text::Text;
+use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
+
+/// Fixed virtual paths of a document's own images.
+pub const EMBLEM_PATHS: [&str; 3] = [
+    "/assets/emblem.png",
+    "/assets/emblem.jpg",
+    "/assets/emblem.svg",
+];
+/// Fixed virtual paths of a scanned signature.
+pub const SIGNATURE_PATHS: [&str; 3] = [
+    "/assets/signature.png",
+    "/assets/signature.jpg",
+    "/assets/signature.svg",
+];
+/// Largest embedded image accepted, in bytes.
+pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
+
+/// The prepared document handed to a template as `/data.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// The kind's JSON name.
+    pub kind: &'static str,
+    /// The PDF's title.
+    pub doc_title: String,
+    /// Layout figures from the profile.
+    pub layout: Layout,
+    /// `thai` or `arabic`.
+    pub digits: &'static str,
+    /// Virtual path of the emblem.
+    pub emblem: String,
+    /// Urgency mark.
+    pub urgency: Option<String>,
+    /// `ด่วนภายใน` deadline.
+    pub deadline: Option<String>,
+    /// Secrecy mark.
+    pub secrecy: Option<String>,
+    /// The formatted reference number (without `ที่`).
+    pub reference: Option<String>,
+    /// Agency name.
+    pub agency_name: String,
+    /// Address lines.
+    pub address: Vec<Text>,
+    /// The formatted date, in the kind's style.
+    pub date: Option<String>,
+    /// `ส่วนราชการ` of a memo.
+    pub department: Option<Text>,
+    /// `เรื่อง`.
+    pub subject: Option<Text>,
+    /// Centred title lines of an announcement, order or standard.
+    pub title_lines: Vec<Text>,
+    /// `เรียน`.
+    pub to: Option<Text>,
+    /// `อ้างถึง`, numbered when several.
+    pub refer_to: Vec<Labelled>,
+    /// `สิ่งที่ส่งมาด้วย`, numbered when several.
+    pub enclosures: Vec<Labelled>,
+    /// The body, flattened: list items carry their printed numbers.
+    pub body: Vec<ViewBlock>,
+    /// Closing formula.
+    pub closing: Option<String>,
+    /// Signature block.
+    pub signatory: ViewSignatory,
+    /// Contact lines.
+    pub contact: Vec<Text>,
+    /// `สำเนาส่ง` lines.
+    pub copies_to: Vec<String>,
+    /// The distribution list of a circular.
+    pub distribution: Option<ViewDistribution>,
+    /// Per page, the words that open the next page (filled by the second layout pass).
+    pub continuations: Vec<String>,
+}
+
+/// A numbered line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labelled {
+    /// `๑.`, `๒)` ...
+    pub label: String,
+    /// The text.
+    pub text: Text,
+}
+
+/// A body block as the template draws it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ViewBlock {
+    /// A paragraph.
+    Par {
+        /// Text.
+        text: Text,
+        /// First-line indent.
+        indent: bool,
+    },
+    /// A bold heading.
+    Heading {
+        /// Text.
+        text: Text,
+        /// `left`, `indent` or `center`.
+        align: &'static str,
+    },
+    /// A list item with its printed number.
+    Item {
+        /// `๑.`, `๑.๑`, `๑)`, `-`.
+        label: String,
+        /// Text after the number.
+        text: Text,
+        /// Nesting depth from 1.
+        level: u32,
+        /// Bold item line.
+        bold: bool,
+    },
+    /// A table whose header repeats on every page.
+    Table {
+        /// Header labels.
+        headers: Vec<String>,
+        /// Cells: text, numbered lines, or `{strong: text}`.
+        rows: Vec<Vec<serde_json::Value>>,
+        /// Per column: `left`, `center`, `right`.
+        align: Vec<&'static str>,
+        /// Relative widths.
+        widths: Vec<f64>,
+    },
+}
+
+/// The signature block.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewSignatory {
+    /// Full name (printed in parentheses).
+    pub name: String,
+    /// Position lines.
+    pub positions: Vec<Text>,
+    /// Virtual path of the signature image.
+    pub image: Option<String>,
+}
+
+/// บัญชีแนบท้าย.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewDistribution {
+    /// `หนังสือ<agency> ที่ <reference> ลงวันที่ <date>`.
+    pub line: Text,
+    /// Numbered recipients.
+    pub recipients: Vec<Labelled>,
+}
+
+/// A view and the binary files it refers to.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The view.
+    pub view: View,
+    /// The template to compile.
+    pub template: &'static str,
+    /// Images at fixed virtual paths.
+    pub assets: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Checks `doc` and prepares its view. `reference_override` is the text the
+/// register allocated when the document asked for `"auto"`.
+pub fn prepare(
+    doc: &Document,
+    agency: &Agency,
+    reference_override: Option<&str>,
+) -> Result<Prepared, Problems> {
+    let mut p = Problems::default();
+    let digits = agency.digits;
+    let mut assets: Vec<(&'static str, Vec<u8>)> = Vec::new();
+
+    check_text(&mut p, "agency.name", &agency.name, true);
+
+    // Which fields each kind needs.
+    let needs_subject = doc.kind != Kind::Standard;
+    match (&doc.subject, needs_subject) {
+        (None, true) => p.push("subject", "is required for a document of this kind"),
+        (Some(s), _) => check_text(&mut p, "subject", s, needs_subject),
+        _ => {}
+    }
+    if doc.kind == Kind::Standard {
+        match &doc.title {
+            None => p.push("title", "is required for a standard document"),
+            Some(t) => check_text(&mut p, "title", t, true),
+        }
+    } else if let Some(t) = &doc.title {
+        check_text(&mut p, "title", t, true);
+    }
+    let has_distribution = doc
+        .distribution
+        .as_ref()
+        .is_some_and(|d| !d.recipients.is_empty());
+    match (&doc.to, doc.kind) {
+        (Some(t), _) => check_text(&mut p, "to", t, true),
+        (None, Kind::External | Kind::Memo) => p.push("to", "is required: the addressee (เรียน)"),
+        (None, Kind::Circular) if !has_distribution => p.push(
+            "to",
+            "is required unless distribution.recipients lists the addressees",
+        ),
+        _ => {}
+    }
+    check_text(&mut p, "signatory.name", &doc.signatory.name, true);
+    for (i, l) in doc.signatory.positions.iter().enumerate() {
+        check_text(&mut p, &format!("signatory.positions[{i}]"), l, true);
+    }
+
+    // Date.
+    let date = match &doc.date {
+        Some(s) => match s.trim().parse::<ThaiDate>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                p.push("date", e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    let date_style = match doc.kind {
+        Kind::Announcement | Kind::Order | Kind::Standard => DateStyle::Formal,
+        _ => DateStyle::Letter,
+    };
+    let date_text = date.map(|d| thai::format_date(d, date_style, digits));
+
+    // Reference.
+    let reference = match (reference_override, &doc.reference) {
+        (Some(r), _) => Some(r.to_string()),
+        (None, None) => None,
+        (None, Some(Reference::Text(t))) if t.trim() == "auto" => {
+            p.push(
+                "reference",
+                "\"auto\" needs the register: render through the service, or give the number",
+            );
+            None
+        }
+        (None, Some(Reference::Text(t))) => {
+            check_text(&mut p, "reference", t, true);
+            Some(thai::apply_digits(t.trim(), digits))
+        }
+        (None, Some(Reference::Parts(parts))) => {
+            let code = parts
+                .code
+                .clone()
+                .or_else(|| agency.code.clone())
+                .unwrap_or_default();
+            if !code.trim().is_empty()
+                && let Err(e) = thai::validate_agency_code(code.trim())
+            {
+                p.push(
+                    if parts.code.is_some() {
+                        "reference.code"
+                    } else {
+                        "agency.code"
+                    },
+                    e,
+                );
+            }
+            if parts.number == 0 {
+                p.push("reference.number", "must be 1 or more");
+            }
+            if let Some(y) = parts.year
+                && !(2400..=2800).contains(&y)
+            {
+                p.push(
+                    "reference.year",
+                    format!("{y} is not a Buddhist-era year (e.g. 2567)"),
+                );
+            }
+            Some(thai::format_reference(
+                &thai::ReferenceNumber {
+                    code: code.trim().to_string(),
+                    circular: parts.circular,
+                    number: parts.number,
+                    year_be: parts.year,
+                },
+                digits,
+            ))
+        }
+    };
+
+    // Emblem and signature images.
+    let emblem = match &agency.emblem {
+        Some(uri) => match decode_image(uri, &EMBLEM_PATHS) {
+            Ok((path, bytes)) => {
+                assets.push((path, bytes));
+                path.to_string()
+            }
+            Err(e) => {
+                p.push("agency.emblem", e);
+                crate::render::GARUDA_PATH.to_string()
+            }
+        },
+        None => crate::render::GARUDA_PATH.to_string(),
+    };
+    let signature_image = match &doc.signatory.signature_image {
+        Some(uri) => match decode_image(uri, &SIGNATURE_PATHS) {
+            Ok((path, bytes)) => {
+                assets.push((path, bytes));
+                Some(path.to_string())
+            }
+            Err(e) => {
+                p.push("signatory.signature_image", e);
+                None
+            }
+        },
+        None => None,
+    };
+
+    // Body.
+    let mut body = Vec::new();
+    let mut count = 0usize;
+    for (i, b) in doc.body.iter().enumerate() {
+        flatten_block(b, &format!("body[{i}]"), digits, 1, &mut body, &mut p);
+    }
+    count += body.len();
+    if count > crate::model::MAX_BLOCKS {
+        p.push(
+            "body",
+            format!(
+                "{count} blocks, items and rows; at most {} fit one document",
+                crate::model::MAX_BLOCKS
+            ),
+        );
+    }
+
+    let numbered = |field: &str, list: &[String], p: &mut Problems| -> Vec<Labelled> {
+        list.iter()
+            .enumerate()
+            .map(|(i, t)| {
+                check_text(p, &format!("{field}[{i}]"), t, true);
+                Labelled {
+                    label: if list.len() > 1 {
+                        format!("{}.", thai::number(i as i64 + 1, digits))
+                    } else {
+                        String::new()
+                    },
+                    text: Text::plain(t),
+                }
+            })
+            .collect()
+    };
+    let refer_to = numbered("refer_to", &doc.refer_to, &mut p);
+    let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
+
+    // Contact lines.
+    let contact = doc.contact.clone().or_else(|| agency.contact.clone());
+    let mut contact_lines: Vec<Text> = Vec::new();
+    if let Some(c) = &contact
+        && doc.kind != Kind::Announcement
+        && doc.kind != Kind::Order
+    {
+        for u in &c.unit {
+            contact_lines.push(Text::plain(u));
+        }
+        if let Some(t) = &c.phone {
+            contact_lines.push(Text::plain(&format!("โทร. {t}")));
+        }
+        if let Some(t) = &c.fax {
+            contact_lines.push(Text::plain(&format!("โทรสาร {t}")));
+        }
+        if let Some(t) = &c.email {
+            contact_lines.push(Text::plain(&format!("ไปรษณีย์อิเล็กทรอนิกส์ {t}")));
+        }
+        for l in &c.lines {
+            contact_lines.push(Text::plain(l));
+        }
+    }
+    if doc.kind == Kind::Memo && doc.contact.is_none() {
+        // A memo's owner is in its ส่วนราชการ line; the profile's contact is for letters.
+        contact_lines.clear();
+    }
+
+    // Title lines.
+    let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
+    let title_lines: Vec<Text> = match doc.kind {
+        Kind::Announcement => [
+            Some(doc.title.clone().unwrap_or_else(|| format!("ประกาศ{}", agency.name))),
+            subject_line,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| Text::plain(&s))
+        .collect(),
+        Kind::Order => [
+            Some(doc.title.clone().unwrap_or_else(|| format!("คำสั่ง{}", agency.name))),
+            reference.as_ref().map(|r| format!("ที่ {r}")),
+            subject_line,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| Text::plain(&s))
+        .collect(),
+        Kind::Standard => doc
+            .title
+            .iter()
+            .map(|t| Text::plain(t))
+            .chain(doc.subject.iter().map(|s| Text::plain(s)))
+            .collect(),
+        _ => Vec::new(),
+    };
+
+    // Distribution list.
+    let distribution = match &doc.distribution {
+        Some(d) if !d.recipients.is_empty() => {
+            let ddate = match &d.date {
+                Some(s) => match s.trim().parse::<ThaiDate>() {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        p.push("distribution.date", e.to_string());
+                        None
+                    }
+                },
+                None => date,
+            };
+            let mut line = format!("หนังสือ{}", agency.name);
+            if let Some(r) = &reference {
+                line.push_str(&format!(" ที่ {r}"));
+            }
+            if let Some(x) = ddate {
+                line.push_str(&format!(
+                    " ลงวันที่ {}",
+                    thai::format_date(x, DateStyle::Letter, digits)
+                ));
+            }
+            let recipients = d
+                .recipients
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    check_text(&mut p, &format!("distribution.recipients[{i}]"), r, true);
+                    Labelled {
+                        label: format!("{}.", thai::number(i as i64 + 1, digits)),
+                        text: Text::plain(r),
+                    }
+                })
+                .collect();
+            Some(ViewDistribution {
+                line: Text::plain(&line),
+                recipients,
+            })
+        }
+        _ => None,
+    };
+    if distribution.as_ref().map_or(0, |d| d.recipients.len()) > crate::model::MAX_BLOCKS {
+        p.push("distribution.recipients", "too many recipients for one list");
+    }
+
+    let to = match (&doc.to, doc.kind) {
+        (Some(t), _) => Some(Text::plain(t)),
+        (None, _) if distribution.is_some() => Some(Text::plain("(ตามบัญชีแนบท้าย)")),
+        _ => None,
+    };
+    let closing = match doc.kind {
+        Kind::External | Kind::Circular => Some(
+            doc.closing
+                .clone()
+                .unwrap_or_else(|| "ขอแสดงความนับถือ".to_string()),
+        ),
+        _ => doc.closing.clone(),
+    };
+    if let Some(c) = &doc.closing {
+        check_text(&mut p, "closing", c, true);
+    }
+    for (i, c) in doc.copies_to.iter().enumerate() {
+        check_text(&mut p, &format!("copies_to[{i}]"), c, true);
+    }
+
+    // Agency layout sanity: a profile is data too.
+    let l = &agency.layout;
+    for (name, v, lo, hi) in [
+        ("agency.layout.date_x_cm", l.date_x_cm, 3.0, 18.0),
+        ("agency.layout.address_x_cm", l.address_x_cm, 3.0, 18.0),
+        ("agency.layout.signature_x_cm", l.signature_x_cm, 5.0, 17.0),
+        ("agency.layout.block_gap_pt", l.block_gap_pt, 0.0, 40.0),
+        ("agency.layout.font_size_pt", l.font_size_pt, 8.0, 24.0),
+    ] {
+        if !(lo..=hi).contains(&v) || !v.is_finite() {
+            p.push(name, format!("{v} is outside {lo}..{hi}"));
+        }
+    }
+    if l.fonts.is_empty() {
+        p.push("agency.layout.fonts", "must name at least one font");
+    }
+
+    let doc_title = match (&doc.subject, &doc.title) {
+        (Some(s), _) => s.clone(),
+        (None, Some(t)) => t.clone(),
+        _ => doc.kind.thai_name().to_string(),
+    };
+
+    let view = View {
+        kind: doc.kind.name(),
+        doc_title,
+        layout: agency.layout.clone(),
+        digits: match digits {
+            DigitStyle::Thai => "thai",
+            DigitStyle::Arabic => "arabic",
+        },
+        emblem,
+        urgency: doc.urgency.map(|u| u.mark().to_string()),
+        deadline: doc.deadline.clone(),
+        secrecy: doc.secrecy.map(|s| s.mark().to_string()),
+        reference,
+        agency_name: agency.name.clone(),
+        address: agency.address.iter().map(|a| Text::plain(a)).collect(),
+        date: date_text,
+        department: Some(Text::plain(
+            doc.department.as_deref().unwrap_or(&agency.name),
+        )),
+        subject: doc.subject.as_deref().map(Text::plain),
+        title_lines,
+        to,
+        refer_to,
+        enclosures,
+        body,
+        closing,
+        signatory: ViewSignatory {
+            name: doc.signatory.name.trim().to_string(),
+            positions: doc
+                .signatory
+                .positions
+                .iter()
+                .map(|s| Text::plain(s))
+                .collect(),
+            image: signature_image,
+        },
+        contact: contact_lines,
+        copies_to: doc.copies_to.clone(),
+        distribution,
+        continuations: Vec::new(),
+    };
+    let mut view = view;
+    let mut extra = crate::linebreak::Dictionary::default();
+    extra.extend(agency.words.iter().map(String::as_str));
+    protect_all(&mut view, &crate::linebreak::Words::new(Some(&extra)));
+    p.into_result(Prepared {
+        view,
+        template: doc.kind.template(),
+        assets,
+    })
+}
+
+/// Records a problem when a text field is empty (where required), too long, or
+/// holds control characters.
+fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
+    if required && text.trim().is_empty() {
+        p.push(field, "must not be empty");
+    }
+    let n = text.chars().count();
+    if n > crate::model::MAX_TEXT_CHARS {
+        p.push(
+            field,
+            format!(
+                "is {n} characters long; at most {} are accepted",
+                crate::model::MAX_TEXT_CHARS
+            ),
+        );
+    }
+    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+        p.push(
+            field,
+            format!("contains the control character U+{:04X}", c as u32),
+        );
+    }
+}
+
+fn flatten_block(
+    b: &Block,
+    path: &str,
+    digits: DigitStyle,
+    level: u32,
+    out: &mut Vec<ViewBlock>,
+    p: &mut Problems,
+) {
+    match b {
+        Block::Text(t) => {
+            check_text(p, path, t, true);
+            out.push(ViewBlock::Par {
+                text: Text::plain(t),
+                indent: true,
+            });
+        }
+        Block::Typed(TypedBlock::Paragraph { text, indent }) => {
+            check_text(p, &format!("{path}.text"), text, true);
+            out.push(ViewBlock::Par {
+                text: Text::plain(text),
+                indent: indent.unwrap_or(true),
+            });
+        }
+        Block::Typed(TypedBlock::Heading { text, align }) => {
+            check_text(p, &format!("{path}.text"), text, true);
+            out.push(ViewBlock::Heading {
+                text: Text::plain(text),
+                align: match align.unwrap_or(HeadingAlign::Indent) {
+                    HeadingAlign::Left => "left",
+                    HeadingAlign::Indent => "indent",
+                    HeadingAlign::Center => "center",
+                },
+            });
+        }
+        Block::Typed(TypedBlock::List {
+            style,
+            start,
+            items,
+        }) => {
+            if items.is_empty() {
+                p.push(format!("{path}.items"), "must list at least one item");
+            }
+            flatten_items(
+                items,
+                style.unwrap_or(ListStyle::Decimal),
+                start.unwrap_or(1),
+                "",
+                &format!("{path}.items"),
+                digits,
+                level,
+                out,
+                p,
+            );
+        }
+        Block::Typed(TypedBlock::Activities(t)) => {
+            out.push(activity_table(t, path, digits, p));
+        }
+        Block::Typed(TypedBlock::Table(t)) => out.push(general_table(t, path, p)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn flatten_items(
+    items: &[Item],
+    style: ListStyle,
+    start: u32,
+    parent: &str,
+    path: &str,
+    digits: DigitStyle,
+    level: u32,
+    out: &mut Vec<ViewBlock>,
+    p: &mut Problems,
+) {
+    if level > 6 {
+        p.push(path, "lists nest at most six levels deep");
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        let n = thai::number(start as i64 + i as i64, digits);
+        // Decimal numbers carry their parent's: ๑.๑, ๑.๑.๑. A top-level one ends in a dot.
+        let (label, own) = match style {
+            ListStyle::Decimal if parent.is_empty() => (format!("{n}."), n.clone()),
+            ListStyle::Decimal => {
+                let full = format!("{parent}.{n}");
+                (full.clone(), full)
+            }
+            ListStyle::Paren => (format!("{n})"), String::new()),
+            ListStyle::Bullet => ("-".to_string(), String::new()),
+        };
+        let ipath = format!("{path}[{i}]");
+        match item {
+            Item::Text(t) => {
+                check_text(p, &ipath, t, true);
+                out.push(ViewBlock::Item {
+                    label,
+                    text: Text::plain(t),
+                    level,
+                    bold: false,
+                });
+            }
+            Item::Full(f) => {
+                check_text(p, &format!("{ipath}.text"), &f.text, true);
+                out.push(ViewBlock::Item {
+                    label,
+                    text: Text::plain(&f.text),
+                    level,
+                    bold: f.bold,
+                });
+                for (j, b) in f.blocks.iter().enumerate() {
+                    flatten_block(b, &format!("{ipath}.blocks[{j}]"), digits, level + 1, out, p);
+                }
+                if !f.items.is_empty() {
+                    flatten_items(
+                        &f.items,
+                        f.style.unwrap_or(ListStyle::Decimal),
+                        1,
+                        &own,
+                        &format!("{ipath}.items"),
+                        digits,
+                        level + 1,
+                        out,
+                        p,
+                    );
+                }
+            }
+        }
+    }
+}
+
+const ACTIVITY_HEADERS: [&str; 5] = [
+    "โครงการ/กิจกรรม",
+    "ตัวชี้วัด",
+    "งบประมาณ (บาท)",
+    "ระยะเวลา",
+    "ผู้รับผิดชอบ",
+];
+
+fn activity_table(t: &ActivityTable, path: &str, digits: DigitStyle, p: &mut Problems) -> ViewBlock {
+    let headers: Vec<String> = match &t.headers {
+        Some(h) if h.len() == 5 => h.clone(),
+        Some(h) => {
+            p.push(
+                format!("{path}.headers"),
+                format!("an activity table has 5 columns; {} labels given", h.len()),
+            );
+            ACTIVITY_HEADERS.iter().map(|s| s.to_string()).collect()
+        }
+        None => ACTIVITY_HEADERS.iter().map(|s| s.to_string()).collect(),
+    };
+    if t.rows.is_empty() {
+        p.push(format!("{path}.rows"), "must list at least one activity");
+    }
+    let mut total = thai::Baht { satang: 0 };
+    let rows = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| activity_row(r, &format!("{path}.rows[{i}]"), digits, &mut total, p))
+        .collect::<Vec<_>>();
+    let mut rows = rows;
+    if t.total {
+        rows.push(vec![
+            serde_json::json!({"strong": "รวม"}),
+            serde_json::json!(""),
+            serde_json::json!({"strong": thai::format_amount(total, digits)}),
+            serde_json::json!(""),
+            serde_json::json!(""),
+        ]);
+    }
+    ViewBlock::Table {
+        headers,
+        rows,
+        align: vec!["left", "left", "right", "center", "left"],
+        widths: vec![3.2, 3.0, 1.6, 1.7, 2.0],
+    }
+}
+
+fn activity_row(
+    r: &ActivityRow,
+    path: &str,
+    digits: DigitStyle,
+    total: &mut thai::Baht,
+    p: &mut Problems,
+) -> Vec<serde_json::Value> {
+    check_text(p, &format!("{path}.project"), &r.project, true);
+    let indicators: serde_json::Value = match r.indicators.len() {
+        0 => serde_json::json!("-"),
+        1 => serde_json::to_value(Text::plain(&r.indicators[0])).unwrap_or_default(),
+        _ => serde_json::Value::Array(
+            r.indicators
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    serde_json::json!({"label": format!("{})", thai::number(i as i64 + 1, digits)), "text": Text::plain(t)})
+                })
+                .collect(),
+        ),
+    };
+    let budget = match &r.budget {
+        None => "-".to_string(),
+        Some(a) => match parse_amount(a) {
+            Ok(b) => {
+                total.satang += b.satang;
+                thai::format_amount(b, digits)
+            }
+            Err(e) => {
+                p.push(format!("{path}.budget"), e);
+                String::new()
+            }
+        },
+    };
+    let cell = |t: &Option<String>| match t {
+        Some(s) if !s.trim().is_empty() => serde_json::to_value(Text::plain(s)).unwrap_or_default(),
+        _ => serde_json::json!("-"),
+    };
+    vec![
+        serde_json::to_value(Text::plain(&r.project)).unwrap_or_default(),
+        indicators,
+        serde_json::json!(budget),
+        cell(&r.period),
+        cell(&r.owner),
+    ]
+}
+
+/// Parses an amount given as a JSON number or a decimal string.
+pub fn parse_amount(a: &Amount) -> Result<thai::Baht, String> {
+    match a {
+        Amount::Number(n) => thai::Baht::from_f64(*n).map_err(|e| e.to_string()),
+        Amount::Text(s) => s.parse::<thai::Baht>().map_err(|e| e.to_string()),
+    }
+}
+
+fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
+    let n = t.headers.len();
+    if n == 0 {
+        p.push(format!("{path}.headers"), "must name at least one column");
+    }
+    let rows = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if r.len() != n {
+                p.push(
+                    format!("{path}.rows[{i}]"),
+                    format!("has {} cells; the header has {n}", r.len()),
+                );
+            }
+            r.iter()
+                .map(|c| serde_json::to_value(Text::plain(c)).unwrap_or_default())
+                .chain(std::iter::repeat_n(serde_json::json!(""), n.saturating_sub(r.len())))
+                .take(n)
+                .collect()
+        })
+        .collect();
+    if !t.align.is_empty() && t.align.len() != n {
+        p.push(format!("{path}.align"), format!("gives {} alignments for {n} columns", t.align.len()));
+    }
+    if !t.widths.is_empty() && (t.widths.len() != n || t.widths.iter().any(|w| !(*w > 0.0 && w.is_finite()))) {
+        p.push(format!("{path}.widths"), format!("needs {n} positive numbers"));
+    }
+    ViewBlock::Table {
+        headers: t.headers.clone(),
+        rows,
+        align: (0..n)
+            .map(|i| match t.align.get(i) {
+                Some(CellAlign::Right) => "right",
+                Some(CellAlign::Center) => "center",
+                _ => "left",
+            })
+            .collect(),
+        widths: if t.widths.len() == n { t.widths.clone() } else { vec![1.0; n] },
+    }
+}
+
+/// Decodes a `data:image/...;base64,` URI to one of the fixed virtual paths.
+fn decode_image(uri: &str, paths: &[&'static str; 3]) -> Result<(&'static str, Vec<u8>), String> {
+    let rest = uri
+        .strip_prefix("data:")
+        .ok_or("must be a data URI: data:image/png;base64,...")?;
+    let (mime, data) = rest
+        .split_once(";base64,")
+        .ok_or("must be a base64 data URI: data:image/png;base64,...")?;
+    let path = match mime {
+        "image/png" => paths[0],
+        "image/jpeg" | "image/jpg" => paths[1],
+        "image/svg+xml" => paths[2],
+        other => return Err(format!("image type '{other}' is not PNG, JPEG or SVG")),
+    };
+    if data.len() > MAX_IMAGE_BYTES * 4 / 3 + 4 {
+        return Err(format!("image larger than {} bytes", MAX_IMAGE_BYTES));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|e| format!("base64 does not decode: {e}"))?;
+    // Checked here so a broken image is the client's error, not a template error.
+    let ok = match path {
+        p if p.ends_with(".png") => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        p if p.ends_with(".jpg") => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        _ => std::str::from_utf8(&bytes).is_ok_and(|s| s.contains("<svg")),
+    };
+    if !ok {
+        return Err(format!("the data is not a {mime} image"));
+    }
+    Ok((path, bytes))
+}
+
+/// Marks, in every text of the view, what the line breaker must keep whole.
+fn protect_all(view: &mut View, words: &crate::linebreak::Words) {
+    let fix = |t: &mut Text, prefix: &str| {
+        if let Text::Plain(s) = t {
+            *t = words.protect(s, prefix);
+        }
+    };
+    let fix_json = |v: &mut serde_json::Value| {
+        if let serde_json::Value::String(s) = v {
+            *v = serde_json::to_value(words.protect(s, "")).unwrap_or_default();
+        }
+    };
+    for t in view.address.iter_mut().chain(view.title_lines.iter_mut()) {
+        fix(t, "");
+    }
+    for t in [&mut view.department, &mut view.subject, &mut view.to].into_iter().flatten() {
+        fix(t, "\u{FFFC} ");
+    }
+    for l in view.refer_to.iter_mut().chain(view.enclosures.iter_mut()) {
+        fix(&mut l.text, "\u{FFFC} ");
+    }
+    for t in view.signatory.positions.iter_mut().chain(view.contact.iter_mut()) {
+        fix(t, "");
+    }
+    if let Some(d) = &mut view.distribution {
+        fix(&mut d.line, "");
+        for r in &mut d.recipients {
+            fix(&mut r.text, "");
+        }
+    }
+    for b in &mut view.body {
+        match b {
+            ViewBlock::Par { text, .. } | ViewBlock::Heading { text, .. } => fix(text, ""),
+            ViewBlock::Item { text, .. } => fix(text, "\u{FFFC} "),
+            ViewBlock::Table { rows, .. } => {
+                for cell in rows.iter_mut().flatten() {
+                    match cell {
+                        serde_json::Value::Array(lines) => {
+                            for l in lines {
+                                if let Some(t) = l.get_mut("text") {
+                                    fix_json(t);
+                                }
+                            }
+                        }
+                        other => fix_json(other),
+                    }
+                }
+            }
+        }
+    }
+}
