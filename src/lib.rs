@@ -12,6 +12,7 @@ pub mod error;
 pub mod frames;
 pub mod linebreak;
 pub mod model;
+pub mod register;
 pub mod render;
 pub mod text;
 pub mod thai;

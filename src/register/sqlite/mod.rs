@@ -1,0 +1,211 @@
+//! The register in an SQLite file: WAL so readers never wait for the writer,
+//! `synchronous = FULL` so a committed number survives a power cut (the
+//! letter carrying it may already be on its way), and a busy timeout so
+//! concurrent writers queue instead of failing.
+
+mod columns;
+mod keys;
+mod listing;
+mod migrate;
+mod numbers;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use super::{
+    Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, RegisterStore, Series,
+    StoredResponse,
+};
+
+/// How long a writer waits for the lock before giving up with `Busy`: far
+/// longer than any allocation holds it, short enough for an HTTP client.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Idle connections kept for reuse; more are opened under load and closed
+/// after.
+const MAX_IDLE: usize = 8;
+
+/// An outgoing register stored in one SQLite file. Cheap to share: it is
+/// `Sync` and hands each call its own connection, so many blocking tasks
+/// can use one `Register` (and several processes one file) at once.
+pub struct Register {
+    path: PathBuf,
+    busy_timeout: Duration,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Register")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl Register {
+    /// Opens the register at `path`, creating the file (and its directory)
+    /// on first start and applying any pending migrations.
+    pub fn open(path: impl AsRef<Path>) -> Result<Register, RegisterError> {
+        Register::open_with_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// [`open`](Self::open) with another busy timeout.
+    pub fn open_with_timeout(
+        path: impl AsRef<Path>,
+        busy_timeout: Duration,
+    ) -> Result<Register, RegisterError> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                RegisterError::Internal(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let mut conn = connect(&path, busy_timeout)?;
+        migrate::migrate(&mut conn)?;
+        Ok(Register {
+            path,
+            busy_timeout,
+            idle: Mutex::new(vec![conn]),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<i64, RegisterError> {
+        self.with_conn(|conn| migrate::current_version(conn))
+    }
+
+    /// The schema version this program writes.
+    pub fn latest_schema_version() -> i64 {
+        migrate::latest_version()
+    }
+
+    /// SQLite's own check of the file; `Internal` with its findings when the
+    /// file is damaged.
+    pub fn integrity_check(&self) -> Result<(), RegisterError> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+            let findings = stmt
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            if findings == ["ok"] {
+                Ok(())
+            } else {
+                Err(RegisterError::Internal(format!(
+                    "integrity check of {}: {}",
+                    self.path.display(),
+                    findings.join("; ")
+                )))
+            }
+        })
+    }
+
+    /// Runs `f` on an idle connection, or a new one when all are in use.
+    fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, RegisterError>,
+    ) -> Result<T, RegisterError> {
+        // A panic elsewhere cannot leave the list inconsistent: it only
+        // holds whole connections.
+        let pooled = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut conn = match pooled {
+            Some(conn) => conn,
+            None => connect(&self.path, self.busy_timeout)?,
+        };
+        // A failed transaction has rolled back when its guard dropped, so the
+        // connection is clean to reuse.
+        let result = f(&mut conn);
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+        result
+    }
+}
+
+/// A connection with the register's settings.
+fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, RegisterError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(busy_timeout)?;
+    // WAL is a property of the file, kept once set; asking again is cheap.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(RegisterError::Internal(format!(
+            "{} cannot use write-ahead logging (journal mode stays '{mode}'); \
+             put the register on a local disk",
+            path.display()
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+impl RegisterStore for Register {
+    fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
+        self.with_conn(|conn| numbers::allocate(conn, req))
+    }
+
+    fn complete(&self, done: &Completion) -> Result<Option<StoredResponse>, RegisterError> {
+        self.with_conn(|conn| numbers::complete(conn, done))
+    }
+
+    fn abandon(&self, allocated: &Allocated, reason: &str) -> Result<(), RegisterError> {
+        self.with_conn(|conn| numbers::abandon(conn, allocated, reason))
+    }
+
+    fn cancel(
+        &self,
+        agency: &str,
+        year_be: i32,
+        series: Series,
+        number: u32,
+        reason: &str,
+    ) -> Result<Entry, RegisterError> {
+        self.with_conn(|conn| numbers::cancel(conn, agency, year_be, series, number, reason))
+    }
+
+    fn entry(
+        &self,
+        agency: &str,
+        year_be: i32,
+        series: Series,
+        number: u32,
+    ) -> Result<Entry, RegisterError> {
+        self.with_conn(|conn| numbers::read_entry(conn, agency, year_be, series, number))
+    }
+
+    fn list(&self, agency: &str, year_be: i32) -> Result<Vec<Entry>, RegisterError> {
+        self.with_conn(|conn| listing::list(conn, agency, year_be))
+    }
+
+    fn audit(&self, agency: &str, year_be: i32, series: Series) -> Result<Audit, RegisterError> {
+        self.with_conn(|conn| listing::audit(conn, agency, year_be, series))
+    }
+
+    fn create_key(&self, agency: &str, label: &str) -> Result<(ApiKey, String), RegisterError> {
+        self.with_conn(|conn| keys::create_key(conn, agency, label))
+    }
+
+    fn authenticate(&self, secret: &str) -> Result<Option<ApiKey>, RegisterError> {
+        self.with_conn(|conn| keys::authenticate(conn, secret))
+    }
+
+    fn revoke_key(&self, id: &str) -> Result<ApiKey, RegisterError> {
+        self.with_conn(|conn| keys::revoke_key(conn, id))
+    }
+
+    fn keys(&self, agency: &str) -> Result<Vec<ApiKey>, RegisterError> {
+        self.with_conn(|conn| keys::keys(conn, agency))
+    }
+}

@@ -1,0 +1,508 @@
+//! The outgoing register on real database files: concurrency, idempotency,
+//! year rollover, series, cancellation, keys, and a process killed mid-batch.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use saraban::register::{
+    Allocation, EntryStatus, LetterDetails, Register, RegisterError, RegisterStore, Series,
+    StoredResponse, request_hash, sha256_hex, to_csv,
+};
+use saraban::thai::DigitStyle;
+
+/// A fresh directory for one test's database, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!(
+            "saraban-register-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.0.join("register.sqlite")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const AGENCY: &str = "khonkaen-province";
+
+/// A request for `count` numbers; `body` stands for the HTTP request body.
+fn request(
+    series: Series,
+    year_be: i32,
+    count: usize,
+    key: Option<&str>,
+    body: &str,
+) -> Allocation {
+    Allocation {
+        agency: AGENCY.into(),
+        series,
+        year_be,
+        code: "ขก 0017.5".into(),
+        year_in_reference: series == Series::Order,
+        digits: DigitStyle::Thai,
+        idempotency_key: key.map(str::to_string),
+        request_hash: request_hash(body.as_bytes()),
+        api_key_id: None,
+        letters: (0..count)
+            .map(|i| LetterDetails {
+                letter_date: Some("2025-06-15".into()),
+                sender: "จังหวัดขอนแก่น".into(),
+                recipient: format!("ผู้รับ {i}"),
+                subject: format!("เรื่องที่ {i}"),
+            })
+            .collect(),
+    }
+}
+
+fn one(series: Series, year_be: i32) -> Allocation {
+    request(series, year_be, 1, None, "{}")
+}
+
+#[test]
+fn concurrent_clients_get_distinct_consecutive_numbers() {
+    const CLIENTS: usize = 64;
+    const TOTAL: usize = 5000;
+    let dir = TempDir::new("concurrent");
+    let db = dir.db();
+    // Every client opens the brand-new file at once: migration races too.
+    let start = Arc::new(Barrier::new(CLIENTS));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let db = db.clone();
+            let start = start.clone();
+            let share = TOTAL / CLIENTS + usize::from(c < TOTAL % CLIENTS);
+            std::thread::spawn(move || {
+                start.wait();
+                let register = Register::open(&db).expect("open");
+                (0..share)
+                    .map(|_| {
+                        let got = register
+                            .allocate(&one(Series::Normal, 2568))
+                            .expect("allocate");
+                        assert_eq!(got.first, got.last);
+                        got.first
+                    })
+                    .collect::<Vec<u32>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<u32> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=TOTAL as u32).collect::<Vec<_>>());
+
+    let register = Register::open(&db).unwrap();
+    let audit = register.audit(AGENCY, 2568, Series::Normal).unwrap();
+    assert_eq!(audit.last, TOTAL as u32);
+    assert!(audit.missing.is_empty());
+    assert_eq!(audit.pending.len(), TOTAL);
+    let rows = register.list(AGENCY, 2568).unwrap();
+    assert_eq!(rows.len(), TOTAL);
+    assert!(rows.iter().zip(1..).all(|(e, n)| e.number == n));
+    register.integrity_check().unwrap();
+}
+
+#[test]
+fn idempotent_retry_gets_the_same_number_and_bytes() {
+    let dir = TempDir::new("idempotent");
+    let register = Register::open(dir.db()).unwrap();
+    let body = r#"{"kind":"external","reference":"auto"}"#;
+    let req = request(Series::Normal, 2568, 1, Some("retry-1"), body);
+
+    let first = register.allocate(&req).unwrap();
+    assert!(!first.replay);
+    assert_eq!((first.first, first.last), (1, 1));
+    assert_eq!(first.references, ["ขก ๐๐๑๗.๕/๑"]);
+
+    // A retry before the first attempt finished: same number, nothing to send
+    // yet, so it renders too; whoever completes first wins.
+    let early = register.allocate(&req).unwrap();
+    assert!(early.replay && early.response.is_none());
+    assert_eq!(early.first, 1);
+
+    let pdf = b"%PDF-1.7 first attempt".to_vec();
+    let response = StoredResponse {
+        status: 200,
+        content_type: "application/pdf".into(),
+        body: pdf.clone(),
+    };
+    let done = first.completion(vec![sha256_hex(&pdf)], Some(response.clone()));
+    assert_eq!(register.complete(&done).unwrap(), None);
+
+    // The early retry's own render lost the race: it is handed the first bytes.
+    let other = b"%PDF-1.7 second attempt".to_vec();
+    let late = early.completion(
+        vec![sha256_hex(&other)],
+        Some(StoredResponse {
+            body: other,
+            ..response.clone()
+        }),
+    );
+    assert_eq!(register.complete(&late).unwrap(), Some(response.clone()));
+
+    // A retry after completion replays the stored response byte for byte.
+    let again = register.allocate(&req).unwrap();
+    assert!(again.replay);
+    assert_eq!(again.first, 1);
+    assert_eq!(again.response, Some(response));
+    assert_eq!(again.pdf_sha256, [Some(sha256_hex(&pdf))]);
+
+    // No number was spent on retries.
+    assert_eq!(
+        register.allocate(&one(Series::Normal, 2568)).unwrap().first,
+        2
+    );
+    let entry = register.entry(AGENCY, 2568, Series::Normal, 1).unwrap();
+    assert_eq!(entry.status, EntryStatus::Issued);
+    assert_eq!(entry.pdf_sha256, Some(sha256_hex(&pdf)));
+    assert_eq!(entry.idempotency_key.as_deref(), Some("retry-1"));
+
+    // The same key with another body is refused, and takes nothing.
+    let changed = request(Series::Normal, 2568, 1, Some("retry-1"), "{}");
+    let err = register.allocate(&changed).unwrap_err();
+    assert!(matches!(err, RegisterError::Conflict { .. }), "{err}");
+    assert_eq!(err.http_status(), 409);
+    assert!(err.to_string().contains("Idempotency-Key"), "{err}");
+    assert_eq!(
+        register.audit(AGENCY, 2568, Series::Normal).unwrap().last,
+        2
+    );
+}
+
+#[test]
+fn idempotent_batch_replays_the_whole_block() {
+    let dir = TempDir::new("batch");
+    let register = Register::open(dir.db()).unwrap();
+    register.allocate(&one(Series::Normal, 2568)).unwrap();
+    let req = request(Series::Normal, 2568, 3, Some("batch-1"), "three letters");
+    let got = register.allocate(&req).unwrap();
+    assert_eq!((got.first, got.last), (2, 4));
+    assert_eq!(got.numbers().count(), 3);
+    let again = register.allocate(&req).unwrap();
+    assert!(again.replay);
+    assert_eq!((again.first, again.last), (2, 4));
+    assert_eq!(again.references, got.references);
+    // The same key is free in another agency.
+    let mut elsewhere = req.clone();
+    elsewhere.agency = "other-agency".into();
+    assert!(!register.allocate(&elsewhere).unwrap().replay);
+}
+
+#[test]
+fn numbers_restart_each_year() {
+    let dir = TempDir::new("rollover");
+    let register = Register::open(dir.db()).unwrap();
+    let take = |year| register.allocate(&one(Series::Normal, year)).unwrap().first;
+    assert_eq!([take(2568), take(2568), take(2568)], [1, 2, 3]);
+    assert_eq!(take(2569), 1);
+    assert_eq!(take(2568), 4);
+    assert_eq!(take(2569), 2);
+    assert_eq!(register.list(AGENCY, 2568).unwrap().len(), 4);
+    assert_eq!(register.list(AGENCY, 2569).unwrap().len(), 2);
+    assert_eq!(
+        saraban::register::year_be_of_date("2025-12-31").unwrap(),
+        2568
+    );
+    assert_eq!(saraban::register::year_be_of_date("2026-01").unwrap(), 2569);
+    let err = register.allocate(&one(Series::Normal, 2025)).unwrap_err();
+    assert!(err.to_string().starts_with("year:"), "{err}");
+}
+
+#[test]
+fn series_count_independently() {
+    let dir = TempDir::new("series");
+    let register = Register::open(dir.db()).unwrap();
+    let take = |series| register.allocate(&one(series, 2568)).unwrap();
+    assert_eq!(take(Series::Normal).first, 1);
+    assert_eq!(take(Series::Normal).first, 2);
+    let circular = take(Series::Circular);
+    assert_eq!(circular.first, 1);
+    assert_eq!(circular.references, ["ขก ๐๐๑๗.๕/ว ๑"]);
+    let order = take(Series::Order);
+    assert_eq!(order.first, 1);
+    assert_eq!(order.references, ["ขก ๐๐๑๗.๕/๑/๒๕๖๘"]);
+    assert_eq!(take(Series::Normal).first, 3);
+    let series: Vec<(Series, u32)> = register
+        .list(AGENCY, 2568)
+        .unwrap()
+        .iter()
+        .map(|e| (e.series, e.number))
+        .collect();
+    assert_eq!(
+        series,
+        [
+            (Series::Normal, 1),
+            (Series::Normal, 2),
+            (Series::Normal, 3),
+            (Series::Circular, 1),
+            (Series::Order, 1)
+        ]
+    );
+}
+
+#[test]
+fn cancelled_numbers_stay_and_are_never_reused() {
+    let dir = TempDir::new("cancel");
+    let register = Register::open(dir.db()).unwrap();
+    for _ in 0..2 {
+        register.allocate(&one(Series::Normal, 2568)).unwrap();
+    }
+    let cancelled = register
+        .cancel(AGENCY, 2568, Series::Normal, 2, "ออกเลขซ้ำซ้อน")
+        .unwrap();
+    assert_eq!(cancelled.status, EntryStatus::Cancelled);
+    assert_eq!(cancelled.cancel_reason.as_deref(), Some("ออกเลขซ้ำซ้อน"));
+    assert!(cancelled.cancelled_at.is_some());
+
+    let twice = register
+        .cancel(AGENCY, 2568, Series::Normal, 2, "again")
+        .unwrap_err();
+    assert!(matches!(twice, RegisterError::Conflict { .. }), "{twice}");
+    let unknown = register
+        .cancel(AGENCY, 2568, Series::Normal, 99, "x")
+        .unwrap_err();
+    assert!(matches!(unknown, RegisterError::NotFound(_)), "{unknown}");
+    assert_eq!(unknown.http_status(), 404);
+    let no_reason = register
+        .cancel(AGENCY, 2568, Series::Normal, 1, "  ")
+        .unwrap_err();
+    assert!(no_reason.to_string().starts_with("reason:"), "{no_reason}");
+
+    // The next number is 3; 2 is never issued again, nor can it be completed.
+    assert_eq!(
+        register.allocate(&one(Series::Normal, 2568)).unwrap().first,
+        3
+    );
+    let hash = sha256_hex(b"pdf");
+    let err = register
+        .record_pdf(AGENCY, 2568, Series::Normal, 2, &hash)
+        .unwrap_err();
+    assert!(matches!(err, RegisterError::Conflict { .. }), "{err}");
+    register
+        .record_pdf(AGENCY, 2568, Series::Normal, 1, &hash)
+        .unwrap();
+
+    let audit = register.audit(AGENCY, 2568, Series::Normal).unwrap();
+    assert_eq!((audit.last, audit.cancelled), (3, 1));
+    assert_eq!(audit.pending, [3]);
+    assert!(audit.missing.is_empty());
+
+    let csv = to_csv(&register.list(AGENCY, 2568).unwrap());
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}เลขทะเบียนส่ง,ที่,ลงวันที่,จาก,ถึง,เรื่อง,การปฏิบัติ,หมายเหตุ"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "1,ขก ๐๐๑๗.๕/๑,2025-06-15,จังหวัดขอนแก่น,ผู้รับ 0,เรื่องที่ 0,,"
+    );
+    assert!(lines.next().unwrap().ends_with(",ยกเลิก: ออกเลขซ้ำซ้อน"));
+    assert!(lines.next().unwrap().ends_with("(pending)"));
+}
+
+#[test]
+fn a_failed_render_cancels_its_number_and_frees_the_key() {
+    let dir = TempDir::new("abandon");
+    let register = Register::open(dir.db()).unwrap();
+    let req = request(Series::Circular, 2568, 1, Some("k-1"), "body");
+    let got = register.allocate(&req).unwrap();
+    register.abandon(&got, "template error").unwrap();
+    let entry = register.entry(AGENCY, 2568, Series::Circular, 1).unwrap();
+    assert_eq!(entry.status, EntryStatus::Cancelled);
+    assert_eq!(
+        entry.cancel_reason.as_deref(),
+        Some("render failed: template error")
+    );
+    // A retry takes a fresh number instead of replaying a cancelled one.
+    let retry = register.allocate(&req).unwrap();
+    assert!(!retry.replay);
+    assert_eq!(retry.first, 2);
+}
+
+#[test]
+fn keys_open_only_their_own_agency() {
+    let dir = TempDir::new("keys");
+    let register = Register::open(dir.db()).unwrap();
+    let (key_a, secret_a) = register.create_key("agency-a", "สารบรรณกลาง").unwrap();
+    let (_, secret_b) = register.create_key("agency-b", "").unwrap();
+    assert!(secret_a.starts_with("sk_") && secret_a.len() == 67);
+    assert_ne!(secret_a, secret_b);
+
+    let found = register.authenticate(&secret_a).unwrap().unwrap();
+    assert_eq!(found, key_a);
+    found.authorize("agency-a").unwrap();
+    let refused = found.authorize("agency-b").unwrap_err();
+    assert!(matches!(refused, RegisterError::Forbidden(_)));
+    assert_eq!(refused.http_status(), 403);
+
+    assert_eq!(register.authenticate("sk_nope").unwrap(), None);
+    let forged = format!("sk_{}", "0".repeat(64));
+    assert_eq!(register.authenticate(&forged).unwrap(), None);
+
+    // The secret itself is nowhere in the file.
+    drop(register);
+    let bytes = std::fs::read(dir.db()).unwrap();
+    let wal = std::fs::read(dir.0.join("register.sqlite-wal")).unwrap_or_default();
+    for haystack in [&bytes, &wal] {
+        assert!(
+            !haystack
+                .windows(secret_a.len())
+                .any(|w| w == secret_a.as_bytes())
+        );
+    }
+
+    let register = Register::open(dir.db()).unwrap();
+    let revoked = register.revoke_key(&key_a.id).unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert_eq!(register.authenticate(&secret_a).unwrap(), None);
+    assert!(register.authenticate(&secret_b).unwrap().is_some());
+    assert_eq!(register.keys("agency-a").unwrap(), [revoked]);
+    assert!(matches!(
+        register.revoke_key("key_unknown"),
+        Err(RegisterError::NotFound(_))
+    ));
+}
+
+#[test]
+fn schema_is_migrated_once_and_versioned() {
+    let dir = TempDir::new("schema");
+    let db = dir.0.join("nested/dir/register.sqlite");
+    let register = Register::open(&db).unwrap();
+    assert_eq!(
+        register.schema_version().unwrap(),
+        Register::latest_schema_version()
+    );
+    register.allocate(&one(Series::Normal, 2568)).unwrap();
+    drop(register);
+    // Reopening keeps the data and applies nothing twice.
+    let register = Register::open(&db).unwrap();
+    assert_eq!(
+        register.audit(AGENCY, 2568, Series::Normal).unwrap().last,
+        1
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let applied: i64 = conn
+        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(applied, Register::latest_schema_version());
+    // A database from a newer program is refused, not written to.
+    conn.execute(
+        "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')",
+        [],
+    )
+    .unwrap();
+    let err = Register::open(&db).unwrap_err();
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+/// Environment variable telling [`crash_child`] which database to fill.
+const CRASH_DB: &str = "SARABAN_REGISTER_CRASH_DB";
+
+/// Run only as the child of [`killed_mid_batch_loses_nothing`]: allocates
+/// batches and completes them until it is killed.
+#[test]
+#[ignore = "child process of killed_mid_batch_loses_nothing"]
+fn crash_child() {
+    let Some(db) = std::env::var_os(CRASH_DB) else {
+        return;
+    };
+    let register = Register::open(Path::new(&db)).unwrap();
+    for i in 0u64.. {
+        let key = format!("child-{}-{i}", std::process::id());
+        let got = register
+            .allocate(&request(Series::Normal, 2568, 5, Some(&key), &key))
+            .unwrap();
+        let pdf = format!("pdf {key}");
+        let hashes = vec![sha256_hex(pdf.as_bytes()); 5];
+        let response = StoredResponse {
+            status: 200,
+            content_type: "application/zip".into(),
+            body: pdf.into_bytes(),
+        };
+        register
+            .complete(&got.completion(hashes, Some(response)))
+            .unwrap();
+    }
+}
+
+#[test]
+fn killed_mid_batch_loses_nothing() {
+    let dir = TempDir::new("crash");
+    let db = dir.db();
+    let mut last_seen = 0;
+    // Several kills land at different points of the transactions.
+    for round in 0..4u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child", "--ignored", "--nocapture"])
+            .env(CRASH_DB, &db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the child has issued a few hundred more numbers.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            std::thread::sleep(Duration::from_millis(20));
+            if let Ok(register) = Register::open(&db)
+                && let Ok(audit) = register.audit(AGENCY, 2568, Series::Normal)
+                && audit.last >= last_seen + 200
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the child issued too few numbers"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "the child exited");
+        }
+        std::thread::sleep(Duration::from_millis(3 * round + 1));
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+
+        let register = Register::open(&db).unwrap();
+        register.integrity_check().unwrap();
+        let audit = register.audit(AGENCY, 2568, Series::Normal).unwrap();
+        assert!(audit.missing.is_empty(), "missing {:?}", audit.missing);
+        assert!(audit.last >= last_seen + 200);
+        // Whole batches only: the kill never leaves part of one.
+        assert_eq!(audit.last % 5, 0, "a batch was cut: last {}", audit.last);
+        // At most the batch in flight when killed is left pending.
+        let fresh_pending = audit.pending.iter().filter(|&&n| n > last_seen).count();
+        assert!(fresh_pending <= 5, "pending {:?}", audit.pending);
+        let rows = register.list(AGENCY, 2568).unwrap();
+        let numbers: BTreeSet<u32> = rows.iter().map(|e| e.number).collect();
+        assert_eq!(numbers, (1..=audit.last).collect());
+        assert!(
+            rows.iter()
+                .all(|e| e.status != EntryStatus::Issued || e.pdf_sha256.is_some())
+        );
+        let next = register.allocate(&one(Series::Normal, 2568)).unwrap();
+        assert_eq!(next.first, audit.last + 1);
+        // Keep the series in batches of five for the next round's check.
+        register
+            .allocate(&request(Series::Normal, 2568, 4, None, "pad"))
+            .unwrap();
+        last_seen = audit.last + 5;
+    }
+}
