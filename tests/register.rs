@@ -356,6 +356,21 @@ fn keys_open_only_their_own_agency() {
     assert!(matches!(refused, RegisterError::Forbidden(_)));
     assert_eq!(refused.http_status(), 403);
 
+    // What a handler does with the Authorization header.
+    let header = format!("Bearer {secret_a}");
+    let token = saraban::register::bearer_token(&header);
+    assert_eq!(token, Some(secret_a.as_str()));
+    assert_eq!(register.authorize(token, "agency-a").unwrap(), key_a);
+    let status = |r: Result<_, RegisterError>| r.unwrap_err().http_status();
+    assert_eq!(status(register.authorize(token, "agency-b")), 403);
+    assert_eq!(status(register.authorize(None, "agency-a")), 401);
+    assert_eq!(
+        status(register.authorize(Some("sk_wrong"), "agency-a")),
+        401
+    );
+    assert_eq!(saraban::register::bearer_token("Basic abc"), None);
+    assert_eq!(saraban::register::bearer_token("bearer  x "), Some("x"));
+
     assert_eq!(register.authenticate("sk_nope").unwrap(), None);
     let forged = format!("sk_{}", "0".repeat(64));
     assert_eq!(register.authenticate(&forged).unwrap(), None);
@@ -376,6 +391,7 @@ fn keys_open_only_their_own_agency() {
     let revoked = register.revoke_key(&key_a.id).unwrap();
     assert!(revoked.revoked_at.is_some());
     assert_eq!(register.authenticate(&secret_a).unwrap(), None);
+    assert_eq!(status(register.authorize(Some(&secret_a), "agency-a")), 401);
     assert!(register.authenticate(&secret_b).unwrap().is_some());
     assert_eq!(register.keys("agency-a").unwrap(), [revoked]);
     assert!(matches!(

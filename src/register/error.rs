@@ -23,6 +23,9 @@ pub enum RegisterError {
         /// What it contradicts.
         message: String,
     },
+    /// No API key, or one that is unknown or revoked.
+    #[error("{0}")]
+    Unauthorized(String),
     /// The API key belongs to another agency.
     #[error("{0}")]
     Forbidden(String),
@@ -63,6 +66,7 @@ impl RegisterError {
             RegisterError::Invalid { .. } => 422,
             RegisterError::NotFound(_) => 404,
             RegisterError::Conflict { .. } => 409,
+            RegisterError::Unauthorized(_) => 401,
             RegisterError::Forbidden(_) => 403,
             RegisterError::Busy => 503,
             RegisterError::Internal(_) | RegisterError::Db(_) => 500,

@@ -1,5 +1,5 @@
-//! The register as CSV, in the official column layout of the outgoing
-//! register (ทะเบียนหนังสือส่ง).
+//! The register in the official column layout of the outgoing register
+//! (ทะเบียนหนังสือส่ง): as rows for any printed form, and as CSV.
 
 use super::{Entry, EntryStatus};
 
@@ -16,38 +16,48 @@ pub const CSV_COLUMNS: [&str; 8] = [
     "หมายเหตุ",
 ];
 
+/// The entries as rows of [`CSV_COLUMNS`], so the CSV and a printed register
+/// page show the same thing.
+///
+/// Numbers carry their series (`ว 15`, `คำสั่ง 3`) so a listing mixing
+/// series is unambiguous; dates stay as the letter gave them (ISO), for the
+/// caller to print in Thai. `การปฏิบัติ` is left for the clerk; `หมายเหตุ`
+/// says why a number was cancelled or that it is still pending.
+pub fn official_rows(entries: &[Entry]) -> Vec<[String; 8]> {
+    entries
+        .iter()
+        .map(|e| {
+            let remarks = match e.status {
+                EntryStatus::Issued => String::new(),
+                EntryStatus::Pending => "รอออกหนังสือ (pending)".to_string(),
+                EntryStatus::Cancelled => {
+                    format!("ยกเลิก: {}", e.cancel_reason.as_deref().unwrap_or_default())
+                }
+            };
+            [
+                format!("{}{}", e.series.number_prefix(), e.number),
+                e.reference_text.clone(),
+                e.letter_date.clone().unwrap_or_default(),
+                e.sender.clone(),
+                e.recipient.clone(),
+                e.subject.clone(),
+                String::new(),
+                remarks,
+            ]
+        })
+        .collect()
+}
+
 /// The entries as CSV with a header row.
 ///
 /// Starts with a UTF-8 byte-order mark: without it Excel, which most
-/// registry clerks open CSV in, reads the Thai as mojibake. Numbers carry
-/// their series (`ว 15`, `คำสั่ง 3`) so a listing mixing series is
-/// unambiguous; dates stay ISO so the sheet sorts them. `การปฏิบัติ` is left
-/// for the clerk; `หมายเหตุ` says why a number was cancelled or that it is
-/// still pending.
+/// registry clerks open CSV in, reads the Thai as mojibake.
 pub fn to_csv(entries: &[Entry]) -> String {
     let mut out = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail; a failure here would be a bug in csv.
     out.write_record(CSV_COLUMNS).expect("CSV to memory");
-    for e in entries {
-        let number = format!("{}{}", e.series.number_prefix(), e.number);
-        let remarks = match e.status {
-            EntryStatus::Issued => String::new(),
-            EntryStatus::Pending => "รอออกหนังสือ (pending)".to_string(),
-            EntryStatus::Cancelled => {
-                format!("ยกเลิก: {}", e.cancel_reason.as_deref().unwrap_or_default())
-            }
-        };
-        out.write_record([
-            number.as_str(),
-            &e.reference_text,
-            e.letter_date.as_deref().unwrap_or_default(),
-            &e.sender,
-            &e.recipient,
-            &e.subject,
-            "",
-            &remarks,
-        ])
-        .expect("CSV to memory");
+    for row in official_rows(entries) {
+        out.write_record(&row).expect("CSV to memory");
     }
     let bytes = out.into_inner().expect("CSV to memory");
     let text = String::from_utf8(bytes).expect("CSV of strings is UTF-8");

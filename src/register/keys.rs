@@ -47,6 +47,14 @@ impl ApiKey {
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header value; None for
+/// any other scheme. The scheme is case-insensitive, as HTTP says.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// A fresh random key id and secret.
 pub(crate) fn new_id_and_secret() -> Result<(String, String), RegisterError> {
     Ok((

@@ -80,9 +80,9 @@ pub use allocation::{
 pub use audit::Audit;
 pub use entry::{Entry, EntryStatus};
 pub use error::RegisterError;
-pub use export::{CSV_COLUMNS, to_csv};
+pub use export::{CSV_COLUMNS, official_rows, to_csv};
 pub use hash::{request_hash, sha256_hex};
-pub use keys::{ApiKey, SECRET_PREFIX};
+pub use keys::{ApiKey, SECRET_PREFIX, bearer_token};
 pub use series::Series;
 pub use sqlite::{DEFAULT_BUSY_TIMEOUT, Register};
 pub use store::RegisterStore;

@@ -65,6 +65,22 @@ pub trait RegisterStore: Send + Sync {
     /// The live key whose secret this is; None for unknown or revoked keys.
     fn authenticate(&self, secret: &str) -> Result<Option<ApiKey>, RegisterError>;
 
+    /// The key of a request to `agency`'s register: `Unauthorized` (401)
+    /// without a secret or with an unknown or revoked one, `Forbidden` (403)
+    /// for another agency's key.
+    fn authorize(&self, secret: Option<&str>, agency: &str) -> Result<ApiKey, RegisterError> {
+        let secret = secret.ok_or_else(|| {
+            RegisterError::Unauthorized(
+                "an API key is required: Authorization: Bearer sk_...".into(),
+            )
+        })?;
+        let key = self
+            .authenticate(secret)?
+            .ok_or_else(|| RegisterError::Unauthorized("unknown or revoked API key".into()))?;
+        key.authorize(agency)?;
+        Ok(key)
+    }
+
     /// Revokes a key by id. `NotFound` for an unknown id; revoking twice is
     /// harmless.
     fn revoke_key(&self, id: &str) -> Result<ApiKey, RegisterError>;
