@@ -44,6 +44,8 @@ enum Command {
     },
     /// Print the JSON Schema of the input.
     Schema,
+    /// Serve the HTTP API (see README, "HTTP service").
+    Serve(saraban::server::cli::ServeArgs),
     /// Print the prepared view a template receives (for template designers).
     View {
         /// Input JSON, or `-`.
@@ -112,6 +114,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let doc = compose::parse(&read_input(input)?)?;
             compose::check(&doc, &agencies)?;
             println!("ok");
+        }
+        Command::Serve(args) => {
+            saraban::server::cli::run(args, cli.fonts.as_deref(), agencies(&cli)?)?;
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&saraban::schema())?);

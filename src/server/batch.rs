@@ -1,0 +1,332 @@
+//! `POST /v1/batches`: one letter with placeholders and a list of recipients, or a
+//! list of whole documents. Every letter is checked before the first byte of the
+//! answer is sent, so a bad recipient is a 422, never a broken ZIP.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::problem::{ApiError, MAX_LISTED};
+use super::query::Query;
+use super::{AppState, body, stream};
+use crate::agency::Agencies;
+use crate::compose;
+use crate::error::Problem;
+use crate::merge::{self, Merge, Pattern};
+use crate::model::Document;
+
+/// The file name of each letter in the ZIP when no pattern is given.
+pub const DEFAULT_FILE_NAME: &str = "{{seq}}.pdf";
+
+/// A batch: `document` with `recipients`, or `documents`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    /// One letter whose text fields may hold handlebars placeholders
+    /// (`เรียน {{recipient.position}}`, `{{amount_words}}`), filled once per recipient.
+    #[serde(default)]
+    #[schemars(with = "Option<Document>")]
+    pub document: Option<Value>,
+    /// The recipients: one object each, with any fields the placeholders use
+    /// (`{"name": "...", "position": "...", "amount": 1500}`).
+    #[serde(default)]
+    pub recipients: Option<Vec<Map<String, Value>>>,
+    /// Whole documents, one letter each (instead of `document` and `recipients`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<Document>>")]
+    pub documents: Option<Vec<Value>>,
+    /// Pattern of each file name in the ZIP (default `{{seq}}.pdf`); the same
+    /// variables as the document's placeholders, e.g. `{{seq}}-{{recipient.name}}.pdf`.
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// Where the letters come from.
+enum Source {
+    Merge {
+        merge: Box<Merge>,
+        recipients: Vec<Map<String, Value>>,
+    },
+    Documents(Vec<Value>),
+}
+
+/// A checked batch, ready to render letter by letter.
+pub struct Batch {
+    source: Source,
+    pattern: Pattern,
+    names: Vec<String>,
+}
+
+impl Batch {
+    /// Checks the request's shape and compiles its placeholders.
+    pub fn plan(req: BatchRequest, max_letters: usize) -> Result<Batch, ApiError> {
+        let pattern_text = req.file_name.as_deref().unwrap_or(DEFAULT_FILE_NAME);
+        let pattern = Pattern::new(pattern_text).map_err(|m| {
+            ApiError::invalid(vec![Problem::new(
+                "file_name",
+                format!("placeholder does not parse: {m}"),
+            )])
+        })?;
+        let source = match (req.document, req.recipients, req.documents) {
+            (Some(document), Some(recipients), None) => {
+                check_count("recipients", recipients.len(), max_letters)?;
+                // The letter itself must be a document, placeholders aside.
+                let bytes = serde_json::to_vec(&document).unwrap_or_default();
+                compose::parse(&bytes).map_err(|p| ApiError::invalid(prefixed("document", p.0)))?;
+                let merge = Merge::new(document, "document").map_err(ApiError::invalid)?;
+                Source::Merge {
+                    merge: Box::new(merge),
+                    recipients,
+                }
+            }
+            (None, None, Some(documents)) => {
+                check_count("documents", documents.len(), max_letters)?;
+                Source::Documents(documents)
+            }
+            (Some(_), None, _) => {
+                return Err(ApiError::invalid(vec![Problem::new(
+                    "recipients",
+                    "is required with document",
+                )]));
+            }
+            (None, Some(_), _) => {
+                return Err(ApiError::invalid(vec![Problem::new(
+                    "document",
+                    "is required with recipients",
+                )]));
+            }
+            (Some(_), Some(_), Some(_)) | (None, None, None) => {
+                return Err(ApiError::invalid(vec![Problem::new(
+                    "",
+                    "give either document with recipients, or documents",
+                )]));
+            }
+        };
+        Ok(Batch {
+            source,
+            pattern,
+            names: Vec::new(),
+        })
+    }
+
+    /// How many letters.
+    pub fn len(&self) -> usize {
+        match &self.source {
+            Source::Merge { recipients, .. } => recipients.len(),
+            Source::Documents(d) => d.len(),
+        }
+    }
+
+    /// True when there are no letters.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The list name and the field prefix of letter `i` (`recipients[3].document`).
+    fn prefix(&self, i: usize) -> (&'static str, String) {
+        match &self.source {
+            Source::Merge { .. } => ("recipients", format!("recipients[{i}].document")),
+            Source::Documents(_) => ("documents", format!("documents[{i}]")),
+        }
+    }
+
+    fn context(&self, i: usize) -> Result<Value, Problem> {
+        let n = self.len();
+        match &self.source {
+            Source::Merge { recipients, .. } => merge::context(Some(&recipients[i]), i + 1, n)
+                .map_err(|p| Problem::new(format!("recipients[{i}].{}", p.field), p.message)),
+            Source::Documents(_) => Ok(merge::index_context(i + 1, n)),
+        }
+    }
+
+    /// Letter `i` (0-based) as a document, placeholders filled; problems name
+    /// the recipient or document and the field.
+    pub fn document(&self, i: usize) -> Result<Document, Vec<Problem>> {
+        let (_, prefix) = self.prefix(i);
+        let value = match &self.source {
+            Source::Merge { merge, .. } => {
+                let ctx = self.context(i).map_err(|p| vec![p])?;
+                merge
+                    .apply(&ctx)
+                    .map_err(|e| vec![Problem::new(merge::join(&prefix, &e.field), e.message)])?
+            }
+            Source::Documents(docs) => docs[i].clone(),
+        };
+        let bytes = serde_json::to_vec(&value).unwrap_or_default();
+        compose::parse(&bytes).map_err(|p| prefixed(&prefix, p.0))
+    }
+
+    /// File name of letter `i` (after [`Batch::validate`]).
+    pub fn name(&self, i: usize) -> &str {
+        &self.names[i]
+    }
+
+    /// Checks every letter and names every file; at most [`MAX_LISTED`] problems.
+    pub fn validate(&mut self, agencies: &Agencies) -> Result<(), Vec<Problem>> {
+        let n = self.len();
+        let mut problems = Vec::new();
+        let mut names = Vec::with_capacity(n);
+        let mut seen = HashSet::with_capacity(n);
+        for i in 0..n {
+            if problems.len() >= MAX_LISTED {
+                break;
+            }
+            match self.document(i) {
+                Ok(doc) => {
+                    if let Err(p) = compose::check(&doc, agencies) {
+                        problems.extend(prefixed(&self.prefix(i).1, p.0));
+                    }
+                }
+                Err(p) => problems.extend(p),
+            }
+            match self.file_name(i, &mut seen) {
+                Ok(name) => names.push(name),
+                // A recipient's bad field is reported once, not again for its file.
+                Err(p) if problems.contains(&p) => {}
+                Err(p) => problems.push(p),
+            }
+        }
+        problems.truncate(MAX_LISTED);
+        self.names = names;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn file_name(&self, i: usize, seen: &mut HashSet<String>) -> Result<String, Problem> {
+        let (list, _) = self.prefix(i);
+        let ctx = self.context(i)?;
+        let raw = self
+            .pattern
+            .apply(&ctx)
+            .map_err(|e| Problem::new("file_name", format!("{list}[{i}]: {}", e.message)))?;
+        let name = sanitize(&raw, i);
+        if seen.insert(name.clone()) {
+            return Ok(name);
+        }
+        let stem = name.strip_suffix(".pdf").unwrap_or(&name);
+        let unique = format!("{stem}-{}.pdf", i + 1);
+        seen.insert(unique.clone());
+        Ok(unique)
+    }
+}
+
+fn check_count(field: &str, n: usize, max: usize) -> Result<(), ApiError> {
+    if n == 0 {
+        return Err(ApiError::invalid(vec![Problem::new(
+            field,
+            "must list at least one letter",
+        )]));
+    }
+    if n > max {
+        return Err(ApiError::too_large(
+            field,
+            format!("{n} letters; a batch takes at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn prefixed(prefix: &str, problems: Vec<Problem>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|p| Problem::new(merge::join(prefix, &p.field), p.message))
+        .collect()
+}
+
+/// A safe file name: no directories or control characters, ending in `.pdf`.
+fn sanitize(raw: &str, i: usize) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    let mut name: String = cleaned.chars().take(120).collect();
+    if name.is_empty() || name.eq_ignore_ascii_case(".pdf") {
+        name = format!("{}", i + 1);
+    }
+    if !name.to_ascii_lowercase().ends_with(".pdf") {
+        name.push_str(".pdf");
+    }
+    name
+}
+
+/// Renders a batch: a ZIP streamed as the letters are made, or with
+/// `?merge=true` one PDF of all letters.
+pub async fn render(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let query = Query::parse(raw.as_deref(), &["merge"])?;
+    let merged = query.flag("merge", false)?;
+    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
+    let req: BatchRequest = body::parse(&bytes)?;
+    drop(bytes);
+    let mut batch = Batch::plan(req, state.config.max_batch_letters)?;
+    if merged && batch.len() > state.config.max_merge_letters {
+        return Err(ApiError::too_large(
+            "merge",
+            format!(
+                "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
+                batch.len(),
+                state.config.max_merge_letters
+            ),
+        ));
+    }
+    let ticket = state.admit()?;
+    let agencies = state.agencies.clone();
+    let (batch, checked) = state
+        .pool
+        .run(&ticket, move || {
+            let checked = batch.validate(&agencies);
+            (batch, checked)
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    checked.map_err(ApiError::invalid)?;
+    let batch = Arc::new(batch);
+    tracing::info!(letters = batch.len(), merged, "batch accepted");
+    if merged {
+        stream::merged(state, batch, ticket).await
+    } else {
+        Ok(stream::zip(state, batch, ticket))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_are_safe_and_unique() {
+        assert_eq!(sanitize("../a/b:c", 0), "_a_b_c.pdf");
+        assert_eq!(sanitize("  ", 4), "5.pdf");
+        assert_eq!(sanitize("x.PDF", 0), "x.PDF");
+        let req: BatchRequest = serde_json::from_value(json!({
+            "documents": [{}, {}],
+            "file_name": "same"
+        }))
+        .unwrap();
+        let b = Batch::plan(req, 10).unwrap();
+        let mut seen = HashSet::new();
+        assert_eq!(b.file_name(0, &mut seen).unwrap(), "same.pdf");
+        assert_eq!(b.file_name(1, &mut seen).unwrap(), "same-2.pdf");
+    }
+}

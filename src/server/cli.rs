@@ -1,0 +1,82 @@
+//! `saraban serve`: its options and the runtime it starts.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::logging::{self, LogFormat};
+use super::{AppState, Config, serve_on, shutdown_signal};
+use crate::agency::Agencies;
+use crate::render::Engine;
+
+/// Options of `saraban serve`; each can also be set by its environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SARABAN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Render threads (default: the number of cores).
+    #[arg(long, env = "SARABAN_WORKERS")]
+    pub workers: Option<usize>,
+    /// Requests admitted beyond the workers; more are answered 503.
+    #[arg(long, env = "SARABAN_QUEUE", default_value_t = 64)]
+    pub queue: usize,
+    /// Time limit of a request, seconds.
+    #[arg(long, env = "SARABAN_TIMEOUT", default_value_t = 30)]
+    pub timeout: u64,
+    /// Time limit of a batch, its streamed answer included, seconds.
+    #[arg(long, env = "SARABAN_BATCH_TIMEOUT", default_value_t = 1800)]
+    pub batch_timeout: u64,
+    /// Largest body of a single letter, bytes.
+    #[arg(long, env = "SARABAN_MAX_LETTER_BYTES", default_value_t = 2 << 20)]
+    pub max_letter_bytes: usize,
+    /// Largest body of a batch, bytes.
+    #[arg(long, env = "SARABAN_MAX_BATCH_BYTES", default_value_t = 16 << 20)]
+    pub max_batch_bytes: usize,
+    /// Most letters in a batch.
+    #[arg(long, env = "SARABAN_MAX_BATCH_LETTERS", default_value_t = 10_000)]
+    pub max_batch_letters: usize,
+    /// Most letters merged into one PDF (`?merge=true`).
+    #[arg(long, env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = 1_000)]
+    pub max_merge_letters: usize,
+    /// Log lines: `compact` or `json`.
+    #[arg(long, env = "SARABAN_LOG_FORMAT", default_value = "compact")]
+    pub log_format: LogFormat,
+}
+
+impl ServeArgs {
+    /// The service's settings.
+    pub fn config(&self) -> Config {
+        let defaults = Config::default();
+        Config {
+            addr: self.addr,
+            workers: self.workers.unwrap_or(defaults.workers),
+            queue: self.queue,
+            max_letter_bytes: self.max_letter_bytes,
+            max_batch_bytes: self.max_batch_bytes,
+            max_batch_letters: self.max_batch_letters,
+            max_merge_letters: self.max_merge_letters,
+            timeout: Duration::from_secs(self.timeout),
+            batch_timeout: Duration::from_secs(self.batch_timeout),
+        }
+    }
+}
+
+/// Starts the service and blocks until Ctrl-C or SIGTERM, then finishes the
+/// letters in flight.
+pub fn run(args: &ServeArgs, fonts: Option<&Path>, agencies: Agencies) -> anyhow::Result<()> {
+    logging::init(args.log_format);
+    let config = args.config();
+    let engine = Arc::new(Engine::new(fonts)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // Renders run on the pool's blocking threads; the runtime only moves bytes.
+        .worker_threads(config.workers.clamp(1, 4))
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let state = AppState::new(config, engine, Arc::new(agencies));
+        serve_on(listener, state, shutdown_signal()).await
+    })
+}

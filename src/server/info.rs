@@ -1,0 +1,124 @@
+//! What the service tells about itself: kinds, schema, OpenAPI, health, metrics,
+//! and the problems for unknown routes.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::AppState;
+use super::problem::ApiError;
+use crate::model::Kind;
+
+/// One document kind.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct KindInfo {
+    /// The value of `kind` in a document (`external`).
+    pub name: &'static str,
+    /// The form's Thai name (`หนังสือภายนอก`).
+    pub thai_name: &'static str,
+    /// The template that lays it out (`external.typ`).
+    pub template: &'static str,
+}
+
+/// The answer of `GET /v1/kinds`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Kinds {
+    /// Every kind, in order.
+    pub kinds: Vec<KindInfo>,
+}
+
+/// The answer of `GET /healthz`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// The service's version.
+    pub version: &'static str,
+    /// Render workers.
+    pub workers: usize,
+    /// Render jobs running now.
+    pub busy: usize,
+    /// Render jobs waiting for a worker.
+    pub queue_depth: usize,
+    /// Rendering requests admitted now, and at most.
+    pub admitted: usize,
+    /// `workers + queue`.
+    pub capacity: usize,
+    /// Letters rendered since start.
+    pub letters_rendered: u64,
+}
+
+/// `GET /v1/kinds`.
+pub async fn kinds() -> Json<Kinds> {
+    Json(Kinds {
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| KindInfo {
+                name: k.name(),
+                thai_name: k.thai_name(),
+                template: k.template(),
+            })
+            .collect(),
+    })
+}
+
+/// `GET /v1/schema`: the JSON Schema of a document.
+pub async fn schema() -> Response {
+    json_with_type(crate::schema(), "application/schema+json")
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi(State(state): State<AppState>) -> Response {
+    json_with_type(super::openapi::document(&state.config), "application/json")
+}
+
+/// `GET /healthz`.
+pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
+    let pool = &state.pool;
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        workers: pool.workers(),
+        busy: pool.busy(),
+        queue_depth: pool.waiting(),
+        admitted: pool.admitted(),
+        capacity: pool.capacity(),
+        letters_rendered: state.metrics.letters(),
+    })
+}
+
+/// `GET /metrics`: Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let mut res = state.metrics.render(&state.pool).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    res
+}
+
+/// Any path not served.
+pub async fn not_found(uri: Uri) -> ApiError {
+    ApiError::status(
+        StatusCode::NOT_FOUND,
+        format!("no such resource: {}; see /openapi.json", uri.path()),
+    )
+}
+
+/// A served path with the wrong method.
+pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::status(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not take {method}; see /openapi.json", uri.path()),
+    )
+}
+
+fn json_with_type(value: serde_json::Value, content_type: &'static str) -> Response {
+    let mut res = Json(value).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res
+}

@@ -1,0 +1,212 @@
+//! Prometheus metrics, kept by hand: request counts by route and status, request
+//! latency and render time histograms, letters rendered, and the pool's gauges.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use super::pool::Pool;
+
+/// Upper bounds of the latency buckets, seconds.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0,
+];
+
+/// A cumulative histogram in the Prometheus sense.
+#[derive(Debug, Clone)]
+struct Histogram {
+    counts: Vec<u64>,
+    sum: f64,
+    count: u64,
+}
+
+impl Histogram {
+    fn new() -> Self {
+        Histogram {
+            counts: vec![0; LATENCY_BUCKETS.len()],
+            sum: 0.0,
+            count: 0,
+        }
+    }
+
+    fn observe(&mut self, seconds: f64) {
+        for (bound, c) in LATENCY_BUCKETS.iter().zip(self.counts.iter_mut()) {
+            if seconds <= *bound {
+                *c += 1;
+            }
+        }
+        self.sum += seconds;
+        self.count += 1;
+    }
+
+    fn write(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (bound, c) in LATENCY_BUCKETS.iter().zip(&self.counts) {
+            let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {c}");
+        }
+        let _ = writeln!(
+            out,
+            "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {}",
+            self.count
+        );
+        let braces = if labels.is_empty() {
+            String::new()
+        } else {
+            format!("{{{labels}}}")
+        };
+        let _ = writeln!(out, "{name}_sum{braces} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{braces} {}", self.count);
+    }
+}
+
+/// The service's counters.
+#[derive(Debug)]
+pub struct Metrics {
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    latency: Mutex<BTreeMap<String, Histogram>>,
+    render: Mutex<Histogram>,
+    letters: AtomicU64,
+    failures: AtomicU64,
+    rejected: AtomicU64,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            requests: Mutex::default(),
+            latency: Mutex::default(),
+            render: Mutex::new(Histogram::new()),
+            letters: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts a finished request (`route` is the matched route, `other` for none).
+    pub fn request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        if let Ok(mut m) = self.requests.lock() {
+            *m.entry((route.to_string(), method.to_string(), status))
+                .or_default() += 1;
+        }
+        if let Ok(mut m) = self.latency.lock() {
+            m.entry(route.to_string())
+                .or_insert_with(Histogram::new)
+                .observe(elapsed.as_secs_f64());
+        }
+    }
+
+    /// Counts a letter rendered (or failed) and its render time.
+    pub fn letter(&self, ok: bool, elapsed: Duration) {
+        if ok {
+            self.letters.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Ok(mut h) = self.render.lock() {
+            h.observe(elapsed.as_secs_f64());
+        }
+    }
+
+    /// Counts a request turned away because the queue was full.
+    pub fn rejected(&self) {
+        self.rejected.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Letters rendered so far.
+    pub fn letters(&self) -> u64 {
+        self.letters.load(Ordering::Relaxed)
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self, pool: &Pool) -> String {
+        let mut out = String::new();
+        out.push_str(
+            "# HELP saraban_http_requests_total HTTP requests by route, method and status.\n",
+        );
+        out.push_str("# TYPE saraban_http_requests_total counter\n");
+        if let Ok(m) = self.requests.lock() {
+            for ((route, method, status), n) in m.iter() {
+                let _ = writeln!(
+                    out,
+                    "saraban_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route),
+                    escape(method)
+                );
+            }
+        }
+        out.push_str("# HELP saraban_http_request_duration_seconds Time to answer a request (to the first byte of a streamed body).\n");
+        out.push_str("# TYPE saraban_http_request_duration_seconds histogram\n");
+        if let Ok(m) = self.latency.lock() {
+            for (route, h) in m.iter() {
+                h.write(
+                    &mut out,
+                    "saraban_http_request_duration_seconds",
+                    &format!("route=\"{}\"", escape(route)),
+                );
+            }
+        }
+        out.push_str(
+            "# HELP saraban_render_duration_seconds Time to lay out and export one letter.\n",
+        );
+        out.push_str("# TYPE saraban_render_duration_seconds histogram\n");
+        if let Ok(h) = self.render.lock() {
+            h.write(&mut out, "saraban_render_duration_seconds", "");
+        }
+        let counters = [
+            (
+                "saraban_letters_rendered_total",
+                "Letters rendered.",
+                self.letters.load(Ordering::Relaxed),
+            ),
+            (
+                "saraban_render_failures_total",
+                "Letters that failed to render (a fault of saraban or a template).",
+                self.failures.load(Ordering::Relaxed),
+            ),
+            (
+                "saraban_rejected_total",
+                "Requests turned away with 503 because the queue was full.",
+                self.rejected.load(Ordering::Relaxed),
+            ),
+        ];
+        for (name, help, v) in counters {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
+        }
+        let gauges = [
+            (
+                "saraban_queue_depth",
+                "Render jobs waiting for a worker.",
+                pool.waiting(),
+            ),
+            ("saraban_workers_busy", "Render jobs running.", pool.busy()),
+            ("saraban_workers", "Render workers.", pool.workers()),
+            (
+                "saraban_requests_admitted",
+                "Rendering requests admitted and not yet finished.",
+                pool.admitted(),
+            ),
+            (
+                "saraban_admission_capacity",
+                "Rendering requests admitted at most at once (workers + queue).",
+                pool.capacity(),
+            ),
+        ];
+        for (name, help, v) in gauges {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+        }
+        out
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}

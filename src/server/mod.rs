@@ -1,0 +1,208 @@
+//! The HTTP service (`saraban serve`): single letters, validation, and batches of
+//! thousands with mail merge, streamed as a ZIP or merged into one PDF.
+//!
+//! Rendering runs on a bounded pool of blocking threads ([`pool`]); a full queue is
+//! answered with 503 and `Retry-After`. Every error is an RFC 9457 problem document
+//! naming the fields at fault ([`problem`]). The route table in [`routes`] builds both
+//! the router and the OpenAPI document ([`openapi`]).
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! let config = saraban::server::Config::default();
+//! saraban::server::serve(config, saraban::server::shutdown_signal()).await
+//! # }
+//! ```
+
+pub mod batch;
+pub mod body;
+pub mod cli;
+pub mod info;
+pub mod letters;
+pub mod logging;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod pool;
+pub mod problem;
+pub mod query;
+pub mod routes;
+pub mod stream;
+pub mod work;
+pub mod zip_stream;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::agency::Agencies;
+use crate::render::Engine;
+
+pub use problem::{ApiError, ProblemDetails};
+
+/// The service's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// Render threads (default: the number of cores).
+    pub workers: usize,
+    /// Requests admitted beyond the workers, waiting for one; more get 503.
+    pub queue: usize,
+    /// Largest body of a single letter, bytes.
+    pub max_letter_bytes: usize,
+    /// Largest body of a batch, bytes.
+    pub max_batch_bytes: usize,
+    /// Most letters in one batch.
+    pub max_batch_letters: usize,
+    /// Most letters merged into one PDF (`?merge=true`), which is built in memory.
+    pub max_merge_letters: usize,
+    /// Time limit of a request (reading it, waiting for a worker, rendering).
+    pub timeout: Duration,
+    /// Time limit of a whole batch, its streamed body included.
+    pub batch_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue: 64,
+            max_letter_bytes: 2 << 20,
+            max_batch_bytes: 16 << 20,
+            max_batch_letters: 10_000,
+            max_merge_letters: 1_000,
+            timeout: Duration::from_secs(30),
+            batch_timeout: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+/// The contents of [`AppState`].
+pub struct Shared {
+    /// Fonts and templates.
+    pub engine: Arc<Engine>,
+    /// Agency profiles.
+    pub agencies: Arc<Agencies>,
+    /// Render workers and admission.
+    pub pool: Arc<pool::Pool>,
+    /// Counters.
+    pub metrics: metrics::Metrics,
+    /// Settings.
+    pub config: Config,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// The state for `config`, with an engine and agencies loaded once.
+    pub fn new(config: Config, engine: Arc<Engine>, agencies: Arc<Agencies>) -> Self {
+        let mut config = config;
+        // The ZIP writer stays below ZIP64's limits.
+        config.max_batch_letters = config.max_batch_letters.min(zip_stream::MAX_ENTRIES);
+        AppState(Arc::new(Shared {
+            engine,
+            agencies,
+            pool: pool::Pool::new(config.workers, config.queue),
+            metrics: metrics::Metrics::default(),
+            config,
+        }))
+    }
+
+    /// Admits a rendering request, or 503 when the queue is full.
+    pub fn admit(&self) -> Result<pool::Ticket, ApiError> {
+        self.pool.admit().ok_or_else(|| {
+            self.metrics.rejected();
+            ApiError::overloaded(1)
+        })
+    }
+}
+
+/// The service's routes with their layers: request ids, logs, metrics, time limits.
+pub fn router(state: AppState) -> Router {
+    let mut app = Router::new();
+    for route in routes::routes() {
+        app = app.route(route.path, (route.handler)(&state.config));
+    }
+    let app = app
+        .fallback(info::not_found)
+        .method_not_allowed_fallback(info::method_not_allowed);
+    middleware::layers(app, state.clone()).with_state(state)
+}
+
+/// Serves on `config.addr` until `shutdown` completes, then finishes the requests
+/// and renders in flight.
+pub async fn serve(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.addr).await?;
+    let agencies = Arc::new(Agencies::built_in());
+    let engine = tokio::task::spawn_blocking(Engine::shared).await?;
+    let state = AppState::new(config, engine, agencies);
+    serve_on(listener, state, shutdown).await
+}
+
+/// Serves on an already bound listener (tests bind `127.0.0.1:0`).
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        %addr,
+        workers = state.pool.workers(),
+        queue = state.config.queue,
+        "saraban listening"
+    );
+    let pool = state.pool.clone();
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    // Connections are closed; renders whose clients went away may still run.
+    if tokio::time::timeout(Duration::from_secs(60), pool.drain())
+        .await
+        .is_err()
+    {
+        tracing::warn!("renders still running after 60 s; stopping anyway");
+    }
+    tracing::info!("saraban stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

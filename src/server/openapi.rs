@@ -1,0 +1,108 @@
+//! The OpenAPI 3.1 document, generated from the route table and the Rust types
+//! of the bodies (their JSON Schemas, draft 2020-12, as OpenAPI 3.1 takes them).
+
+use schemars::generate::SchemaSettings;
+use serde_json::{Map, Value, json};
+
+use super::Config;
+use super::routes::{Content, routes};
+
+/// An OpenAPI `content` object: each media type with its schema.
+fn content(c: &[Content], g: &mut schemars::SchemaGenerator) -> Value {
+    let mut map = Map::new();
+    for c in c {
+        let mut media = Map::new();
+        if let Some(schema) = c.schema {
+            media.insert("schema".into(), schema(g).to_value());
+        }
+        map.insert(c.media.into(), Value::Object(media));
+    }
+    Value::Object(map)
+}
+
+/// The OpenAPI document of every route.
+pub fn document(config: &Config) -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "#/components/schemas/".into())
+        .into_generator();
+    let mut paths = Map::new();
+    for route in routes() {
+        let mut op = Map::new();
+        op.insert("operationId".into(), route.operation_id.into());
+        op.insert("summary".into(), route.summary.into());
+        if !route.description.is_empty() {
+            op.insert("description".into(), route.description.into());
+        }
+        if !route.params.is_empty() {
+            let params: Vec<Value> = route
+                .params
+                .iter()
+                .map(|p| {
+                    json!({
+                        "name": p.name,
+                        "in": "query",
+                        "required": false,
+                        "description": p.description,
+                        "schema": serde_json::from_str::<Value>(p.schema).unwrap_or(json!({})),
+                    })
+                })
+                .collect();
+            op.insert("parameters".into(), params.into());
+        }
+        if let Some(body) = route.body {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": content(&[body], &mut generator)}),
+            );
+        }
+        let mut responses = Map::new();
+        for reply in route.replies {
+            let mut r = Map::new();
+            r.insert("description".into(), reply.description.into());
+            if !reply.content.is_empty() {
+                r.insert("content".into(), content(reply.content, &mut generator));
+            }
+            if !reply.headers.is_empty() {
+                let headers: Map<String, Value> = reply
+                    .headers
+                    .iter()
+                    .map(|(name, description)| {
+                        (
+                            (*name).to_string(),
+                            json!({"description": description, "schema": {"type": "integer"}}),
+                        )
+                    })
+                    .collect();
+                r.insert("headers".into(), Value::Object(headers));
+            }
+            responses.insert(reply.status.to_string(), Value::Object(r));
+        }
+        op.insert("responses".into(), Value::Object(responses));
+        let item = paths
+            .entry(route.path.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(item) = item {
+            item.insert(route.method.into(), Value::Object(op));
+        }
+    }
+    let schemas = generator.take_definitions(true);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "saraban",
+            "version": env!("CARGO_PKG_VERSION"),
+            "summary": "Official Thai government correspondence (งานสารบรรณ) from JSON to PDF.",
+            "description": format!(
+                "Letters up to {} bytes; batches up to {} bytes and {} letters, merged PDFs up to {} letters. \
+                 Errors are RFC 9457 problem details (`application/problem+json`) naming the field of every problem.",
+                config.max_letter_bytes,
+                config.max_batch_bytes,
+                config.max_batch_letters,
+                config.max_merge_letters
+            ),
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
+        },
+        "paths": paths,
+        "components": {"schemas": schemas},
+    })
+}

@@ -1,0 +1,340 @@
+//! The route table: each route's path, handler, body limit and documentation.
+//! [`super::router`] mounts it and [`super::openapi`] describes it, so the
+//! OpenAPI document cannot miss a route.
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, post};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+
+use super::{AppState, Config, batch, info, letters, problem};
+use crate::model::Document;
+
+/// A function giving the schema of a body.
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+/// A request or response body.
+#[derive(Clone, Copy)]
+pub struct Content {
+    /// Its media type.
+    pub media: &'static str,
+    /// Its schema, when it is JSON.
+    pub schema: Option<SchemaFn>,
+}
+
+/// One possible response.
+#[derive(Clone, Copy)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// When it is given.
+    pub description: &'static str,
+    /// Its body, in each media type it may come in.
+    pub content: &'static [Content],
+    /// Response headers worth naming.
+    pub headers: &'static [(&'static str, &'static str)],
+}
+
+/// One query parameter.
+#[derive(Clone, Copy)]
+pub struct Param {
+    /// Its name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its JSON Schema, as JSON text.
+    pub schema: &'static str,
+}
+
+/// One route.
+pub struct Route {
+    /// `get` or `post`.
+    pub method: &'static str,
+    /// The path.
+    pub path: &'static str,
+    /// A unique name for the operation.
+    pub operation_id: &'static str,
+    /// One line on what it does.
+    pub summary: &'static str,
+    /// More on what it does.
+    pub description: &'static str,
+    /// The handler with its layers.
+    pub handler: fn(&Config) -> MethodRouter<AppState>,
+    /// The request body, if any.
+    pub body: Option<Content>,
+    /// Query parameters.
+    pub params: &'static [Param],
+    /// Responses.
+    pub replies: &'static [Reply],
+}
+
+fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+const PROBLEM: Content = Content {
+    media: problem::PROBLEM_JSON,
+    schema: Some(schema::<problem::ProblemDetails>),
+};
+const PDF: Content = Content {
+    media: "application/pdf",
+    schema: None,
+};
+
+const PNG: Content = Content {
+    media: "image/png",
+    schema: None,
+};
+const ZIP: Content = Content {
+    media: "application/zip",
+    schema: None,
+};
+
+const fn reply(status: u16, description: &'static str, content: &'static [Content]) -> Reply {
+    Reply {
+        status,
+        description,
+        content,
+        headers: &[],
+    }
+}
+
+const BAD_JSON: Reply = reply(
+    400,
+    "The body is not well-formed JSON, or a query parameter is wrong.",
+    &[PROBLEM],
+);
+const INVALID: Reply = reply(
+    422,
+    "The JSON does not fit: wrong types, unknown kind or agency, missing fields, missing placeholder variables. Every problem names its field.",
+    &[PROBLEM],
+);
+const TOO_LARGE: Reply = reply(
+    413,
+    "The body, or the batch, is larger than the service takes.",
+    &[PROBLEM],
+);
+const BUSY: Reply = Reply {
+    status: 503,
+    description: "Every worker is busy and the queue is full, or the time limit passed; try again after `Retry-After` seconds.",
+    content: &[PROBLEM],
+    headers: &[("Retry-After", "Seconds to wait before trying again.")],
+};
+const INTERNAL: Reply = reply(
+    500,
+    "A fault of saraban or of a template, never of the input; quote `request_id`.",
+    &[PROBLEM],
+);
+
+const LETTER_PARAMS: &[Param] = &[
+    Param {
+        name: "format",
+        description: "`pdf` (default) or `png` for a preview of one page.",
+        schema: r#"{"type": "string", "enum": ["pdf", "png"], "default": "pdf"}"#,
+    },
+    Param {
+        name: "page",
+        description: "With `format=png`: which page, from 1.",
+        schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
+    },
+    Param {
+        name: "dpi",
+        description: "With `format=png`: resolution.",
+        schema: r#"{"type": "number", "minimum": 10, "maximum": 300, "default": 80}"#,
+    },
+];
+
+/// Every route the service serves.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            method: "post",
+            path: "/v1/letters",
+            operation_id: "renderLetter",
+            summary: "Render one letter as PDF (or a PNG preview).",
+            description: "The body is the same JSON document as the CLI takes.",
+            handler: |c| post(letters::render).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
+            body: Some(Content {
+                media: "application/json",
+                schema: Some(schema::<Document>),
+            }),
+            params: LETTER_PARAMS,
+            replies: const {
+                &[
+                    Reply {
+                        status: 200,
+                        description: "The letter: `application/pdf`, or `image/png` with `format=png`.",
+                        content: &[PDF, PNG],
+                        headers: &[("X-Pages", "Pages of the letter.")],
+                    },
+                    BAD_JSON,
+                    TOO_LARGE,
+                    INVALID,
+                    INTERNAL,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/letters/validate",
+            operation_id: "validateLetter",
+            summary: "Check one letter without rendering it.",
+            description: "Answers 200 with the list of problems (empty when the letter is valid); malformed JSON is a problem too.",
+            handler: |c| post(letters::validate).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
+            body: Some(Content {
+                media: "application/json",
+                schema: Some(schema::<Document>),
+            }),
+            params: &[],
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "Whether the letter is valid, and its problems.",
+                        &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<letters::Validation>),
+                        }],
+                    ),
+                    TOO_LARGE,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/batches",
+            operation_id: "renderBatch",
+            summary: "Render many letters: mail merge over recipients, or a list of documents.",
+            description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters.",
+            handler: |c| post(batch::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            body: Some(Content {
+                media: "application/json",
+                schema: Some(schema::<batch::BatchRequest>),
+            }),
+            params: &[Param {
+                name: "merge",
+                description: "`true` for one PDF of all letters instead of a ZIP.",
+                schema: r#"{"type": "boolean", "default": false}"#,
+            }],
+            replies: const {
+                &[
+                    Reply {
+                        status: 200,
+                        description: "`application/zip` (one PDF per letter), or `application/pdf` with `merge=true`.",
+                        content: &[ZIP, PDF],
+                        headers: &[
+                            ("X-Letters", "Letters in the answer."),
+                            ("X-Pages", "With `merge=true`: pages of the PDF."),
+                        ],
+                    },
+                    BAD_JSON,
+                    TOO_LARGE,
+                    INVALID,
+                    INTERNAL,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/kinds",
+            operation_id: "listKinds",
+            summary: "The document kinds and their templates.",
+            description: "",
+            handler: |_| get(info::kinds),
+            body: None,
+            params: &[],
+            replies: const {
+                &[reply(
+                    200,
+                    "The kinds.",
+                    &[Content {
+                        media: "application/json",
+                        schema: Some(schema::<info::Kinds>),
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/schema",
+            operation_id: "documentSchema",
+            summary: "The JSON Schema of a document.",
+            description: "",
+            handler: |_| get(info::schema),
+            body: None,
+            params: &[],
+            replies: const {
+                &[reply(
+                    200,
+                    "JSON Schema (draft 2020-12).",
+                    &[Content {
+                        media: "application/schema+json",
+                        schema: None,
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/openapi.json",
+            operation_id: "openapi",
+            summary: "This OpenAPI 3.1 document.",
+            description: "",
+            handler: |_| get(info::openapi),
+            body: None,
+            params: &[],
+            replies: const {
+                &[reply(
+                    200,
+                    "OpenAPI 3.1.",
+                    &[Content {
+                        media: "application/json",
+                        schema: None,
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/healthz",
+            operation_id: "health",
+            summary: "Liveness, with the pool's state.",
+            description: "",
+            handler: |_| get(info::healthz),
+            body: None,
+            params: &[],
+            replies: const {
+                &[reply(
+                    200,
+                    "The service is up.",
+                    &[Content {
+                        media: "application/json",
+                        schema: Some(schema::<info::Health>),
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/metrics",
+            operation_id: "metrics",
+            summary: "Prometheus metrics.",
+            description: "Requests by route and status, latency and render-time histograms, letters rendered, queue depth.",
+            handler: |_| get(info::metrics),
+            body: None,
+            params: &[],
+            replies: const {
+                &[reply(
+                    200,
+                    "Prometheus text format.",
+                    &[Content {
+                        media: "text/plain",
+                        schema: None,
+                    }],
+                )]
+            },
+        },
+    ]
+}

@@ -1,0 +1,91 @@
+//! The blocking work a render job does: lay out, export, count.
+
+use std::time::Instant;
+
+use typst_layout::Page;
+
+use super::Shared;
+use crate::compose::{self, Letter};
+use crate::error::{Error, Problem, Problems};
+use crate::model::Document;
+
+/// What to export.
+#[derive(Debug, Clone, Copy)]
+pub enum Output {
+    /// The whole letter as PDF.
+    Pdf,
+    /// Page `page` (0-based) as PNG at `dpi`.
+    Png {
+        /// 0-based page.
+        page: usize,
+        /// Resolution.
+        dpi: f32,
+    },
+}
+
+/// A rendered letter.
+#[derive(Debug)]
+pub struct Rendered {
+    /// PDF or PNG bytes.
+    pub bytes: Vec<u8>,
+    /// Pages of the letter.
+    pub pages: usize,
+}
+
+/// Lays out `doc`, counting it in the metrics.
+pub fn layout(shared: &Shared, doc: &Document) -> Result<Letter, Error> {
+    let started = Instant::now();
+    let result = compose::compose(&shared.engine, &shared.agencies, doc, None);
+    if result.is_err() {
+        shared.metrics.letter(false, started.elapsed());
+    }
+    result
+}
+
+/// Lays out and exports `doc`. A PNG page past the end is a problem at `page`.
+pub fn render(shared: &Shared, doc: &Document, output: Output) -> Result<Rendered, Error> {
+    let started = Instant::now();
+    let letter = layout(shared, doc)?;
+    let pages = letter.pages();
+    let bytes = match output {
+        Output::Pdf => letter.pdf(),
+        Output::Png { page, .. } if page >= pages => {
+            return Err(Error::Invalid(Problems::one(Problem::new(
+                "page",
+                format!("the letter has {pages} page(s)"),
+            ))));
+        }
+        Output::Png { page, dpi } => letter.png(page, dpi),
+    };
+    shared.metrics.letter(bytes.is_ok(), started.elapsed());
+    Ok(Rendered {
+        bytes: bytes?,
+        pages,
+    })
+}
+
+/// Lays out `doc` and keeps its pages, for merging.
+pub fn pages(shared: &Shared, doc: &Document) -> Result<Vec<Page>, Error> {
+    let started = Instant::now();
+    let letter = layout(shared, doc)?;
+    shared.metrics.letter(true, started.elapsed());
+    Ok(letter.doc.pages().to_vec())
+}
+
+/// One PDF of the pages of several letters, in order. Untagged: each letter's
+/// structure tree was built for it alone, and stitched together they would not
+/// make one valid tree.
+pub fn merged_pdf(pages: Vec<Page>) -> Result<Vec<u8>, Error> {
+    let doc = typst_layout::PagedDocument::new(
+        pages.into_iter().collect(),
+        typst::model::DocumentInfo::default(),
+    );
+    let options = typst_pdf::PdfOptions {
+        tagged: false,
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&doc, &options).map_err(|diags| {
+        let messages: Vec<String> = diags.iter().map(|d| d.message.to_string()).collect();
+        Error::Export(messages.join("; "))
+    })
+}
