@@ -1,0 +1,744 @@
+//! The HTTP service over real HTTP: each test starts the server in-process on a
+//! loopback port and speaks to it with reqwest. PDF text and page counts are read
+//! with poppler's `pdftotext` and `pdfinfo` (installed by `.ci/run`).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use saraban::server::{AppState, Config, serve_on};
+use saraban::{Agencies, Engine};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A server on `127.0.0.1:<ephemeral>`.
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Server {
+    async fn start(config: Config) -> Server {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let engine = tokio::task::spawn_blocking(Engine::shared).await.unwrap();
+        let state = AppState::new(config, engine, Arc::new(Agencies::built_in()));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve_on(listener, state, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn default() -> Server {
+        Server::start(Config::default()).await
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn post(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Graceful shutdown; waits for the server to finish.
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(30), &mut self.task)
+            .await
+            .expect("server stops")
+            .unwrap()
+            .unwrap();
+    }
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Every single-document example (not the batch requests).
+fn example_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(examples())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("batch")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(examples().join(name)).unwrap()
+}
+
+/// A problem document: checks the media type and the status, returns the JSON.
+async fn problem(res: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(res.status(), status, "status");
+    let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert_eq!(ct, "application/problem+json");
+    assert!(res.headers().contains_key("x-request-id"));
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["type"].is_string() && body["title"].is_string() && body["detail"].is_string());
+    assert!(body["request_id"].is_string(), "{body}");
+    body
+}
+
+/// The fields named by a problem document.
+fn fields(body: &Value) -> Vec<String> {
+    body["problems"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| p["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let dir = std::env::temp_dir().join(format!(
+        "saraban-server-test-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("in.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&file)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .stderr(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed by these tests: {e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "{tool} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The text of a PDF with whitespace removed and Thai digits made ASCII, so that
+/// line breaks and extraction spacing do not matter.
+fn pdf_text(pdf: &[u8]) -> String {
+    squash(&poppler("pdftotext", pdf, &["-enc", "UTF-8"]))
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
+
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let info = poppler("pdfinfo", pdf, &[]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .expect("pdfinfo prints Pages")
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The batch example's letter with `n` made-up recipients.
+fn batch_of(n: usize) -> Value {
+    let mut batch: Value = serde_json::from_slice(&read("batch-circular.json")).unwrap();
+    let recipients: Vec<Value> = (1..=n)
+        .map(|i| {
+            json!({
+                "position": format!("นายกเทศมนตรีตำบลทดสอบที่ {i}"),
+                "office": format!("เทศบาลตำบลทดสอบที่ {i}"),
+                "amount": 1000 + i * 7,
+                "file": format!("t{i}"),
+            })
+        })
+        .collect();
+    batch["recipients"] = Value::Array(recipients);
+    batch
+}
+
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut f = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().to_string(), data)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_kind_renders_as_pdf_and_png() {
+    let server = Server::default().await;
+    let mut kinds = std::collections::BTreeSet::new();
+    for file in example_files() {
+        let body = std::fs::read(&file).unwrap();
+        let doc: Value = serde_json::from_slice(&body).unwrap();
+        kinds.insert(doc["kind"].as_str().unwrap().to_string());
+        let res = server.post("/v1/letters", body).await;
+        assert_eq!(res.status(), 200, "{}", file.display());
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let pages: usize = res.headers()["x-pages"].to_str().unwrap().parse().unwrap();
+        let pdf = res.bytes().await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"), "{}", file.display());
+        assert!(pages >= 1);
+    }
+    let all: Vec<String> = saraban::Kind::ALL
+        .iter()
+        .map(|k| k.name().to_string())
+        .collect();
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>().len(), all.len());
+
+    let res = server
+        .post("/v1/letters?format=png", read("external-letter.json"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    let res = server
+        .post(
+            "/v1/letters?format=png&page=99",
+            read("external-letter.json"),
+        )
+        .await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::BAD_REQUEST).await),
+        ["page"]
+    );
+    let res = server
+        .post("/v1/letters?format=gif", read("external-letter.json"))
+        .await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::BAD_REQUEST).await),
+        ["format"]
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_lists_problems_or_none() {
+    let server = Server::default().await;
+    let res = server
+        .post("/v1/letters/validate", read("order.json"))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"valid": true, "problems": []})
+    );
+
+    let mut doc: Value = serde_json::from_slice(&read("external-letter.json")).unwrap();
+    doc["agency"] = json!("no-such-agency");
+    let res = server.post("/v1/letters/validate", doc.to_string()).await;
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(fields(&v), ["agency"]);
+
+    let res = server
+        .post(
+            "/v1/letters/validate",
+            r#"{"kind": "memo", "agency": "phatthalung-2"}"#,
+        )
+        .await;
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(fields(&v), ["signatory"]);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_4xx_naming_the_field() {
+    let server = Server::start(Config {
+        max_letter_bytes: 64 * 1024,
+        ..Config::default()
+    })
+    .await;
+
+    // Malformed JSON: 400.
+    let res = server
+        .post(
+            "/v1/letters",
+            r#"{"kind": "memo", "subject": "x", "to": nobody}"#,
+        )
+        .await;
+    let body = problem(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(body["type"], "urn:saraban:malformed-json");
+    assert_eq!(fields(&body), ["to"]);
+    assert!(
+        body["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1")
+    );
+
+    // Wrong type: 422 at the field.
+    let mut doc: Value = serde_json::from_slice(&read("external-letter.json")).unwrap();
+    doc["signatory"]["name"] = json!(42);
+    let res = server.post("/v1/letters", doc.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["signatory.name"]);
+    assert!(
+        body["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid type")
+    );
+
+    // Unknown kind: 422 naming kind.
+    doc["signatory"]["name"] = json!("นายทดสอบ ระบบ");
+    doc["kind"] = json!("letter");
+    let res = server.post("/v1/letters", doc.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["kind"]);
+
+    // Valid JSON, invalid content (empty name): 422 from the checks.
+    doc["kind"] = json!("external");
+    doc["body"][0] = json!({"type": "list", "items": "nope"});
+    let res = server.post("/v1/letters", doc.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(fields(&body)[0].starts_with("body[0]"), "{body}");
+
+    // Oversize body: 413, before any parsing.
+    let big = format!(r#"{{"kind": "memo", "subject": "{}"}}"#, "ก".repeat(40_000));
+    let res = server.post("/v1/letters", big).await;
+    let body = problem(res, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert!(body["detail"].as_str().unwrap().contains("65536"));
+
+    // Unknown route and method: problem documents too; the request id is echoed.
+    let res = server
+        .client
+        .get(server.url("/v1/nothing"))
+        .header("x-request-id", "test-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "test-123");
+    let body = problem(res, StatusCode::NOT_FOUND).await;
+    assert_eq!(body["request_id"], "test-123");
+    let res = server.get("/v1/letters").await;
+    problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_of_200_gives_200_pdfs_with_each_recipients_values() {
+    let server = Server::default().await;
+    let started = std::time::Instant::now();
+    let res = server.post("/v1/batches", batch_of(200).to_string()).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    assert_eq!(res.headers()["x-letters"], "200");
+    let zip = res.bytes().await.unwrap();
+    eprintln!(
+        "200-letter batch: {} bytes in {:.1} s",
+        zip.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let files = unzip(&zip);
+    assert_eq!(files.len(), 200);
+    let checks: Vec<(usize, String, Vec<u8>)> = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, pdf))| (i + 1, name, pdf))
+        .collect();
+    // Text extraction on two threads.
+    let (a, b): (Vec<_>, Vec<_>) = checks.into_iter().partition(|(i, ..)| i % 2 == 0);
+    let check = |part: Vec<(usize, String, Vec<u8>)>| {
+        for (i, name, pdf) in part {
+            assert_eq!(name, format!("{i:03}-t{i}.pdf"));
+            assert!(pdf.starts_with(b"%PDF"));
+            let text = pdf_text(&pdf);
+            let amount = saraban::thai::Baht {
+                satang: (1000 + i as i64 * 7) * 100,
+            };
+            for want in [
+                format!("เรียนนายกเทศมนตรีตำบลทดสอบที่{i}"),
+                format!("เทศบาลตำบลทดสอบที่{i}"),
+                squash(&saraban::thai::baht_text(amount)),
+            ] {
+                assert!(text.contains(&want), "letter {i} lacks {want}: {text}");
+            }
+        }
+    };
+    let t = std::thread::spawn(move || check(a));
+    check(b);
+    t.join().unwrap();
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merged_pdf_has_every_page_in_order() {
+    let server = Server::default().await;
+    let mut documents = Vec::new();
+    let mut expected = 0;
+    for file in example_files() {
+        let body = std::fs::read(&file).unwrap();
+        let res = server.post("/v1/letters", body.clone()).await;
+        let pages: usize = res.headers()["x-pages"].to_str().unwrap().parse().unwrap();
+        expected += pages;
+        documents.push(serde_json::from_slice::<Value>(&body).unwrap());
+    }
+    let res = server
+        .post(
+            "/v1/batches?merge=true",
+            json!({ "documents": documents }).to_string(),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        res.headers()["x-letters"],
+        example_files().len().to_string().as_str()
+    );
+    let header_pages: usize = res.headers()["x-pages"].to_str().unwrap().parse().unwrap();
+    let pdf = res.bytes().await.unwrap();
+    assert_eq!(header_pages, expected);
+    assert_eq!(pdf_pages(&pdf), expected);
+
+    // A mail merge too: one page per recipient, in order.
+    let res = server
+        .post("/v1/batches?merge=true", batch_of(5).to_string())
+        .await;
+    assert_eq!(res.status(), 200);
+    let pdf = res.bytes().await.unwrap();
+    assert_eq!(pdf_pages(&pdf), 5);
+    let text = pdf_text(&pdf);
+    let at: Vec<usize> = (1..=5)
+        .map(|i| text.find(&format!("ทดสอบที่{i}")).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_problems_are_422_before_any_zip_byte() {
+    let server = Server::start(Config {
+        max_batch_letters: 50,
+        max_merge_letters: 10,
+        ..Config::default()
+    })
+    .await;
+
+    // A recipient without the variable a placeholder uses.
+    let mut batch = batch_of(20);
+    batch["recipients"][7]
+        .as_object_mut()
+        .unwrap()
+        .remove("position");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["recipients[7].document.to"]);
+    let message = body["problems"][0]["message"].as_str().unwrap();
+    assert!(message.contains("recipient.position"), "{message}");
+
+    // null counts as missing.
+    let mut batch = batch_of(3);
+    batch["recipients"][2]["office"] = Value::Null;
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["recipients[2].document.body[0]"]);
+
+    // The file-name pattern's variable.
+    let mut batch = batch_of(3);
+    batch["file_name"] = json!("{{recipient.nickname}}.pdf");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body)[0], "file_name");
+    assert!(
+        body["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("recipients[0]")
+    );
+
+    // A recipient's value that makes the letter invalid.
+    let mut batch = batch_of(3);
+    batch["recipients"][1]["amount"] = json!("หนึ่งพัน");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["recipients[1].amount"]);
+
+    // A bad placeholder in the letter, a wrong type in the letter, bad documents.
+    let mut batch = batch_of(3);
+    batch["document"]["subject"] = json!("{{#if recipient.x}} never closed");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["document.subject"]);
+    let mut batch = batch_of(3);
+    batch["document"]["kind"] = json!("postcard");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["document.kind"]
+    );
+    let res = server
+        .post("/v1/batches", r#"{"documents": [{"kind": "memo"}]}"#)
+        .await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body)[0], "documents[0].agency");
+    let res = server.post("/v1/batches", r#"{"recipients": [{}]}"#).await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::UNPROCESSABLE_ENTITY).await),
+        ["document"]
+    );
+    let res = server.post("/v1/batches", r#"{"documents": [}"#).await;
+    problem(res, StatusCode::BAD_REQUEST).await;
+
+    // Too many letters: 413 naming the list; merging too many: 413 naming merge.
+    let res = server.post("/v1/batches", batch_of(51).to_string()).await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::PAYLOAD_TOO_LARGE).await),
+        ["recipients"]
+    );
+    let res = server
+        .post("/v1/batches?merge=true", batch_of(11).to_string())
+        .await;
+    assert_eq!(
+        fields(&problem(res, StatusCode::PAYLOAD_TOO_LARGE).await),
+        ["merge"]
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_requests_all_succeed() {
+    let server = Arc::new(Server::default().await);
+    let body = read("memo-phatthalung.json");
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (server, body) = (server.clone(), body.clone());
+        tasks.spawn(async move {
+            let res = server.post("/v1/letters", body).await;
+            let status = res.status();
+            let pdf = res.bytes().await.unwrap();
+            (status, pdf.starts_with(b"%PDF"))
+        });
+    }
+    let mut ok = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (status, pdf) = r.unwrap();
+        assert_eq!(status, 200);
+        assert!(pdf);
+        ok += 1;
+    }
+    assert_eq!(ok, 50);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains(
+        "saraban_http_requests_total{route=\"/v1/letters\",method=\"POST\",status=\"200\"} 50"
+    ));
+    assert!(metrics.contains("saraban_letters_rendered_total 50"));
+    Arc::try_unwrap(server).ok().unwrap().stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_answers_503_with_retry_after() {
+    // One worker, one place in the queue: two batches in flight fill both.
+    let server = Server::start(Config {
+        workers: 1,
+        queue: 1,
+        ..Config::default()
+    })
+    .await;
+    let body = batch_of(40).to_string();
+    let first = server.post("/v1/batches", body.clone()).await;
+    let second = server.post("/v1/batches", body).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(second.status(), 200);
+
+    let res = server
+        .post("/v1/letters", read("memo-phatthalung.json"))
+        .await;
+    assert_eq!(res.headers()["retry-after"], "1");
+    let body = problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(body["type"], "urn:saraban:overloaded");
+    let health: Value = server.get("/healthz").await.json().await.unwrap();
+    assert_eq!(health["admitted"], 2);
+    assert_eq!(health["capacity"], 2);
+
+    // The batches still complete, and then there is room again.
+    for res in [first, second] {
+        assert_eq!(unzip(&res.bytes().await.unwrap()).len(), 40);
+    }
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..50 {
+        let res = server
+            .post("/v1/letters", read("memo-phatthalung.json"))
+            .await;
+        status = res.status();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, 200);
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("saraban_rejected_total 1"), "{metrics}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn time_limit_answers_503() {
+    let server = Server::start(Config {
+        timeout: Duration::from_millis(1),
+        ..Config::default()
+    })
+    .await;
+    let res = server
+        .post("/v1/letters", read("measures-activities.json"))
+        .await;
+    let body = problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(body["type"], "urn:saraban:timeout");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_letters_in_flight() {
+    let server = Server::default().await;
+    let client = server.client.clone();
+    let url = server.url("/v1/letters");
+    let request = tokio::spawn(async move {
+        client
+            .post(url)
+            .body(read("measures-activities.json"))
+            .send()
+            .await
+    });
+    // Wait until the render is running, then stop.
+    for _ in 0..200 {
+        let h: Value = server.get("/healthz").await.json().await.unwrap();
+        if h["busy"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.stop().await;
+    let res = request.await.unwrap().unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_describes_itself() {
+    let server = Server::default().await;
+    let api: Value = server.get("/openapi.json").await.json().await.unwrap();
+    assert_eq!(api["openapi"], "3.1.0");
+    for route in saraban::server::routes::routes() {
+        let op = &api["paths"][route.path][route.method];
+        assert!(
+            op.is_object(),
+            "{} {} is not in the OpenAPI document",
+            route.method,
+            route.path
+        );
+        assert!(op["responses"]["200"].is_object());
+        if route.method == "get" {
+            assert_eq!(server.get(route.path).await.status(), 200, "{}", route.path);
+        }
+    }
+    let paths = api["paths"].as_object().unwrap();
+    for path in [
+        "/v1/letters",
+        "/v1/letters/validate",
+        "/v1/batches",
+        "/v1/kinds",
+        "/v1/schema",
+        "/openapi.json",
+        "/healthz",
+        "/metrics",
+    ] {
+        assert!(paths.contains_key(path), "{path}");
+    }
+    // Every $ref resolves.
+    let text = api.to_string();
+    for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = part.split('"').next().unwrap();
+        assert!(api["components"]["schemas"][name].is_object(), "{name}");
+    }
+    assert!(api["components"]["schemas"]["Document"].is_object());
+    assert!(api["components"]["schemas"]["BatchRequest"].is_object());
+
+    let kinds: Value = server.get("/v1/kinds").await.json().await.unwrap();
+    let names: Vec<&str> = kinds["kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "external",
+            "circular",
+            "memo",
+            "announcement",
+            "order",
+            "standard"
+        ]
+    );
+    assert_eq!(kinds["kinds"][2]["template"], "memo.typ");
+
+    let schema: Value = server.get("/v1/schema").await.json().await.unwrap();
+    assert!(schema["properties"]["kind"].is_object());
+    let health: Value = server.get("/healthz").await.json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+
+    server.post("/v1/letters", read("order.json")).await;
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    for want in [
+        "saraban_http_requests_total{route=\"/v1/letters\",method=\"POST\",status=\"200\"} 1",
+        "saraban_http_request_duration_seconds_bucket{route=\"/v1/letters\",le=\"+Inf\"} 1",
+        "saraban_letters_rendered_total 1",
+        "saraban_render_duration_seconds_count 1",
+        "saraban_queue_depth 0",
+    ] {
+        assert!(metrics.contains(want), "{want} not in {metrics}");
+    }
+    server.stop().await;
+}
