@@ -36,10 +36,10 @@ pub async fn render(
     let query = Query::parse(raw.as_deref(), &["format", "dpi", "page"])?;
     let format = query.choice("format", &["pdf", "png"])?;
     let dpi = query.number("dpi", 80.0, 10.0, 300.0)?;
-    let page = query.number("page", 1.0, 1.0, 10_000.0)?;
+    let page = query.integer("page", 1, 1, 10_000)?;
     let output = match format {
         "png" => Output::Png {
-            page: page as usize - 1,
+            page: page - 1,
             dpi: dpi as f32,
         },
         _ => Output::Pdf,

@@ -50,6 +50,26 @@ impl Query {
         }
     }
 
+    /// A whole number within `min..=max`, `default` when absent.
+    pub fn integer(
+        &self,
+        name: &str,
+        default: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, ApiError> {
+        match self.0.get(name) {
+            None => Ok(default),
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::bad_parameter(
+                    name,
+                    format!("'{v}' is not a whole number from {min} to {max}"),
+                )),
+            },
+        }
+    }
+
     /// A number within `min..=max`, `default` when absent.
     pub fn number(&self, name: &str, default: f64, min: f64, max: f64) -> Result<f64, ApiError> {
         match self.0.get(name) {
@@ -105,6 +125,10 @@ mod tests {
         assert_eq!(q.choice("format", &["pdf", "png"]).unwrap(), "png");
         assert_eq!(q.number("dpi", 80.0, 10.0, 300.0).unwrap(), 120.0);
         assert!(q.flag("merge", false).unwrap());
+        let q = Query::parse(Some("page=2"), &["page"]).unwrap();
+        assert_eq!(q.integer("page", 1, 1, 10).unwrap(), 2);
+        let q = Query::parse(Some("page=1.5"), &["page"]).unwrap();
+        assert!(q.integer("page", 1, 1, 10).is_err());
         assert!(Query::parse(Some("fromat=png"), &["format"]).is_err());
         assert_eq!(decode("a%20b+c%zz%4"), "a b c%zz%4");
     }
