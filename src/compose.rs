@@ -8,6 +8,7 @@ use typst_layout::PagedDocument;
 use crate::agency::Agencies;
 use crate::error::{Error, Problems};
 use crate::frames;
+use crate::linebreak::Words;
 use crate::model::Document;
 use crate::render::{self, Engine};
 use crate::view::{self, Prepared};
@@ -16,6 +17,8 @@ use crate::view::{self, Prepared};
 const BODY_TOP_PT: f64 = 2.5 / 2.54 * 72.0;
 /// Where body text ends, pt from the bottom edge (2 cm).
 const BODY_BOTTOM_PT: f64 = 2.0 / 2.54 * 72.0;
+/// The right margin, pt from the paper's left edge (19 cm).
+const RIGHT_EDGE_PT: f64 = 19.0 / 2.54 * 72.0;
 /// At most this many characters of the next page's opening go into a continuation.
 const CONTINUATION_CHARS: usize = 24;
 
@@ -77,15 +80,41 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         .map(|(p, b)| (*p, Bytes::new(b.clone())))
         .collect();
     let mut doc = None;
-    for _ in 0..4 {
+    // Lines that could only be justified with holes; the words at them may
+    // break or stretch on the next pass.
+    let mut spots: Vec<Loose> = Vec::new();
+    for _ in 0..5 {
         let data = serde_json::to_vec(&prepared.view)
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
         let compiled = engine.compile(prepared.template, data, &assets)?;
+        let loose: Vec<Loose> = loose_lines(&compiled)
+            .into_iter()
+            .filter(|l| !spots.iter().any(|s| s.line == l.line))
+            .collect();
         let wanted = continuations(&compiled);
-        let settled = wanted == prepared.view.continuations;
+        let lonely = if prepared.view.keep_from.is_none() {
+            lonely_signature_line(&compiled, &prepared.view)
+        } else {
+            None
+        };
+        let settled = loose.is_empty() && lonely.is_none() && wanted == prepared.view.continuations;
         doc = Some(compiled);
         if settled {
             break;
+        }
+        if let Some(line) = lonely {
+            let words = Words::new(Some(&prepared.extra_words));
+            if !view::carry_last_line(&mut prepared.view, &words, &line) {
+                // Nothing to carry: keep the layout as it is.
+                prepared.view.keep_from = Some(prepared.view.body.len().saturating_sub(1));
+            }
+        }
+        if !loose.is_empty() {
+            spots.extend(loose);
+            let words = Words::new(Some(&prepared.extra_words));
+            view::chunk_texts(&mut prepared.view, &words, &|text, start, word| {
+                spots.iter().any(|s| s.covers(text, start, word))
+            });
         }
         prepared.view.continuations = wanted;
     }
@@ -94,6 +123,141 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         doc: doc.expect("the loop compiles at least once"),
         prepared,
     })
+}
+
+/// Widest word gap allowed on a justified line, in em.
+pub const MAX_GAP_EM: f64 = 0.5;
+
+/// A justified line whose word gaps exceed [`MAX_GAP_EM`], and the start of the
+/// line after it.
+#[derive(Debug, Clone)]
+pub struct Loose {
+    /// The loose line's text, without a list number.
+    pub line: String,
+    /// The next line's text (what did not fit).
+    pub next: String,
+}
+
+impl Loose {
+    /// True for the word at byte `start` of `text` that opens the line after this
+    /// one (it did not fit), or for a label/number pair on this line (its box
+    /// cannot stretch).
+    pub fn covers(&self, text: &str, start: usize, word: &str) -> bool {
+        let line: String = self.line.chars().filter(|c| !c.is_whitespace()).collect();
+        if line.is_empty() {
+            return false;
+        }
+        // The text without white space, and where each of its bytes came from.
+        let mut squashed = String::with_capacity(text.len());
+        let mut origin = Vec::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            if !c.is_whitespace() {
+                squashed.push(c);
+                origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+            }
+        }
+        let mut from = 0;
+        while let Some(found) = squashed[from..].find(&line) {
+            let s = from + found;
+            let e = s + line.len();
+            let (line_start, line_end) = (origin[s], origin.get(e).copied().unwrap_or(text.len()));
+            let next = line_end + (text[line_end..].len() - text[line_end..].trim_start().len());
+            if start == next || (word.contains(' ') && (line_start..line_end).contains(&start)) {
+                return true;
+            }
+            from = s + 1;
+            while !squashed.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        false
+    }
+}
+
+/// When the closing paragraph stands alone at the top of the signature's page
+/// (one line of body text there), the last line of the paragraph before it,
+/// which the next pass moves over.
+fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Option<String> {
+    use crate::view::ViewBlock;
+    let n = view.body.len();
+    let Some(ViewBlock::Par { text: last, .. }) = view.body.last() else {
+        return None;
+    };
+    if n < 2
+        || !matches!(
+            view.body[n - 2],
+            ViewBlock::Par { .. } | ViewBlock::Item { .. }
+        )
+    {
+        return None;
+    }
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let last = squash(&last.flat());
+    let lines = frames::lines(doc);
+    let body = |l: &&frames::Line| l.y > BODY_TOP_PT && l.y < 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
+    // The first line of the closing paragraph, searched from the end.
+    let head: String = last.chars().take(12).collect();
+    let (i, first) = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| body(l) && squash(&l.text).starts_with(&head))?;
+    let above = lines[..i]
+        .iter()
+        .filter(|l| l.page == first.page && body(l))
+        .count();
+    let own = lines[i..]
+        .iter()
+        .take_while(|l| l.page == first.page)
+        .scan(String::new(), |acc, l| {
+            acc.push_str(&squash(&l.text));
+            Some(acc.len() <= last.len())
+        })
+        .filter(|inside| *inside)
+        .count();
+    if above > 0 || own >= 2 || first.page == 0 {
+        return None;
+    }
+    // The paragraph before ends on the previous page: its last body line.
+    lines[..i]
+        .iter()
+        .rev()
+        .find(|l| l.page + 1 == first.page && body(l))
+        .map(|l| l.text.trim().to_string())
+}
+
+/// Every justified line whose word gaps exceed [`MAX_GAP_EM`].
+pub fn loose_lines(doc: &PagedDocument) -> Vec<Loose> {
+    let lines = frames::lines(doc);
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| (l.x1 - RIGHT_EDGE_PT).abs() < 1.0)
+        .filter(|(_, l)| frames::word_gaps_em(l).into_iter().any(|g| g > MAX_GAP_EM))
+        .map(|(i, l)| Loose {
+            line: without_label(l.text.trim()).replace('\u{00A0}', " "),
+            next: lines
+                .get(i + 1)
+                .map(|n| without_label(n.text.trim()).replace('\u{00A0}', " "))
+                .unwrap_or_default(),
+        })
+        .filter(|l| l.line.chars().count() > 3)
+        .collect()
+}
+
+/// A line's text without the list number the template put before it.
+fn without_label(line: &str) -> &str {
+    match line.split_once(' ') {
+        Some((first, rest)) if is_label(first) => rest,
+        _ => line,
+    }
+}
+
+fn is_label(token: &str) -> bool {
+    !token.is_empty()
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".)-(".contains(c))
 }
 
 /// For every page but the last, the opening words of the next page's body.
@@ -124,9 +288,7 @@ pub fn opening_words(line: &str) -> String {
     let Some(first) = parts.next() else {
         return String::new();
     };
-    let is_label = first
-        .chars()
-        .all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".)-(".contains(c));
+    let is_label = is_label(first);
     let word = |s: &str| -> String {
         if s.chars().count() <= CONTINUATION_CHARS / 2 {
             return s.to_string();
@@ -140,14 +302,20 @@ pub fn opening_words(line: &str) -> String {
                 break;
             }
             for w in words.segment(&s[run.clone()]) {
-                if !out.is_empty() && out.chars().count() + s[w.clone()].chars().count() > CONTINUATION_CHARS / 2 {
+                if !out.is_empty()
+                    && out.chars().count() + s[w.clone()].chars().count() > CONTINUATION_CHARS / 2
+                {
                     return out;
                 }
                 out.push_str(&s[run.start + w.start..run.start + w.end]);
             }
             at = run.end;
         }
-        if out.is_empty() { s.chars().take(CONTINUATION_CHARS / 2).collect() } else { out }
+        if out.is_empty() {
+            s.chars().take(CONTINUATION_CHARS / 2).collect()
+        } else {
+            out
+        }
     };
     if is_label {
         match parts.next() {
@@ -165,7 +333,10 @@ mod tests {
 
     #[test]
     fn opening_words_take_number_and_word() {
-        assert_eq!(opening_words("๑.๔ ให้หัวหน้าหน่วยงานและคณะกรรมการ"), "๑.๔ ให้หัวหน้า");
+        assert_eq!(
+            opening_words("๑.๔ ให้หัวหน้าหน่วยงานและคณะกรรมการ"),
+            "๑.๔ ให้หัวหน้า"
+        );
         assert_eq!(opening_words("ความถูกต้อง เสมอภาค และเป็นธรรม"), "ความถูกต้อง");
     }
 }

@@ -19,7 +19,22 @@ pub struct Run {
     /// The characters.
     pub text: String,
     /// Each glyph's characters, its left edge and its advance, pt.
-    pub glyphs: Vec<(String, f64, f64)>,
+    pub glyphs: Vec<Glyph>,
+}
+
+/// One placed glyph.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    /// The glyph's id in its font.
+    pub id: u16,
+    /// The characters it shows.
+    pub text: String,
+    /// Left edge, pt from the paper's left edge.
+    pub x: f64,
+    /// Advance as laid out, justification included, pt.
+    pub advance: f64,
+    /// The font's own advance, pt: what a PDF text tool takes as the glyph's box.
+    pub natural: f64,
 }
 
 /// One visual line: runs on one baseline, left to right.
@@ -37,8 +52,56 @@ pub struct Line {
     pub size: f64,
     /// The text as laid out, runs joined in order.
     pub text: String,
-    /// Glyphs of the whole line in order: characters, left edge, advance.
-    pub glyphs: Vec<(String, f64, f64)>,
+    /// Glyphs of the whole line in order.
+    pub glyphs: Vec<Glyph>,
+}
+
+/// An image placed on a page (the emblem, a signature).
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// 0-based page.
+    pub page: usize,
+    /// Left edge, pt from the paper's left edge.
+    pub x: f64,
+    /// Top edge, pt from the paper's top edge.
+    pub y: f64,
+    /// Width, pt.
+    pub width: f64,
+    /// Height, pt.
+    pub height: f64,
+}
+
+/// Every image of the document, page by page.
+pub fn images(doc: &PagedDocument) -> Vec<Placed> {
+    fn walk_images(frame: &Frame, ts: Transform, page: usize, out: &mut Vec<Placed>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let ts = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform);
+                    walk_images(&g.frame, ts, page, out);
+                }
+                FrameItem::Image(_, size, _) => {
+                    let a = Point::new(pos.x, pos.y).transform(ts);
+                    let b = Point::new(pos.x + size.x, pos.y + size.y).transform(ts);
+                    out.push(Placed {
+                        page,
+                        x: a.x.to_pt(),
+                        y: a.y.to_pt(),
+                        width: (b.x - a.x).to_pt(),
+                        height: (b.y - a.y).to_pt(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (page, p) in doc.pages().iter().enumerate() {
+        walk_images(&p.frame, Transform::identity(), page, &mut out);
+    }
+    out
 }
 
 /// Every text run on a page, in frame order.
@@ -65,7 +128,17 @@ fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
                 for g in &t.glyphs {
                     let adv = g.x_advance.at(t.size).to_pt();
                     let chars = t.text.get(g.range()).unwrap_or("").to_string();
-                    glyphs.push((chars, x + g.x_offset.at(t.size).to_pt(), adv));
+                    let natural = t
+                        .font
+                        .x_advance(g.id)
+                        .map_or(adv, |em| em.at(t.size).to_pt());
+                    glyphs.push(Glyph {
+                        id: g.id,
+                        text: chars,
+                        x: x + g.x_offset.at(t.size).to_pt(),
+                        advance: adv,
+                        natural,
+                    });
                     x += adv;
                 }
                 out.push(Run {
@@ -135,14 +208,15 @@ pub fn lines(doc: &PagedDocument) -> Vec<Line> {
 }
 
 /// The inter-word gaps of a line, in em: from the end of the glyph before a space
-/// to the start of the glyph after it (as pdfcheck.py measures them).
+/// (its own width, without the letter spacing justification added after it) to
+/// the start of the glyph after it, as PDF text tools (and pdfcheck.py) see them.
 pub fn word_gaps_em(line: &Line) -> Vec<f64> {
     let g = &line.glyphs;
     let mut out = Vec::new();
     for k in 1..g.len().saturating_sub(1) {
-        if g[k].0 == " " && g[k - 1].0 != " " && g[k + 1].0 != " " {
-            let left_end = g[k - 1].1 + g[k - 1].2;
-            out.push((g[k + 1].1 - left_end) / line.size);
+        if g[k].text == " " && g[k - 1].text != " " && g[k + 1].text != " " {
+            let left_end = g[k - 1].x + g[k - 1].natural;
+            out.push((g[k + 1].x - left_end) / line.size);
         }
     }
     out

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use saraban::{Agencies, Engine, compose};
 
 #[derive(Parser)]
-#[command(name = "saraban", version, about = "Official Thai correspondence from JSON to PDF")]
+#[command(
+    name = "saraban",
+    version,
+    about = "Official Thai correspondence from JSON to PDF"
+)]
 struct Cli {
     /// Extra agency profiles (*.json), added to the built-in ones.
     #[arg(long, global = true, env = "SARABAN_AGENCIES")]
@@ -48,6 +52,11 @@ enum Command {
     Serve(saraban::server::cli::ServeArgs),
     /// Print the prepared view a template receives (for template designers).
     View {
+        /// Input JSON, or `-`.
+        input: String,
+    },
+    /// Print the laid-out lines with their widest word gap (em), for typesetting checks.
+    Lines {
         /// Input JSON, or `-`.
         input: String,
     },
@@ -103,7 +112,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let bytes = read_input(input)?;
             let doc = compose::parse(&bytes)?;
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
-            let out = if *png { letter.png(0, *dpi)? } else { letter.pdf()? };
+            let out = if *png {
+                letter.png(0, *dpi)?
+            } else {
+                letter.pdf()?
+            };
             write_output(output, &out)?;
             if output != "-" {
                 eprintln!("{output}: {} page(s)", letter.pages());
@@ -126,6 +139,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let doc = compose::parse(&read_input(input)?)?;
             let prepared = compose::check(&doc, &agencies)?;
             println!("{}", serde_json::to_string_pretty(&prepared.view)?);
+        }
+        Command::Lines { input } => {
+            let agencies = agencies(&cli)?;
+            let engine = Engine::new(cli.fonts.as_deref())?;
+            let doc = compose::parse(&read_input(input)?)?;
+            let letter = compose::compose(&engine, &agencies, &doc, None)?;
+            for l in saraban::frames::lines(&letter.doc) {
+                let gap = saraban::frames::word_gaps_em(&l)
+                    .into_iter()
+                    .fold(0.0, f64::max);
+                println!(
+                    "p{} y={:6.1} x={:5.1}..{:5.1} gap={:4.2} |{}",
+                    l.page + 1,
+                    l.y,
+                    l.x0,
+                    l.x1,
+                    gap,
+                    l.text
+                );
+            }
         }
     }
     Ok(())

@@ -160,7 +160,10 @@ impl Engine {
             engine: self,
             main,
             data: Bytes::new(data),
-            assets: assets.iter().map(|(p, b)| (file_id(p), b.clone())).collect(),
+            assets: assets
+                .iter()
+                .map(|(p, b)| (file_id(p), b.clone()))
+                .collect(),
         };
         let result = typst::compile::<PagedDocument>(&world);
         result

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::agency::{Agency, Layout};
 use crate::error::Problems;
+use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, CellAlign, Document, HeadingAlign, Item, Kind,
     ListStyle, Reference, Table, TypedBlock,
@@ -82,6 +83,9 @@ pub struct View {
     pub distribution: Option<ViewDistribution>,
     /// Per page, the words that open the next page (filled by the second layout pass).
     pub continuations: Vec<String>,
+    /// The first body block kept on the page of the signature, when the layout
+    /// pass moved lines there (otherwise the last paragraph is).
+    pub keep_from: Option<usize>,
 }
 
 /// A numbered line.
@@ -103,6 +107,9 @@ pub enum ViewBlock {
         text: Text,
         /// First-line indent.
         indent: bool,
+        /// Justify the last line too: the paragraph goes on in the next block.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        justify_last: bool,
     },
     /// A bold heading.
     Heading {
@@ -121,6 +128,9 @@ pub enum ViewBlock {
         level: u32,
         /// Bold item line.
         bold: bool,
+        /// Justify the last line too: the item goes on in the next block.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        justify_last: bool,
     },
     /// A table whose header repeats on every page.
     Table {
@@ -164,6 +174,8 @@ pub struct Prepared {
     pub template: &'static str,
     /// Images at fixed virtual paths.
     pub assets: Vec<(&'static str, Vec<u8>)>,
+    /// The agency's own words, for line breaking.
+    pub extra_words: Dictionary,
 }
 
 /// Checks `doc` and prepares its view. `reference_override` is the text the
@@ -381,7 +393,11 @@ pub fn prepare(
     let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
     let title_lines: Vec<Text> = match doc.kind {
         Kind::Announcement => [
-            Some(doc.title.clone().unwrap_or_else(|| format!("ประกาศ{}", agency.name))),
+            Some(
+                doc.title
+                    .clone()
+                    .unwrap_or_else(|| format!("ประกาศ{}", agency.name)),
+            ),
             subject_line,
         ]
         .into_iter()
@@ -389,7 +405,11 @@ pub fn prepare(
         .map(|s| Text::plain(&s))
         .collect(),
         Kind::Order => [
-            Some(doc.title.clone().unwrap_or_else(|| format!("คำสั่ง{}", agency.name))),
+            Some(
+                doc.title
+                    .clone()
+                    .unwrap_or_else(|| format!("คำสั่ง{}", agency.name)),
+            ),
             reference.as_ref().map(|r| format!("ที่ {r}")),
             subject_line,
         ]
@@ -449,7 +469,10 @@ pub fn prepare(
         _ => None,
     };
     if distribution.as_ref().map_or(0, |d| d.recipients.len()) > crate::model::MAX_BLOCKS {
-        p.push("distribution.recipients", "too many recipients for one list");
+        p.push(
+            "distribution.recipients",
+            "too many recipients for one list",
+        );
     }
 
     let to = match (&doc.to, doc.kind) {
@@ -535,15 +558,17 @@ pub fn prepare(
         copies_to: doc.copies_to.clone(),
         distribution,
         continuations: Vec::new(),
+        keep_from: None,
     };
     let mut view = view;
-    let mut extra = crate::linebreak::Dictionary::default();
-    extra.extend(agency.words.iter().map(String::as_str));
-    protect_all(&mut view, &crate::linebreak::Words::new(Some(&extra)));
+    let mut extra_words = Dictionary::default();
+    extra_words.extend(agency.words.iter().map(String::as_str));
+    chunk_texts(&mut view, &Words::new(Some(&extra_words)), &|_, _, _| false);
     p.into_result(Prepared {
         view,
         template: doc.kind.template(),
         assets,
+        extra_words,
     })
 }
 
@@ -563,7 +588,10 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
             ),
         );
     }
-    if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t') {
+    if let Some(c) = text
+        .chars()
+        .find(|c| c.is_control() && *c != '\n' && *c != '\t')
+    {
         p.push(
             field,
             format!("contains the control character U+{:04X}", c as u32),
@@ -585,6 +613,7 @@ fn flatten_block(
             out.push(ViewBlock::Par {
                 text: Text::plain(t),
                 indent: true,
+                justify_last: false,
             });
         }
         Block::Typed(TypedBlock::Paragraph { text, indent }) => {
@@ -592,6 +621,7 @@ fn flatten_block(
             out.push(ViewBlock::Par {
                 text: Text::plain(text),
                 indent: indent.unwrap_or(true),
+                justify_last: false,
             });
         }
         Block::Typed(TypedBlock::Heading { text, align }) => {
@@ -669,6 +699,7 @@ fn flatten_items(
                     text: Text::plain(t),
                     level,
                     bold: false,
+                    justify_last: false,
                 });
             }
             Item::Full(f) => {
@@ -678,9 +709,17 @@ fn flatten_items(
                     text: Text::plain(&f.text),
                     level,
                     bold: f.bold,
+                    justify_last: false,
                 });
                 for (j, b) in f.blocks.iter().enumerate() {
-                    flatten_block(b, &format!("{ipath}.blocks[{j}]"), digits, level + 1, out, p);
+                    flatten_block(
+                        b,
+                        &format!("{ipath}.blocks[{j}]"),
+                        digits,
+                        level + 1,
+                        out,
+                        p,
+                    );
                 }
                 if !f.items.is_empty() {
                     flatten_items(
@@ -708,7 +747,12 @@ const ACTIVITY_HEADERS: [&str; 5] = [
     "ผู้รับผิดชอบ",
 ];
 
-fn activity_table(t: &ActivityTable, path: &str, digits: DigitStyle, p: &mut Problems) -> ViewBlock {
+fn activity_table(
+    t: &ActivityTable,
+    path: &str,
+    digits: DigitStyle,
+    p: &mut Problems,
+) -> ViewBlock {
     let headers: Vec<String> = match &t.headers {
         Some(h) if h.len() == 5 => h.clone(),
         Some(h) => {
@@ -821,16 +865,27 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
             }
             r.iter()
                 .map(|c| serde_json::to_value(Text::plain(c)).unwrap_or_default())
-                .chain(std::iter::repeat_n(serde_json::json!(""), n.saturating_sub(r.len())))
+                .chain(std::iter::repeat_n(
+                    serde_json::json!(""),
+                    n.saturating_sub(r.len()),
+                ))
                 .take(n)
                 .collect()
         })
         .collect();
     if !t.align.is_empty() && t.align.len() != n {
-        p.push(format!("{path}.align"), format!("gives {} alignments for {n} columns", t.align.len()));
+        p.push(
+            format!("{path}.align"),
+            format!("gives {} alignments for {n} columns", t.align.len()),
+        );
     }
-    if !t.widths.is_empty() && (t.widths.len() != n || t.widths.iter().any(|w| !(*w > 0.0 && w.is_finite()))) {
-        p.push(format!("{path}.widths"), format!("needs {n} positive numbers"));
+    if !t.widths.is_empty()
+        && (t.widths.len() != n || t.widths.iter().any(|w| !(*w > 0.0 && w.is_finite())))
+    {
+        p.push(
+            format!("{path}.widths"),
+            format!("needs {n} positive numbers"),
+        );
     }
     ViewBlock::Table {
         headers: t.headers.clone(),
@@ -842,7 +897,11 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
                 _ => "left",
             })
             .collect(),
-        widths: if t.widths.len() == n { t.widths.clone() } else { vec![1.0; n] },
+        widths: if t.widths.len() == n {
+            t.widths.clone()
+        } else {
+            vec![1.0; n]
+        },
     }
 }
 
@@ -878,54 +937,154 @@ fn decode_image(uri: &str, paths: &[&'static str; 3]) -> Result<(&'static str, V
     Ok((path, bytes))
 }
 
-/// Marks, in every text of the view, what the line breaker must keep whole.
-fn protect_all(view: &mut View, words: &crate::linebreak::Words) {
-    let fix = |t: &mut Text, prefix: &str| {
-        if let Text::Plain(s) = t {
-            *t = words.protect(s, prefix);
-        }
+/// Splits every text of the view into the chunks between which a line may break
+/// (see [`crate::linebreak`]); compounds and pairs for which `relax` is true may
+/// also break or stretch.
+pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &str) -> bool) {
+    let fix = |t: &mut Text| {
+        *t = words.chunks(&t.flat(), relax);
     };
     let fix_json = |v: &mut serde_json::Value| {
-        if let serde_json::Value::String(s) = v {
-            *v = serde_json::to_value(words.protect(s, "")).unwrap_or_default();
-        }
+        let flat = match serde_json::from_value::<TextIn>(v.clone()) {
+            Ok(t) => t.flat(),
+            Err(_) => return,
+        };
+        *v = serde_json::to_value(words.chunks(&flat, relax)).unwrap_or_default();
     };
-    for t in view.address.iter_mut().chain(view.title_lines.iter_mut()) {
-        fix(t, "");
-    }
-    for t in [&mut view.department, &mut view.subject, &mut view.to].into_iter().flatten() {
-        fix(t, "\u{FFFC} ");
-    }
-    for l in view.refer_to.iter_mut().chain(view.enclosures.iter_mut()) {
-        fix(&mut l.text, "\u{FFFC} ");
-    }
-    for t in view.signatory.positions.iter_mut().chain(view.contact.iter_mut()) {
-        fix(t, "");
+    let singles = [&mut view.department, &mut view.subject, &mut view.to];
+    for t in view
+        .address
+        .iter_mut()
+        .chain(view.title_lines.iter_mut())
+        .chain(singles.into_iter().flatten())
+        .chain(view.refer_to.iter_mut().map(|l| &mut l.text))
+        .chain(view.enclosures.iter_mut().map(|l| &mut l.text))
+        .chain(view.signatory.positions.iter_mut())
+        .chain(view.contact.iter_mut())
+    {
+        fix(t);
     }
     if let Some(d) = &mut view.distribution {
-        fix(&mut d.line, "");
+        fix(&mut d.line);
         for r in &mut d.recipients {
-            fix(&mut r.text, "");
+            fix(&mut r.text);
         }
     }
     for b in &mut view.body {
         match b {
-            ViewBlock::Par { text, .. } | ViewBlock::Heading { text, .. } => fix(text, ""),
-            ViewBlock::Item { text, .. } => fix(text, "\u{FFFC} "),
+            ViewBlock::Par { text, .. }
+            | ViewBlock::Heading { text, .. }
+            | ViewBlock::Item { text, .. } => fix(text),
             ViewBlock::Table { rows, .. } => {
                 for cell in rows.iter_mut().flatten() {
                     match cell {
-                        serde_json::Value::Array(lines) => {
+                        serde_json::Value::Array(lines)
+                            if lines.first().is_some_and(|l| l.get("label").is_some()) =>
+                        {
                             for l in lines {
                                 if let Some(t) = l.get_mut("text") {
                                     fix_json(t);
                                 }
                             }
                         }
+                        serde_json::Value::Object(o) if o.contains_key("strong") => {}
                         other => fix_json(other),
                     }
                 }
             }
         }
     }
+}
+
+/// A text cell as it was serialised: a string or chunks.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum TextIn {
+    Plain(String),
+    Chunks(Vec<ChunkIn>),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ChunkIn {
+    Free(String),
+    Keep { k: String },
+}
+
+impl TextIn {
+    fn flat(&self) -> String {
+        match self {
+            TextIn::Plain(s) => s.clone(),
+            TextIn::Chunks(c) => c
+                .iter()
+                .map(|x| match x {
+                    ChunkIn::Free(s) => s.as_str(),
+                    ChunkIn::Keep { k } => k.as_str(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Moves the last line of the paragraph before the closing paragraph into the
+/// block kept with the signature, so that the signature's page carries at least
+/// two lines of body text. `line` is that paragraph's last line as laid out.
+/// Returns false when there is no such paragraph or the line is not found.
+pub fn carry_last_line(view: &mut View, words: &Words, line: &str) -> bool {
+    let n = view.body.len();
+    if n < 2 || !matches!(view.body[n - 1], ViewBlock::Par { .. }) {
+        return false;
+    }
+    let text = match &view.body[n - 2] {
+        ViewBlock::Par { text, .. } | ViewBlock::Item { text, .. } => text.flat(),
+        _ => return false,
+    };
+    let Some(at) = find_squashed(&text, line) else {
+        return false;
+    };
+    if at == 0 {
+        return false;
+    }
+    let (head, tail) = text.split_at(at);
+    let no_relax = |_: &str, _: usize, _: &str| false;
+    match &mut view.body[n - 2] {
+        ViewBlock::Par {
+            text, justify_last, ..
+        }
+        | ViewBlock::Item {
+            text, justify_last, ..
+        } => {
+            *text = words.chunks(head, &no_relax);
+            *justify_last = true;
+        }
+        _ => unreachable!("checked above"),
+    }
+    view.body.insert(
+        n - 1,
+        ViewBlock::Par {
+            text: words.chunks(tail, &no_relax),
+            indent: false,
+            justify_last: false,
+        },
+    );
+    view.keep_from = Some(n - 1);
+    true
+}
+
+/// The byte offset in `text` where the last occurrence of `needle` starts,
+/// comparing both without white space.
+fn find_squashed(text: &str, needle: &str) -> Option<usize> {
+    let needle: String = needle.chars().filter(|c| !c.is_whitespace()).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let mut squashed = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            squashed.push(c);
+            origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    squashed.rfind(&needle).map(|i| origin[i])
 }

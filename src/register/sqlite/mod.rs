@@ -63,8 +63,22 @@ impl Register {
                 RegisterError::Internal(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        let mut conn = connect(&path, busy_timeout)?;
-        migrate::migrate(&mut conn)?;
+        // Switching a new file to WAL, and the first migration, can report
+        // SQLITE_BUSY at once, without waiting in the busy handler, while
+        // another process opens the same new file: retry until the timeout.
+        let deadline = std::time::Instant::now() + busy_timeout;
+        let conn = loop {
+            let attempt = connect(&path, busy_timeout).and_then(|mut conn| {
+                migrate::migrate(&mut conn)?;
+                Ok(conn)
+            });
+            match attempt {
+                Err(RegisterError::Busy) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        };
         Ok(Register {
             path,
             busy_timeout,

@@ -1,0 +1,77 @@
+//! Helpers shared by the integration tests: render an example, read its lines.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use saraban::frames::{self, Line};
+use saraban::{Agencies, Engine, Letter, compose};
+
+/// The repository's `examples/` directory.
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+/// Every example JSON, sorted.
+pub fn example_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            // Batch requests are not single documents.
+            !p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("batch")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Renders JSON bytes with the shared engine and the built-in agencies.
+pub fn render_json(json: &[u8]) -> Letter {
+    let doc = compose::parse(json).unwrap_or_else(|p| panic!("parse: {p}"));
+    compose::compose(&Engine::shared(), &Agencies::built_in(), &doc, None)
+        .unwrap_or_else(|e| panic!("render: {e}"))
+}
+
+/// Renders one example by file stem.
+pub fn render_example(stem: &str) -> Letter {
+    let path = examples_dir().join(format!("{stem}.json"));
+    render_json(&std::fs::read(path).unwrap())
+}
+
+/// The laid-out lines of a letter.
+pub fn lines(letter: &Letter) -> Vec<Line> {
+    frames::lines(&letter.doc)
+}
+
+/// All text of the letter, lines joined with newlines.
+pub fn text(letter: &Letter) -> String {
+    lines(letter)
+        .iter()
+        .map(|l| l.text.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The body's text: lines between the top and bottom margins (no page numbers,
+/// continuation lines or secrecy marks).
+pub fn body_text(letter: &Letter) -> String {
+    lines(letter)
+        .iter()
+        .filter(|l| l.y > 2.5 * CM && l.y < 29.7 * CM - 2.0 * CM)
+        .map(|l| l.text.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Text with every kind of white space removed, for order checks that do not
+/// depend on where lines break.
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// pt per cm.
+pub const CM: f64 = 72.0 / 2.54;

@@ -1,0 +1,301 @@
+//! Golden checks on the laid-out documents: page counts, texts present and in
+//! order, the Garuda's size and place, margins, and the reproductions' full text.
+
+mod common;
+
+use common::*;
+use saraban::frames;
+
+/// Asserts that `needles` occur in `hay` in this order (white space ignored).
+fn assert_in_order(hay: &str, needles: &[&str]) {
+    let hay = squash(hay);
+    let mut at = 0;
+    for n in needles {
+        let n2 = squash(n);
+        match hay[at..].find(&n2) {
+            Some(i) => at += i + n2.len(),
+            None => panic!("'{n}' missing or out of order after byte {at}"),
+        }
+    }
+}
+
+#[test]
+fn circular_reproduces_its_parts_in_order() {
+    let l = render_example("circular-khonkaen");
+    let t = text(&l);
+    assert_in_order(
+        &t,
+        &[
+            "ที่ ขก ๐๐๑๗.๕/ว ๑๕๐๑๕",
+            "ศาลากลางจังหวัดขอนแก่น",
+            "ถนนศูนย์ราชการ ขก ๔๐๐๐๐",
+            "๑๕ มิถุนายน ๒๕๖๒",
+            "เรื่อง มาตรการตรวจสอบการใช้ดุลพินิจ",
+            "เรียน (ตามบัญชีแนบท้าย)",
+            "สิ่งที่ส่งมาด้วย แบบรายงานการรับทราบ",
+            "ด้วยคณะรัฐมนตรีได้มีมติเมื่อวันที่ ๒๓ มกราคม ๒๕๖๑",
+            "๑. มาตรการตรวจสอบการใช้ดุลพินิจ",
+            "๑.๑ ผู้บังคับบัญชาทุกระดับชั้น",
+            "๑.๘ ให้หัวหน้าหน่วยงานมีหน้าที่ควบคุม",
+            "๒. แนวทางการดำเนินงานของหน่วยงาน",
+            "๒.๓ ให้หัวหน้าหน่วยงานรายงาน",
+            "จึงเรียนมาเพื่อดำเนินการ",
+            "ขอแสดงความนับถือ",
+            "(นายสมศักดิ์ จังตระกุล)",
+            "ผู้ว่าราชการจังหวัดขอนแก่น",
+            "สำนักงานจังหวัด",
+            "โทร./โทรสาร ๐ ๔๓๒๓ ๘๐๐๑ มท ๔๐๑๕๓",
+            "บัญชีแนบท้าย",
+            "หนังสือจังหวัดขอนแก่น ที่ ขก ๐๐๑๗.๕/ว ๑๕๐๑๕ ลงวันที่ ๑๒ มิถุนายน ๒๕๖๒",
+            "๑. หัวหน้าสำนักงานจังหวัดขอนแก่น",
+            "๓๓. ท้องเที่ยวและกีฬาจังหวัดขอนแก่น",
+        ],
+    );
+    // Letter pages, then the distribution list on pages of its own.
+    assert!((3..=6).contains(&l.pages()), "{} pages", l.pages());
+}
+
+#[test]
+fn memo_announcement_order_standard_have_their_headers() {
+    let memo = text(&render_example("memo-phatthalung"));
+    assert_in_order(
+        &memo,
+        &[
+            "บันทึกข้อความ",
+            "ส่วนราชการ",
+            "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒ กลุ่มอำนวยการ",
+            "ที่",
+            "๙๒/๒๕๖๓",
+            "วันที่",
+            "๒๔ เมษายน ๒๕๖๓",
+            "เรื่อง",
+            "เรียน ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒",
+            "เรื่องเดิม",
+            "ข้อเท็จจริง",
+            "๕. มาตรการตรวจสอบการใช้ดุลยพินิจ",
+            "จึงเรียนมาเพื่อโปรดพิจารณา",
+            "(นางธัญลีนี สุกแป้น)",
+        ],
+    );
+    let ann = text(&render_example("announcement-samutprakan"));
+    assert_in_order(
+        &ann,
+        &[
+            "ประกาศสำนักงานเขตพื้นที่การศึกษาประถมศึกษาสมุทรปราการ เขต ๒",
+            "เรื่อง มาตรการตรวจสอบการใช้ดุลพินิจ",
+            "นโยบาย",
+            "กรอบแนวทางปฏิบัติ",
+            "จึงประกาศมาให้ทราบและถือปฏิบัติโดยทั่วกัน",
+            "ประกาศ ณ วันที่ ๙ เมษายน พ.ศ. ๒๕๖๒",
+            "(นายไตรรัตน์ โคสะสุ)",
+        ],
+    );
+    let order = text(&render_example("order"));
+    assert_in_order(
+        &order,
+        &[
+            "คำสั่งจังหวัดขอนแก่น",
+            "ที่ ๑๒๓/๒๕๖๗",
+            "เรื่อง",
+            "สั่ง ณ วันที่ ๑ มีนาคม พ.ศ. ๒๕๖๗",
+        ],
+    );
+    let std = text(&render_example("standard-songdao"));
+    assert_in_order(
+        &std,
+        &[
+            "มาตรฐานการตรวจสอบการใช้ดุลพินิจ",
+            "๑. แนวปฏิบัติของหน่วยงาน",
+            "๓. ส่วนงานที่รับผิดชอบ",
+            "(นายยุทธาสตร์ ราชคำ)",
+            "ปลัดเทศบาลตำบลส่องดาว ปฏิบัติหน้าที่",
+            "นายกเทศมนตรีตำบลส่องดาว",
+        ],
+    );
+}
+
+/// The reference letters' text, line by line, is in the rendered example (white
+/// space ignored), except what the renderer makes itself (page furniture).
+#[test]
+fn reproductions_carry_all_reference_text() {
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference");
+    if !reference.exists() {
+        eprintln!("skipped: {} not found", reference.display());
+        return;
+    }
+    let cases: &[(&str, &[&str])] = &[
+        ("circular-external-letter.txt", &["circular-khonkaen"]),
+        ("announcement.txt", &["announcement-samutprakan"]),
+        ("measures-standard.txt", &["standard-songdao"]),
+        (
+            "memo-and-announcement.txt",
+            &["memo-phatthalung", "announcement-phatthalung"],
+        ),
+    ];
+    for (file, stems) in cases {
+        let src = std::fs::read_to_string(reference.join(file)).unwrap();
+        let rendered: String = stems
+            .iter()
+            .map(|s| squash(&body_text(&render_example(s))))
+            .collect();
+        let mut missing = Vec::new();
+        for line in src.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            // Furniture the renderer draws itself, and the form's dotted leader.
+            if line.starts_with('/') && line.ends_with("...") || line.chars().all(|c| c == '.') {
+                continue;
+            }
+            // The reference's bullets before numbered sub-items are the PDF's, not text.
+            let line = line.replace("ที่.....", "ที่");
+            let line = line.strip_prefix("- ").unwrap_or(&line).to_string();
+            // A line of the reference may have been split by its own page break.
+            let l = squash(&line);
+            let l = l.trim_end_matches("โดยยึดหลัก");
+            if !rendered.contains(l) {
+                // Where the rendering departs from the line, for the message.
+                let head: String = l.chars().take(8).collect();
+                let at = rendered.find(&head).map(|i| {
+                    let common = rendered[i..]
+                        .chars()
+                        .zip(l.chars())
+                        .take_while(|(a, b)| a == b)
+                        .count();
+                    rendered[i..]
+                        .chars()
+                        .skip(common.saturating_sub(10))
+                        .take(30)
+                        .collect::<String>()
+                });
+                missing.push(format!(
+                    "{} [rendered: {:?}]",
+                    line.chars().take(40).collect::<String>(),
+                    at
+                ));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{file}: {} lines missing, e.g. {:?}",
+            missing.len(),
+            &missing[..missing.len().min(5)]
+        );
+    }
+}
+
+#[test]
+fn garuda_is_3cm_centred_and_1_5cm_from_the_top() {
+    for stem in [
+        "circular-khonkaen",
+        "external-letter",
+        "announcement-samutprakan",
+        "order",
+        "standard-songdao",
+    ] {
+        let l = render_example(stem);
+        let imgs = frames::images(&l.doc);
+        let g = imgs
+            .iter()
+            .find(|i| i.page == 0)
+            .unwrap_or_else(|| panic!("{stem}: no emblem"));
+        let mm = |pt: f64| pt / CM * 10.0;
+        assert!(
+            (mm(g.height) - 30.0).abs() <= 1.0,
+            "{stem}: height {} mm",
+            mm(g.height)
+        );
+        assert!((mm(g.y) - 15.0).abs() <= 1.0, "{stem}: top {} mm", mm(g.y));
+        let centre = mm(g.x + g.width / 2.0);
+        // Centred on the text block (3 cm left, 2 cm right margins): 110 mm.
+        assert!((centre - 110.0).abs() <= 1.0, "{stem}: centre {centre} mm");
+    }
+}
+
+#[test]
+fn memo_garuda_is_1_5cm_at_the_left_margin() {
+    let l = render_example("memo-phatthalung");
+    let g = frames::images(&l.doc)
+        .into_iter()
+        .find(|i| i.page == 0)
+        .expect("emblem");
+    let mm = |pt: f64| pt / CM * 10.0;
+    assert!(
+        (mm(g.height) - 15.0).abs() <= 1.0,
+        "height {}",
+        mm(g.height)
+    );
+    assert!((mm(g.x) - 30.0).abs() <= 1.0, "left {}", mm(g.x));
+    assert!((mm(g.y) - 15.0).abs() <= 1.0, "top {}", mm(g.y));
+}
+
+#[test]
+fn text_stays_inside_the_margins() {
+    for path in example_files() {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let l = render_example(&stem);
+        // The body, not the furniture in the top and bottom margins.
+        for line in lines(&l)
+            .into_iter()
+            .filter(|l| l.y > 2.0 * CM && l.y < 29.7 * CM - 2.0 * CM)
+        {
+            let name = format!("{stem} p{} '{}'", line.page + 1, line.text);
+            assert!(
+                line.x0 >= 3.0 * CM - 1.0,
+                "{name}: starts at {:.1} cm",
+                line.x0 / CM
+            );
+            assert!(
+                line.x1 <= 19.0 * CM + 1.0,
+                "{name}: ends at {:.1} cm",
+                line.x1 / CM
+            );
+            let bottom = 29.7 * CM - line.y;
+            // Only the secrecy mark sits in the bottom margin.
+            if !line.text.contains("ลับ") {
+                assert!(
+                    bottom >= 1.0 * CM,
+                    "{name}: {:.1} cm from the foot",
+                    bottom / CM
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_example_renders_to_pdf_and_png() {
+    for path in example_files() {
+        let l = render_json(&std::fs::read(&path).unwrap());
+        let pdf = l.pdf().unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "{}", path.display());
+        let png = l.png(0, 40.0).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{}", path.display());
+    }
+}
+
+#[test]
+fn user_text_is_printed_not_evaluated() {
+    let nasty = [
+        "#panic()",
+        "#read(\"/etc/passwd\")",
+        "$x^2$ [link] \\ `raw` *bold* _em_ <label> @ref // comment /* c */",
+        "#import \"/lib.typ\": *",
+    ];
+    for s in nasty {
+        let doc = serde_json::json!({
+            "kind": "external",
+            "agency": "khonkaen-province",
+            "subject": s,
+            "to": s,
+            "body": [s, {"type": "list", "items": [s]}],
+            "signatory": {"name": s, "positions": [s]},
+        });
+        let l = render_json(serde_json::to_string(&doc).unwrap().as_bytes());
+        let t = squash(&text(&l));
+        let want = squash(s);
+        assert!(
+            t.matches(&want).count() >= 5,
+            "'{s}' printed {} times",
+            t.matches(&want).count()
+        );
+        assert!(!t.contains("root:x:0"), "file contents leaked");
+    }
+}

@@ -1,0 +1,345 @@
+//! Thai typesetting checked on the laid-out frames: no line opens with a space,
+//! no break inside a word, labels stay with their numbers, justified gaps stay
+//! small, continuation lines match the next page, the signature never stands
+//! alone, table headers repeat.
+
+mod common;
+
+use common::*;
+use saraban::compose::{self, MAX_GAP_EM};
+use saraban::frames::Line;
+use saraban::linebreak::{BreakKind, LABELS, UNITS, Words, is_thai_letter};
+
+/// Lines of the body area: not the page number, continuation or secrecy marks.
+fn body_lines(lines: &[Line]) -> Vec<&Line> {
+    lines
+        .iter()
+        .filter(|l| l.y > 2.5 * CM && l.y < 29.7 * CM - 2.0 * CM)
+        .collect()
+}
+
+fn trailing_thai(s: &str) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_thai_letter(*c))
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    &s[start..]
+}
+
+fn leading_thai(s: &str) -> &str {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !is_thai_letter(*c))
+        .map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+struct Report {
+    lead_space: usize,
+    hard: Vec<String>,
+    soft_per_page: Vec<usize>,
+    soft: Vec<String>,
+    split_pairs: Vec<String>,
+}
+
+fn inspect(lines: &[Line], pages: usize) -> Report {
+    let words = Words::new(None);
+    let mut r = Report {
+        lead_space: 0,
+        hard: vec![],
+        soft_per_page: vec![0; pages],
+        soft: vec![],
+        split_pairs: vec![],
+    };
+    let body = body_lines(lines);
+    for l in &body {
+        if l.text.starts_with(char::is_whitespace) {
+            r.lead_space += 1;
+        }
+    }
+    for w in body.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        // Consecutive lines of one paragraph: same page, one line apart.
+        if a.page != b.page || b.y - a.y > 1.5 * a.size || b.y <= a.y {
+            continue;
+        }
+        let (at, bt) = (a.text.as_str(), b.text.as_str());
+        if !at.ends_with(char::is_whitespace) {
+            let (left, right) = (trailing_thai(at), leading_thai(bt));
+            if !left.is_empty() && !right.is_empty() {
+                match words.classify_break(left, right) {
+                    BreakKind::Ok => {}
+                    BreakKind::Soft => {
+                        r.soft_per_page[a.page] += 1;
+                        r.soft.push(format!("p{} {left}|{right}", a.page + 1));
+                    }
+                    BreakKind::Hard => r.hard.push(format!("{left}|{right}")),
+                }
+            }
+        }
+        let last = at.trim_end().rsplit(' ').next().unwrap_or("");
+        let first = bt.trim_start().split(' ').next().unwrap_or("");
+        let digit = |c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c);
+        if (LABELS.contains(&last) && first.starts_with(digit))
+            || (last.ends_with(digit) && UNITS.contains(&first))
+        {
+            r.split_pairs.push(format!("{last} / {first}"));
+        }
+    }
+    r
+}
+
+fn check_typography(name: &str, letter: &saraban::Letter) {
+    let lines = lines(letter);
+    let r = inspect(&lines, letter.pages());
+    assert_eq!(r.lead_space, 0, "{name}: lines start with white space");
+    assert!(
+        r.hard.is_empty(),
+        "{name}: breaks inside words: {:?}",
+        r.hard
+    );
+    assert!(
+        r.split_pairs.is_empty(),
+        "{name}: split pairs: {:?}",
+        r.split_pairs
+    );
+    for (p, n) in r.soft_per_page.iter().enumerate() {
+        // A long compound or official phrase may open between its words only
+        // where a line could not be justified otherwise (see compose::layout).
+        assert!(
+            *n <= 2,
+            "{name}: {n} compounds split on page {}: {:?}",
+            p + 1,
+            r.soft
+        );
+    }
+    let loose = compose::loose_lines(&letter.doc);
+    assert!(
+        loose.is_empty(),
+        "{name}: gaps over {MAX_GAP_EM} em in {loose:?}"
+    );
+    check_continuations(name, letter, &lines);
+}
+
+/// Every page followed by a numbered page of the letter ends with `/words...`,
+/// and the words are what that next page opens with.
+fn check_continuations(name: &str, letter: &saraban::Letter, lines: &[Line]) {
+    let pages = letter.pages();
+    for p in 0..pages.saturating_sub(1) {
+        let next_numbered = lines.iter().any(|l| {
+            l.page == p + 1
+                && l.y < 2.5 * CM
+                && l.text.trim().starts_with("- ")
+                && l.text.trim().ends_with(" -")
+        });
+        let cont = lines
+            .iter()
+            .find(|l| l.page == p && l.y > 29.7 * CM - 2.0 * CM && l.text.trim().starts_with('/'));
+        if !next_numbered {
+            assert!(
+                cont.is_none(),
+                "{name}: continuation on page {} before an unnumbered page",
+                p + 1
+            );
+            continue;
+        }
+        let cont =
+            cont.unwrap_or_else(|| panic!("{name}: no continuation at the foot of page {}", p + 1));
+        let words = cont
+            .text
+            .trim()
+            .trim_start_matches('/')
+            .trim_end_matches("...");
+        let opening = body_lines(lines)
+            .into_iter()
+            .find(|l| l.page == p + 1)
+            .map(|l| compose::opening_words(&l.text))
+            .unwrap_or_default();
+        assert!(
+            !words.is_empty(),
+            "{name}: empty continuation on page {}",
+            p + 1
+        );
+        assert_eq!(words, opening, "{name}: continuation of page {}", p + 1);
+        let next_first = body_lines(lines)
+            .into_iter()
+            .find(|l| l.page == p + 1)
+            .unwrap();
+        assert!(
+            squash(&next_first.text).starts_with(&squash(words)),
+            "{name}: page {} opens with '{}', not '{words}'",
+            p + 2,
+            next_first.text
+        );
+    }
+}
+
+#[test]
+fn examples_are_typeset_cleanly() {
+    for path in example_files() {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let letter = render_example(&name);
+        check_typography(&name, &letter);
+    }
+}
+
+/// A long letter of many pages, with pairs and compounds falling everywhere.
+fn stress_document() -> serde_json::Value {
+    let para = |i: usize| {
+        format!(
+            "ด้วยคณะรัฐมนตรีได้มีมติเมื่อวันที่ {d} มกราคม พ.ศ. ๒๕๖{y} ให้หน่วยงานภาครัฐทุกหน่วยงานเข้าร่วมการประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ ในปีงบประมาณ พ.ศ. ๒๕๖{y} วงเงิน {m},๐๐๐ บาท โดยใช้แนวทางและเครื่องมือการประเมินตามที่สำนักงาน ป.ป.ช. กำหนด ตามข้อ {d} ของระเบียบ ซึ่งสำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒ ได้จัดทำมาตรการตรวจสอบการใช้ดุลพินิจ {extra}",
+            d = saraban::thai::to_thai_digits(&(i % 28 + 1).to_string()),
+            y = saraban::thai::to_thai_digits(&(i % 10).to_string()),
+            m = saraban::thai::to_thai_digits(&(10 + i * 7).to_string()),
+            extra = "เพื่อให้ผู้บังคับบัญชาทุกระดับชั้นกำกับดูแลการปฏิบัติงานของผู้ใต้บังคับบัญชา ".repeat(i % 4),
+        )
+    };
+    let mut body = Vec::new();
+    for i in 0..36 {
+        body.push(serde_json::Value::String(para(i)));
+        if i % 6 == 5 {
+            body.push(serde_json::json!({"type": "list", "items": [
+                {"text": "มาตรการตรวจสอบการใช้ดุลพินิจ", "items": [para(i + 1), para(i + 2)]},
+                {"text": "แนวทางการดำเนินงานของหน่วยงาน", "style": "paren", "items": [para(i + 3)]}
+            ]}));
+        }
+    }
+    body.push(serde_json::json!("จึงเรียนมาเพื่อโปรดพิจารณา"));
+    serde_json::json!({
+        "kind": "external",
+        "agency": "khonkaen-province",
+        "reference": {"number": 777},
+        "date": "2020-04-24",
+        "subject": "ทดสอบเอกสารยาวหลายหน้า",
+        "to": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒",
+        "body": body,
+        "signatory": {"name": "นายสมศักดิ์ จังตระกุล", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+    })
+}
+
+#[test]
+fn a_ten_page_letter_is_typeset_cleanly() {
+    let letter = render_json(stress_document().to_string().as_bytes());
+    assert!(letter.pages() >= 10, "only {} pages", letter.pages());
+    check_typography("stress", &letter);
+    // The signature never stands alone: the closing's page carries body text.
+    let lines = lines(&letter);
+    let name = lines
+        .iter()
+        .find(|l| l.text.contains("(นายสมศักดิ์ จังตระกุล)"))
+        .unwrap();
+    let closing = lines
+        .iter()
+        .find(|l| l.text.contains("ขอแสดงความนับถือ"))
+        .unwrap();
+    assert_eq!(name.page, closing.page);
+    let above = body_lines(&lines)
+        .into_iter()
+        .filter(|l| l.page == closing.page && l.y < closing.y)
+        .count();
+    assert!(
+        above >= 2,
+        "only {above} body lines before the closing on its page"
+    );
+}
+
+#[test]
+fn table_header_repeats_on_every_page_of_the_table() {
+    let letter = render_example("measures-activities");
+    let lines = lines(&letter);
+    let header_pages: Vec<usize> = lines
+        .iter()
+        .filter(|l| l.text.contains("โครงการ/กิจกรรม") && l.text.contains("ตัวชี้วัด"))
+        .map(|l| l.page)
+        .collect();
+    let total_page = lines
+        .iter()
+        .rfind(|l| l.text.trim_start().starts_with("รวม"))
+        .expect("total row")
+        .page;
+    let first = *header_pages.first().expect("a header row");
+    assert!(
+        total_page > first,
+        "the table fits one page; nothing to repeat"
+    );
+    for p in first..=total_page {
+        assert!(header_pages.contains(&p), "no header row on page {}", p + 1);
+    }
+}
+
+/// The PDF's text as poppler's pdftotext extracts it.
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("saraban-pdftext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!(
+        "{:x}.pdf",
+        pdf.len() ^ pdf.iter().map(|b| *b as usize).sum::<usize>()
+    ));
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: .ci/run installs it");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pdf_text_layer_gives_back_the_input() {
+    // Words whose marks the font stacks with GPOS offsets (ธิ์, ดิ์) used to come
+    // back doubled from the PDF (ธิ์ธิ์); see vendor/typst-layout/PATCH.md.
+    let words = "สิทธิ์ ศักดิ์ศรี ฤทธิ์ ผลสัมฤทธิ์ ที่นี่ ตั้งแต่ ผู้ใต้บังคับบัญชา ปัญญา ฎีกา น้ำ กำหนด";
+    let doc = serde_json::json!({
+        "kind": "external", "agency": "khonkaen-province", "subject": words, "to": "ผู้ว่าราชการจังหวัดขอนแก่น",
+        "body": [words], "signatory": {"name": "นายสมศักดิ์ จังตระกุล"}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    let extracted = pdf_text(&letter.pdf().unwrap());
+    let squashed = squash(&extracted);
+    for w in words.split(' ') {
+        assert!(
+            squashed.matches(w).count() >= 2,
+            "'{w}' not extracted whole: {extracted}"
+        );
+    }
+    for doubled in ["ธิ์ธิ์", "ดิ์ดิ์", "ที่ที่"] {
+        assert!(
+            !squashed.contains(doubled),
+            "doubled cluster {doubled} in {extracted}"
+        );
+    }
+    for bad in ['\u{200B}', '\u{2060}', '\u{FFFC}', '\u{00AD}', '\u{FEFF}'] {
+        assert!(
+            !extracted.contains(bad),
+            "U+{:04X} in the text layer",
+            bad as u32
+        );
+    }
+
+    // A whole letter: every paragraph comes back from the PDF, in order.
+    let letter = render_example("circular-khonkaen");
+    let squashed = squash(&pdf_text(&letter.pdf().unwrap()));
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(examples_dir().join("circular-khonkaen.json")).unwrap(),
+    )
+    .unwrap();
+    let mut at = 0;
+    for p in json["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b.as_str())
+    {
+        let p = squash(p);
+        // Page furniture (a continuation line, a page number) may interrupt a
+        // paragraph that runs over a page: compare its first 40 characters.
+        let head: String = p.chars().take(40).collect();
+        let i = squashed[at..]
+            .find(&head)
+            .unwrap_or_else(|| panic!("paragraph not found: {head}"));
+        at += i + head.len();
+    }
+}

@@ -1,0 +1,157 @@
+//! Bad input gets a clear error naming the field; never a panic.
+
+use saraban::{Agencies, compose};
+
+fn problems(json: &str) -> Vec<String> {
+    let doc = match compose::parse(json.as_bytes()) {
+        Ok(d) => d,
+        Err(p) => return p.0.iter().map(|p| p.to_string()).collect(),
+    };
+    match compose::check(&doc, &Agencies::built_in()) {
+        Ok(_) => vec![],
+        Err(p) => p.0.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn base() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "external",
+        "agency": "khonkaen-province",
+        "reference": {"number": 12},
+        "date": "2024-03-01",
+        "subject": "ทดสอบ",
+        "to": "ผู้ว่าราชการจังหวัด",
+        "body": ["ย่อหน้า"],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"]}
+    })
+}
+
+fn with(f: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
+    let mut v = base();
+    f(&mut v);
+    problems(&v.to_string())
+}
+
+fn has(problems: &[String], want: &str) {
+    assert!(
+        problems.iter().any(|p| p.contains(want)),
+        "expected a problem containing '{want}', got {problems:?}"
+    );
+}
+
+#[test]
+fn a_good_document_has_no_problems() {
+    assert_eq!(with(|_| {}), Vec::<String>::new());
+}
+
+#[test]
+fn missing_and_empty_fields_are_named() {
+    has(
+        &with(|v| v["signatory"]["name"] = "  ".into()),
+        "signatory.name: must not be empty",
+    );
+    has(
+        &with(|v| {
+            v["signatory"].as_object_mut().unwrap().remove("name");
+        }),
+        "signatory.name: is required",
+    );
+    has(
+        &with(|v| {
+            v.as_object_mut().unwrap().remove("subject");
+        }),
+        "subject: is required",
+    );
+    has(
+        &with(|v| {
+            v.as_object_mut().unwrap().remove("to");
+        }),
+        "to: is required",
+    );
+    has(
+        &with(|v| v["body"][0] = "".into()),
+        "body[0]: must not be empty",
+    );
+}
+
+#[test]
+fn malformed_values_are_named() {
+    has(&with(|v| v["date"] = "15/06/2562".into()), "date:");
+    has(&with(|v| v["date"] = "2562-06-15".into()), "Buddhist-era");
+    has(&with(|v| v["date"] = "2019-02-30".into()), "date:");
+    has(&with(|v| v["kind"] = "letterx".into()), "kind");
+    has(
+        &with(|v| v["agency"] = "nowhere".into()),
+        "agency: unknown agency 'nowhere'",
+    );
+    has(
+        &with(|v| v["reference"]["number"] = 0.into()),
+        "reference.number: must be 1 or more",
+    );
+    has(
+        &with(|v| v["reference"]["code"] = "ขก17".into()),
+        "reference.code",
+    );
+    has(
+        &with(|v| v["signatory"]["name"] = 42.into()),
+        "signatory.name",
+    );
+    has(
+        &with(|v| v["subject"] = "a\u{0007}b".into()),
+        "subject: contains the control character",
+    );
+    has(&with(|v| v["unknown_field"] = 1.into()), "unknown field");
+    has(
+        &with(|v| {
+            v["body"] =
+                serde_json::json!([{"type": "table", "headers": ["a", "b"], "rows": [["1"]]}])
+        }),
+        "body[0].rows[0]: has 1 cells",
+    );
+    has(
+        &with(
+            |v| v["body"] = serde_json::json!([{"type": "activities", "rows": [{"project": "x", "budget": "1.234"}]}]),
+        ),
+        "body[0].rows[0].budget",
+    );
+    has(
+        &with(|v| v["signatory"]["signature_image"] = "http://example.org/a.png".into()),
+        "signatory.signature_image",
+    );
+}
+
+#[test]
+fn malformed_json_is_an_error_not_a_panic() {
+    let p = problems("{\"kind\": \"external\", ");
+    has(&p, "malformed JSON");
+    let p = problems("[]");
+    assert!(!p.is_empty());
+    let p = problems("");
+    assert!(!p.is_empty());
+}
+
+#[test]
+fn overlong_text_is_refused() {
+    has(
+        &with(|v| v["subject"] = "ก".repeat(30_000).into()),
+        "subject: is 30000 characters long",
+    );
+}
+
+#[test]
+fn schema_lists_the_kinds() {
+    let s = saraban::schema().to_string();
+    for k in [
+        "external",
+        "circular",
+        "memo",
+        "announcement",
+        "order",
+        "standard",
+    ] {
+        assert!(
+            s.contains(&format!("\"{k}\"")),
+            "{k} missing from the schema"
+        );
+    }
+}
