@@ -180,8 +180,10 @@ impl Loose {
 fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Option<String> {
     use crate::view::ViewBlock;
     let n = view.body.len();
-    let Some(ViewBlock::Par { text: last, .. }) = view.body.last() else {
-        return None;
+    let last = match view.body.last() {
+        Some(ViewBlock::Par { text, .. }) => text.flat(),
+        Some(ViewBlock::Item { label, text, .. }) => format!("{label} {}", text.flat()),
+        _ => return None,
     };
     if n < 2
         || !matches!(
@@ -192,7 +194,7 @@ fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Optio
         return None;
     }
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let last = squash(&last.flat());
+    let last = squash(&last);
     let lines = frames::lines(doc);
     let body = |l: &&frames::Line| l.y > BODY_TOP_PT && l.y < 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
     // The first line of the closing paragraph, searched from the end.
@@ -223,7 +225,7 @@ fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Optio
         .iter()
         .rev()
         .find(|l| l.page + 1 == first.page && body(l))
-        .map(|l| l.text.trim().to_string())
+        .map(|l| without_label(l.text.trim()).to_string())
 }
 
 /// Every justified line whose word gaps exceed [`MAX_GAP_EM`].

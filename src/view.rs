@@ -486,7 +486,18 @@ pub fn prepare(
                 .clone()
                 .unwrap_or_else(|| "ขอแสดงความนับถือ".to_string()),
         ),
-        _ => doc.closing.clone(),
+        // Elsewhere the closing formula (`จึงประกาศให้ทราบโดยทั่วกัน`,
+        // `ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป`) is the body's last paragraph.
+        _ => {
+            if let Some(c) = &doc.closing {
+                body.push(ViewBlock::Par {
+                    text: Text::plain(c),
+                    indent: true,
+                    justify_last: false,
+                });
+            }
+            None
+        }
     };
     if let Some(c) = &doc.closing {
         check_text(&mut p, "closing", c, true);
@@ -1026,13 +1037,18 @@ impl TextIn {
     }
 }
 
-/// Moves the last line of the paragraph before the closing paragraph into the
+/// Moves the last line of the paragraph (or item) before the last one into the
 /// block kept with the signature, so that the signature's page carries at least
 /// two lines of body text. `line` is that paragraph's last line as laid out.
 /// Returns false when there is no such paragraph or the line is not found.
 pub fn carry_last_line(view: &mut View, words: &Words, line: &str) -> bool {
     let n = view.body.len();
-    if n < 2 || !matches!(view.body[n - 1], ViewBlock::Par { .. }) {
+    if n < 2
+        || !matches!(
+            view.body[n - 1],
+            ViewBlock::Par { .. } | ViewBlock::Item { .. }
+        )
+    {
         return false;
     }
     let text = match &view.body[n - 2] {
@@ -1043,7 +1059,9 @@ pub fn carry_last_line(view: &mut View, words: &Words, line: &str) -> bool {
         return false;
     };
     if at == 0 {
-        return false;
+        // The block is that one line: it moves over whole.
+        view.keep_from = Some(n - 2);
+        return true;
     }
     let (head, tail) = text.split_at(at);
     let no_relax = |_: &str, _: usize, _: &str| false;
