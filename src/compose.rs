@@ -67,8 +67,20 @@ pub fn compose(
     reference: Option<&str>,
 ) -> Result<Letter, Error> {
     let agency = agencies.resolve(&doc.agency)?;
-    let prepared = view::prepare(doc, &agency, reference)?;
+    let mut prepared = view::prepare(doc, &agency, reference)?;
+    if typst_defaults() {
+        view::use_typst_defaults(&mut prepared.view);
+    }
     layout(engine, prepared)
+}
+
+/// `SARABAN_TYPESETTING=typst-defaults` lays Thai out as typst does by itself:
+/// the before picture for measuring what saraban's typesetting changes.
+fn typst_defaults() -> bool {
+    static SET: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        std::env::var("SARABAN_TYPESETTING").is_ok_and(|v| v == "typst-defaults")
+    });
+    *SET
 }
 
 /// Compiles a prepared view, repeating until every continuation line matches the
@@ -87,11 +99,13 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         let data = serde_json::to_vec(&prepared.view)
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
         let compiled = engine.compile(prepared.template, data, &assets)?;
+        let careful = prepared.view.typesetting == "careful";
         let loose: Vec<Loose> = loose_lines(&compiled)
             .into_iter()
+            .filter(|_| careful)
             .filter(|l| !spots.iter().any(|s| s.line == l.line))
             .collect();
-        let wanted = continuations(&compiled);
+        let wanted = continuations(&compiled, &table_headers(&prepared.view));
         let lonely = if prepared.view.keep_from.is_none() {
             lonely_signature_line(&compiled, &prepared.view)
         } else {
@@ -262,18 +276,38 @@ fn is_label(token: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".)-(".contains(c))
 }
 
-/// For every page but the last, the opening words of the next page's body.
-pub fn continuations(doc: &PagedDocument) -> Vec<String> {
+/// The header labels of every table in the view.
+pub fn table_headers(view: &crate::view::View) -> Vec<String> {
+    view.body
+        .iter()
+        .filter_map(|b| match b {
+            crate::view::ViewBlock::Table { headers, .. } => Some(headers.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// For every page but the last, the opening words of the next page's body
+/// (under a repeated table header).
+pub fn continuations(doc: &PagedDocument, headers: &[String]) -> Vec<String> {
     let pages = doc.pages().len();
     if pages < 2 {
         return Vec::new();
     }
     let lines = frames::lines(doc);
+    // A table's header row repeats at the top of a page; the continuation names
+    // what follows it.
+    let header_words: Vec<&str> = headers.iter().flat_map(|h| h.split_whitespace()).collect();
+    let repeated_header = |l: &frames::Line| {
+        !header_words.is_empty() && l.text.split_whitespace().all(|w| header_words.contains(&w))
+    };
     (1..pages)
         .map(|next| {
             let height = doc.pages()[next].frame.height().to_pt();
             lines
                 .iter()
+                .filter(|l| !repeated_header(l))
                 .find(|l| l.page == next && l.y > BODY_TOP_PT && l.y < height - BODY_BOTTOM_PT)
                 .map(|l| opening_words(&l.text))
                 .unwrap_or_default()

@@ -86,6 +86,9 @@ pub struct View {
     /// The first body block kept on the page of the signature, when the layout
     /// pass moved lines there (otherwise the last paragraph is).
     pub keep_from: Option<usize>,
+    /// `careful` (ours), or `typst-defaults`: Thai laid out as typst does by
+    /// itself, for measuring the difference.
+    pub typesetting: &'static str,
 }
 
 /// A numbered line.
@@ -570,6 +573,7 @@ pub fn prepare(
         distribution,
         continuations: Vec::new(),
         keep_from: None,
+        typesetting: "careful",
     };
     let mut view = view;
     let mut extra_words = Dictionary::default();
@@ -799,7 +803,7 @@ fn activity_table(
         headers,
         rows,
         align: vec!["left", "left", "right", "center", "left"],
-        widths: vec![3.2, 3.0, 1.6, 1.7, 2.0],
+        widths: vec![3.0, 3.1, 2.0, 1.7, 1.9],
     }
 }
 
@@ -1105,4 +1109,32 @@ fn find_squashed(text: &str, needle: &str) -> Option<usize> {
         }
     }
     squashed.rfind(&needle).map(|i| origin[i])
+}
+
+/// Lays the view out as typst would by default: plain texts (no dictionary
+/// breaks), typst's Thai segmenter and justification. Only for comparisons.
+pub fn use_typst_defaults(view: &mut View) {
+    view.typesetting = "typst-defaults";
+    let plain = |t: &mut Text| *t = Text::Plain(t.flat());
+    let singles = [&mut view.department, &mut view.subject, &mut view.to];
+    for t in view
+        .address
+        .iter_mut()
+        .chain(view.title_lines.iter_mut())
+        .chain(singles.into_iter().flatten())
+        .chain(view.refer_to.iter_mut().map(|l| &mut l.text))
+        .chain(view.enclosures.iter_mut().map(|l| &mut l.text))
+        .chain(view.signatory.positions.iter_mut())
+        .chain(view.contact.iter_mut())
+    {
+        plain(t);
+    }
+    for b in &mut view.body {
+        if let ViewBlock::Par { text, .. }
+        | ViewBlock::Heading { text, .. }
+        | ViewBlock::Item { text, .. } = b
+        {
+            plain(text);
+        }
+    }
 }

@@ -61,8 +61,12 @@ fn inspect(lines: &[Line], pages: usize) -> Report {
     }
     for w in body.windows(2) {
         let (a, b) = (w[0], w[1]);
-        // Consecutive lines of one paragraph: same page, one line apart.
+        // Consecutive lines of one paragraph: same page, one line apart, the
+        // first full to the right margin (so not a title, nor table cells).
         if a.page != b.page || b.y - a.y > 1.5 * a.size || b.y <= a.y {
+            continue;
+        }
+        if (a.x1 - 19.0 * CM).abs() > 1.5 {
             continue;
         }
         let (at, bt) = (a.text.as_str(), b.text.as_str());
@@ -152,8 +156,14 @@ fn check_continuations(name: &str, letter: &saraban::Letter, lines: &[Line]) {
             .trim()
             .trim_start_matches('/')
             .trim_end_matches("...");
+        let headers = compose::table_headers(&letter.prepared.view);
+        let header_words: Vec<&str> = headers.iter().flat_map(|h| h.split_whitespace()).collect();
+        let is_header = |l: &&Line| {
+            !header_words.is_empty() && l.text.split_whitespace().all(|w| header_words.contains(&w))
+        };
         let opening = body_lines(lines)
             .into_iter()
+            .filter(|l| !is_header(l))
             .find(|l| l.page == p + 1)
             .map(|l| compose::opening_words(&l.text))
             .unwrap_or_default();
@@ -165,6 +175,7 @@ fn check_continuations(name: &str, letter: &saraban::Letter, lines: &[Line]) {
         assert_eq!(words, opening, "{name}: continuation of page {}", p + 1);
         let next_first = body_lines(lines)
             .into_iter()
+            .filter(|l| !is_header(l))
             .find(|l| l.page == p + 1)
             .unwrap();
         assert!(

@@ -29,6 +29,18 @@ pub(crate) fn latest_version() -> i64 {
 /// Brings the database up to [`latest_version`]. Refuses a database from a
 /// newer program rather than write rows its schema does not expect.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), RegisterError> {
+    // An up-to-date database needs no write lock: read the version first, so
+    // that opening the register never queues behind busy writers.
+    let up_to_date = conn
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .is_ok_and(|v| v == latest_version());
+    if up_to_date {
+        return Ok(());
+    }
     // IMMEDIATE takes the write lock before reading the version, so a second
     // process waits and then finds the work done.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
