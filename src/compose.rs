@@ -161,15 +161,7 @@ impl Loose {
         if line.is_empty() {
             return false;
         }
-        // The text without white space, and where each of its bytes came from.
-        let mut squashed = String::with_capacity(text.len());
-        let mut origin = Vec::with_capacity(text.len());
-        for (i, c) in text.char_indices() {
-            if !c.is_whitespace() {
-                squashed.push(c);
-                origin.extend(std::iter::repeat_n(i, c.len_utf8()));
-            }
-        }
+        let (squashed, origin) = crate::text::squash_with_origin(text);
         let mut from = 0;
         while let Some(found) = squashed[from..].find(&line) {
             let s = from + found;

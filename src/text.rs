@@ -46,3 +46,18 @@ impl Text {
         }
     }
 }
+
+/// `text` without white space, and for each byte of the result the byte offset
+/// in `text` it came from: for finding laid-out lines (whose spaces differ) in
+/// the texts they came from.
+pub fn squash_with_origin(text: &str) -> (String, Vec<usize>) {
+    let mut squashed = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            squashed.push(c);
+            origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    (squashed, origin)
+}

@@ -956,7 +956,7 @@ fn decode_image(uri: &str, paths: &[&'static str; 3]) -> Result<(&'static str, V
 /// (see [`crate::linebreak`]); compounds and pairs for which `relax` is true may
 /// also break or stretch.
 pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &str) -> bool) {
-    let fix = |t: &mut Text| {
+    let mut fix = |t: &mut Text| {
         *t = words.chunks(&t.flat(), relax);
     };
     let fix_json = |v: &mut serde_json::Value| {
@@ -966,46 +966,24 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
         };
         *v = serde_json::to_value(words.chunks(&flat, relax)).unwrap_or_default();
     };
-    let singles = [&mut view.department, &mut view.subject, &mut view.to];
-    for t in view
-        .address
-        .iter_mut()
-        .chain(view.title_lines.iter_mut())
-        .chain(singles.into_iter().flatten())
-        .chain(view.refer_to.iter_mut().map(|l| &mut l.text))
-        .chain(view.enclosures.iter_mut().map(|l| &mut l.text))
-        .chain(view.signatory.positions.iter_mut())
-        .chain(view.contact.iter_mut())
-    {
-        fix(t);
-    }
-    if let Some(d) = &mut view.distribution {
-        fix(&mut d.line);
-        for r in &mut d.recipients {
-            fix(&mut r.text);
-        }
-    }
+    for_each_text(view, &mut fix);
     for b in &mut view.body {
-        match b {
-            ViewBlock::Par { text, .. }
-            | ViewBlock::Heading { text, .. }
-            | ViewBlock::Item { text, .. } => fix(text),
-            ViewBlock::Table { rows, .. } => {
-                for cell in rows.iter_mut().flatten() {
-                    match cell {
-                        serde_json::Value::Array(lines)
-                            if lines.first().is_some_and(|l| l.get("label").is_some()) =>
-                        {
-                            for l in lines {
-                                if let Some(t) = l.get_mut("text") {
-                                    fix_json(t);
-                                }
-                            }
+        let ViewBlock::Table { rows, .. } = b else {
+            continue;
+        };
+        for cell in rows.iter_mut().flatten() {
+            match cell {
+                serde_json::Value::Array(lines)
+                    if lines.first().is_some_and(|l| l.get("label").is_some()) =>
+                {
+                    for l in lines {
+                        if let Some(t) = l.get_mut("text") {
+                            fix_json(t);
                         }
-                        serde_json::Value::Object(o) if o.contains_key("strong") => {}
-                        other => fix_json(other),
                     }
                 }
+                serde_json::Value::Object(o) if o.contains_key("strong") => {}
+                other => fix_json(other),
             }
         }
     }
@@ -1100,14 +1078,7 @@ fn find_squashed(text: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    let mut squashed = String::with_capacity(text.len());
-    let mut origin = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        if !c.is_whitespace() {
-            squashed.push(c);
-            origin.extend(std::iter::repeat_n(i, c.len_utf8()));
-        }
-    }
+    let (squashed, origin) = crate::text::squash_with_origin(text);
     squashed.rfind(&needle).map(|i| origin[i])
 }
 
@@ -1115,7 +1086,11 @@ fn find_squashed(text: &str, needle: &str) -> Option<usize> {
 /// breaks), typst's Thai segmenter and justification. Only for comparisons.
 pub fn use_typst_defaults(view: &mut View) {
     view.typesetting = "typst-defaults";
-    let plain = |t: &mut Text| *t = Text::Plain(t.flat());
+    for_each_text(view, &mut |t| *t = Text::Plain(t.flat()));
+}
+
+/// Every text of the view but table cells.
+fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
     let singles = [&mut view.department, &mut view.subject, &mut view.to];
     for t in view
         .address
@@ -1127,14 +1102,20 @@ pub fn use_typst_defaults(view: &mut View) {
         .chain(view.signatory.positions.iter_mut())
         .chain(view.contact.iter_mut())
     {
-        plain(t);
+        f(t);
+    }
+    if let Some(d) = &mut view.distribution {
+        f(&mut d.line);
+        for r in &mut d.recipients {
+            f(&mut r.text);
+        }
     }
     for b in &mut view.body {
         if let ViewBlock::Par { text, .. }
         | ViewBlock::Heading { text, .. }
         | ViewBlock::Item { text, .. } = b
         {
-            plain(text);
+            f(text);
         }
     }
 }
