@@ -299,3 +299,84 @@ fn user_text_is_printed_not_evaluated() {
         assert!(!t.contains("root:x:0"), "file contents leaked");
     }
 }
+
+/// A 60×30 PNG with one line drawn across: a stand-in for a scanned signature.
+const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADwAAAAeCAYAAABwmH1PAAAAJklEQVR4nO3OQQEAMAgAobOh/ctsMfxAAgoAAACa2nedAAAA4NoHoRABUQlK3/QAAAAASUVORK5CYII=";
+
+#[test]
+fn signature_image_and_agency_emblem_are_placed() {
+    let doc = serde_json::json!({
+        "kind": "external",
+        "agency": {"name": "สำนักงานทดสอบ", "code": "ทส 0001", "address": ["ถนนทดสอบ"], "emblem": SIGNATURE_PNG},
+        "reference": {"number": 7},
+        "subject": "ทดสอบ", "to": "ผู้รับ", "body": ["ย่อหน้า"],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"], "signature_image": SIGNATURE_PNG}
+    });
+    let l = render_json(doc.to_string().as_bytes());
+    let imgs = frames::images(&l.doc);
+    assert_eq!(imgs.len(), 2, "{imgs:?}");
+    let (emblem, signature) = (&imgs[0], &imgs[1]);
+    // The agency's emblem takes the Garuda's place and size.
+    assert!(
+        (emblem.height / CM - 3.0).abs() < 0.1,
+        "emblem {} cm",
+        emblem.height / CM
+    );
+    // The signature sits above the name in parentheses.
+    let name = lines(&l)
+        .into_iter()
+        .find(|x| x.text.contains("(นายทดสอบ ระบบ)"))
+        .unwrap();
+    assert!(
+        signature.y + signature.height <= name.y,
+        "signature below the name"
+    );
+    assert!(name.y - (signature.y + signature.height) < 1.5 * CM);
+}
+
+#[test]
+fn an_agency_may_prefer_arabic_digits() {
+    let doc = serde_json::json!({
+        "kind": "external",
+        "agency": {"name": "จังหวัดขอนแก่น", "code": "ขก 0017.5", "address": ["ศาลากลางจังหวัดขอนแก่น"], "digits": "arabic"},
+        "reference": {"circular": true, "number": 15015},
+        "date": "2019-06-15",
+        "subject": "ทดสอบ", "to": "ผู้รับ",
+        "body": [{"type": "list", "items": [{"text": "ข้อแรก", "items": ["ข้อย่อย"]}]}, "จึงเรียนมาเพื่อทราบ"],
+        "signatory": {"name": "นายทดสอบ ระบบ"}
+    });
+    let t = text(&render_json(doc.to_string().as_bytes()));
+    for want in [
+        "ที่ ขก 0017.5/ว 15015",
+        "15 มิถุนายน 2562",
+        "1. ข้อแรก",
+        "1.1 ข้อย่อย",
+    ] {
+        assert!(t.contains(want), "'{want}' missing from:\n{t}");
+    }
+    assert!(!t.contains('๑'), "Thai digits in an Arabic-digit letter");
+}
+
+#[test]
+fn page_numbers_and_secrecy_marks_on_every_page() {
+    let l = render_example("secret-memo");
+    assert!(l.pages() >= 2);
+    let lines = lines(&l);
+    for p in 0..l.pages() {
+        let marks = lines
+            .iter()
+            .filter(|x| x.page == p && x.text.trim() == "ลับ")
+            .count();
+        assert_eq!(marks, 2, "page {}: secrecy mark top and bottom", p + 1);
+        let number = lines.iter().any(|x| {
+            x.page == p
+                && x.y < 2.5 * CM
+                && x.text.trim()
+                    == format!(
+                        "- {} -",
+                        saraban::thai::number(p as i64 + 1, saraban::thai::DigitStyle::Thai)
+                    )
+        });
+        assert_eq!(number, p > 0, "page {}: page number", p + 1);
+    }
+}
