@@ -50,6 +50,8 @@ enum Command {
     Schema,
     /// Serve the HTTP API (see README, "HTTP service").
     Serve(saraban::server::cli::ServeArgs),
+    /// API keys of the outgoing register (see README, "Register").
+    Keys(saraban::register::cli::KeysArgs),
     /// Print the prepared view a template receives (for template designers).
     View {
         /// Input JSON, or `-`.
@@ -130,6 +132,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve(args) => {
             saraban::server::cli::run(args, cli.fonts.as_deref(), agencies(&cli)?)?;
+        }
+        Command::Keys(args) => {
+            saraban::register::cli::run(args, &agencies(&cli)?)?;
         }
         Command::Schema => {
             println!("{}", serde_json::to_string_pretty(&saraban::schema())?);

@@ -49,6 +49,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "/standard.typ",
         include_str!("../letter-templates/standard.typ"),
     ),
+    (
+        "/register.typ",
+        include_str!("../letter-templates/register.typ"),
+    ),
 ];
 
 /// The default emblem: the Garuda (ตราครุฑ), 472 px tall.

@@ -62,12 +62,14 @@
 
 mod allocation;
 mod audit;
+pub mod cli;
 mod clock;
 mod entry;
 mod error;
 mod export;
 mod hash;
 mod keys;
+mod page;
 mod series;
 mod sqlite;
 mod store;
@@ -83,6 +85,7 @@ pub use error::RegisterError;
 pub use export::{CSV_COLUMNS, official_rows, to_csv};
 pub use hash::{request_hash, sha256_hex};
 pub use keys::{ApiKey, SECRET_PREFIX, bearer_token};
+pub use page::{RegisterPage, RegisterRow, RegisterView};
 pub use series::Series;
 pub use sqlite::{DEFAULT_BUSY_TIMEOUT, Register};
 pub use store::RegisterStore;
