@@ -678,7 +678,8 @@ async fn service_describes_itself() {
             route.path
         );
         assert!(op["responses"]["200"].is_object());
-        if route.method == "get" {
+        // Routes with path parameters (the register's) are tested on their own.
+        if route.method == "get" && !route.path.contains('{') {
             assert_eq!(server.get(route.path).await.status(), 200, "{}", route.path);
         }
     }

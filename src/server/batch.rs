@@ -8,19 +8,24 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::numbering::{self, Plan};
 use super::problem::{ApiError, MAX_LISTED};
 use super::query::Query;
+use super::register::{self as reg, blocking};
 use super::{AppState, body, stream};
 use crate::agency::Agencies;
 use crate::compose;
 use crate::error::Problem;
 use crate::merge::{self, Merge, Pattern};
 use crate::model::Document;
+use crate::register::{Allocated, LetterDetails, MAX_BATCH, request_hash};
+use crate::thai::ThaiDate;
 
 /// The file name of each letter in the ZIP when no pattern is given.
 pub const DEFAULT_FILE_NAME: &str = "{{seq}}.pdf";
@@ -46,6 +51,22 @@ pub struct BatchRequest {
     /// variables as the document's placeholders, e.g. `{{seq}}-{{recipient.name}}.pdf`.
     #[serde(default)]
     pub file_name: Option<String>,
+    /// How letters whose reference is `"auto"` are numbered by the register
+    /// (required with them): `one` number for the whole batch, as a circular
+    /// sent to many prints one ว number, or `each` letter its own, a block of
+    /// consecutive numbers (at most 1,000 letters).
+    #[serde(default)]
+    pub numbering: Option<Numbering>,
+}
+
+/// How a batch takes its numbers from the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Numbering {
+    /// One number for every letter: a circular sent to many.
+    One,
+    /// A number for each letter, consecutive.
+    Each,
 }
 
 /// Where the letters come from.
@@ -62,11 +83,22 @@ pub struct Batch {
     source: Source,
     pattern: Pattern,
     names: Vec<String>,
+    numbering: Option<Numbering>,
+    /// Where the letters take their numbers (after [`Batch::validate`], when
+    /// they say `"auto"`).
+    plan: Option<Plan>,
+    /// What the register records of each letter (numbered batches).
+    details: Vec<LetterDetails>,
+    /// The first letter's date, which dates the entries of a numbered ZIP.
+    date: Option<ThaiDate>,
+    /// The references the register gave: one per letter, or one for all.
+    references: Vec<String>,
 }
 
 impl Batch {
     /// Checks the request's shape and compiles its placeholders.
     pub fn plan(req: BatchRequest, max_letters: usize) -> Result<Batch, ApiError> {
+        let numbering = req.numbering;
         let pattern_text = req.file_name.as_deref().unwrap_or(DEFAULT_FILE_NAME);
         let pattern = Pattern::new(pattern_text).map_err(|m| {
             ApiError::invalid(vec![Problem::new(
@@ -109,11 +141,79 @@ impl Batch {
                 )]));
             }
         };
-        Ok(Batch {
+        let batch = Batch {
             source,
             pattern,
             names: Vec::new(),
-        })
+            numbering,
+            plan: None,
+            details: Vec::new(),
+            date: None,
+            references: Vec::new(),
+        };
+        if numbering == Some(Numbering::Each) && batch.len() > MAX_BATCH {
+            let field = match batch.source {
+                Source::Merge { .. } => "recipients",
+                Source::Documents(_) => "documents",
+            };
+            return Err(ApiError::too_large(
+                field,
+                format!(
+                    "{} letters; a batch numbered \"each\" takes at most {MAX_BATCH} numbers",
+                    batch.len()
+                ),
+            ));
+        }
+        Ok(batch)
+    }
+
+    /// How the batch is numbered, if it is.
+    pub fn numbering(&self) -> Option<Numbering> {
+        self.numbering
+    }
+
+    /// Where its letters take their numbers (after [`Batch::validate`]).
+    pub fn numbering_plan(&self) -> Option<&Plan> {
+        self.plan.as_ref()
+    }
+
+    /// What the register records: one entry per letter (`each`), or one entry
+    /// for the whole circular, addressed to every letter's addressee (`one`).
+    pub fn take_details(&mut self) -> Vec<LetterDetails> {
+        let details = std::mem::take(&mut self.details);
+        match self.numbering {
+            Some(Numbering::One) => {
+                let first = details.first().cloned().unwrap_or_default();
+                vec![numbering::details_of_circular(
+                    first,
+                    details.iter().map(|d| d.recipient.as_str()),
+                )]
+            }
+            _ => details,
+        }
+    }
+
+    /// Gives the letters the register's numbers.
+    pub fn set_references(&mut self, allocated: &Allocated) {
+        self.references = allocated.references.clone();
+    }
+
+    /// The reference letter `i` prints, when the register numbered it.
+    pub fn reference(&self, i: usize) -> Option<&str> {
+        match self.numbering {
+            Some(Numbering::One) => self.references.first(),
+            _ => self.references.get(i),
+        }
+        .map(String::as_str)
+    }
+
+    /// The date a numbered ZIP's entries carry: the first letter's, so that the
+    /// same batch always makes the same bytes.
+    pub fn zip_date(&self) -> (i32, u8, u8) {
+        match self.date {
+            Some(d) => (d.year, d.month, d.day.unwrap_or(1)),
+            None => (1980, 1, 1),
+        }
     }
 
     /// How many letters.
@@ -174,12 +274,51 @@ impl Batch {
         let mut problems = Vec::new();
         let mut names = Vec::with_capacity(n);
         let mut seen = HashSet::with_capacity(n);
+        let numbered = self.numbering.is_some();
+        let mut plan: Option<Plan> = None;
+        let mut details = Vec::new();
+        let mut auto = 0usize;
+        let mut literal = Vec::new();
         for i in 0..n {
             if problems.len() >= MAX_LISTED {
                 break;
             }
             match self.document(i) {
+                Ok(doc) if numbering::is_auto(&doc) => {
+                    auto += 1;
+                    let prefix = self.prefix(i).1;
+                    let checked = agencies.resolve(&doc.agency).and_then(|agency| {
+                        numbering::check(&doc, &agency).map(|(p, _)| (p, agency))
+                    });
+                    match checked {
+                        Ok((p, agency)) => {
+                            match &plan {
+                                None => {
+                                    plan = Some(p);
+                                    self.date = doc.date.as_deref().and_then(|d| d.trim().parse().ok());
+                                }
+                                Some(first) if *first != p => problems.push(numbering::problem_at(
+                                    &prefix,
+                                    "reference",
+                                    format!(
+                                        "is numbered in {}, but the first letter in {}: a batch takes its numbers from one series",
+                                        p.describe(),
+                                        first.describe()
+                                    ),
+                                )),
+                                Some(_) => {}
+                            }
+                            if numbered {
+                                details.push(numbering::details(&doc, &agency));
+                            }
+                        }
+                        Err(p) => problems.extend(prefixed(&prefix, p.0)),
+                    }
+                }
                 Ok(doc) => {
+                    if numbered {
+                        literal.push(i);
+                    }
                     if let Err(p) = compose::check(&doc, agencies) {
                         problems.extend(prefixed(&self.prefix(i).1, p.0));
                     }
@@ -193,8 +332,36 @@ impl Batch {
                 Err(p) => problems.push(p),
             }
         }
+        if auto > 0 && !numbered {
+            problems.insert(
+                0,
+                Problem::new(
+                    "numbering",
+                    "is required when a letter's reference is \"auto\": \"one\" number for \
+                     the whole batch (a circular sent to many) or \"each\" letter its own",
+                ),
+            );
+        } else if numbered && auto == 0 && problems.is_empty() {
+            problems.push(Problem::new(
+                "numbering",
+                "applies to letters whose reference is \"auto\", and none is",
+            ));
+        } else if numbered {
+            for i in literal {
+                problems.push(numbering::problem_at(
+                    &self.prefix(i).1,
+                    "reference",
+                    "must be \"auto\" in a batch with numbering: every letter takes its \
+                     number from the register",
+                ));
+            }
+        }
         problems.truncate(MAX_LISTED);
         self.names = names;
+        if numbered {
+            self.plan = plan;
+            self.details = details;
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -271,13 +438,26 @@ fn sanitize(raw: &str, i: usize) -> String {
 pub async fn render(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let query = Query::parse(raw.as_deref(), &["merge"])?;
     let merged = query.flag("merge", false)?;
     let bytes = body::bytes(body, state.config.max_batch_bytes)?;
     let req: BatchRequest = body::parse(&bytes)?;
+    // A merged PDF and a ZIP are different answers to the same body.
+    let hash = if merged {
+        request_hash(&[b"?merge=true\n".as_slice(), &bytes].concat())
+    } else {
+        request_hash(&bytes)
+    };
     drop(bytes);
+    if req.numbering.is_some() && state.register.is_none() {
+        return Err(ApiError::invalid(vec![Problem::new(
+            "numbering",
+            "needs the register, and this service keeps none (it was started without --db)",
+        )]));
+    }
     let mut batch = Batch::plan(req, state.config.max_batch_letters)?;
     if merged && batch.len() > state.config.max_merge_letters {
         return Err(ApiError::too_large(
@@ -300,13 +480,76 @@ pub async fn render(
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
     checked.map_err(ApiError::invalid)?;
+    let (mut batch, numbered) = match batch.numbering_plan().cloned() {
+        Some(plan) => number(&state, &headers, batch, plan, hash, merged).await?,
+        None => (batch, None),
+    };
+    let numbered = match numbered {
+        Some(Numbered::Replayed(res)) => return Ok(res),
+        Some(Numbered::Taken(allocated)) => {
+            batch.set_references(&allocated);
+            Some(stream::Issue {
+                register: state.register()?,
+                allocated,
+                numbering: batch.numbering().unwrap_or(Numbering::Each),
+            })
+        }
+        None => None,
+    };
     let batch = Arc::new(batch);
     tracing::info!(letters = batch.len(), merged, "batch accepted");
     if merged {
-        stream::merged(state, batch, ticket).await
+        stream::merged(state, batch, ticket, numbered).await
     } else {
-        Ok(stream::zip(state, batch, ticket))
+        Ok(stream::zip(state, batch, ticket, numbered))
     }
+}
+
+/// What the register gave a numbered batch.
+enum Numbered {
+    /// New numbers (or those of an earlier attempt that never completed).
+    Taken(Allocated),
+    /// The answer an earlier attempt under the same key completed with.
+    Replayed(Response),
+}
+
+/// Takes the batch's numbers: a key of the letters' agency, then one block.
+async fn number(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut batch: Batch,
+    plan: Plan,
+    hash: String,
+    merged: bool,
+) -> Result<(Batch, Option<Numbered>), ApiError> {
+    let register = state.register()?;
+    let key = reg::authorize(&register, headers, &plan.agency).await?;
+    let idempotency_key = reg::idempotency_key(headers)?;
+    let allocation = plan.allocation(batch.take_details(), idempotency_key, hash, Some(key.id));
+    let mut allocated = blocking(&register, move |r| r.allocate(&allocation)).await?;
+    let block = batch.numbering() == Some(Numbering::Each);
+    if let Some(stored) = allocated.response.take() {
+        tracing::info!(
+            first = allocated.first,
+            last = allocated.last,
+            "idempotent replay"
+        );
+        let file = if merged { "letters.pdf" } else { "letters.zip" };
+        let mut res = reg::replayed(stored, &allocated, block, file);
+        res.headers_mut()
+            .insert("x-letters", axum::http::HeaderValue::from(batch.len()));
+        return Ok((batch, Some(Numbered::Replayed(res))));
+    }
+    tracing::info!(
+        agency = %allocated.agency,
+        year = allocated.year,
+        series = %allocated.series,
+        first = allocated.first,
+        last = allocated.last,
+        replay = allocated.replay,
+        "batch numbered"
+    );
+    Ok((batch, Some(Numbered::Taken(allocated))))
 }
 
 #[cfg(test)]
@@ -321,7 +564,7 @@ mod tests {
         assert_eq!(sanitize("x.PDF", 0), "x.PDF");
         let req: BatchRequest = serde_json::from_value(json!({
             "documents": [{}, {}],
-            "file_name": "same"
+            "file_name": "same",
         }))
         .unwrap();
         let b = Batch::plan(req, 10).unwrap();

@@ -1,12 +1,13 @@
 //! `saraban serve`: its options and the runtime it starts.
 
+use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::logging::{self, LogFormat};
-use super::{AppState, Config, serve_on, shutdown_signal};
+use super::{AppState, Config, open_register, serve_on, shutdown_signal};
 use crate::agency::Agencies;
 use crate::render::Engine;
 
@@ -40,6 +41,11 @@ pub struct ServeArgs {
     /// Most letters merged into one PDF (`?merge=true`).
     #[arg(long, env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = 1_000)]
     pub max_merge_letters: usize,
+    /// The outgoing register's database file (SQLite), created on first start.
+    /// Without it the service keeps no register and `"reference": "auto"` is
+    /// refused.
+    #[arg(long, env = crate::register::DB_ENV)]
+    pub db: Option<PathBuf>,
     /// Log lines: `compact` or `json`.
     #[arg(long, env = "SARABAN_LOG_FORMAT", default_value = "compact")]
     pub log_format: LogFormat,
@@ -59,6 +65,7 @@ impl ServeArgs {
             max_merge_letters: self.max_merge_letters,
             timeout: Duration::from_secs(self.timeout),
             batch_timeout: Duration::from_secs(self.batch_timeout),
+            db: self.db.clone(),
         }
     }
 }
@@ -69,6 +76,7 @@ pub fn run(args: &ServeArgs, fonts: Option<&Path>, agencies: Agencies) -> anyhow
     logging::init(args.log_format);
     let config = args.config();
     let engine = Arc::new(Engine::new(fonts)?);
+    let register = open_register(config.db.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // Renders run on the pool's blocking threads; the runtime only moves bytes.
@@ -76,7 +84,12 @@ pub fn run(args: &ServeArgs, fonts: Option<&Path>, agencies: Agencies) -> anyhow
         .build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
-        let state = AppState::new(config, engine, Arc::new(agencies));
+        // For scripts and supervisors, whatever the log format: the address
+        // really bound (`--addr 127.0.0.1:0` picks a free port).
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "listening on {}", listener.local_addr()?);
+        let _ = out.flush();
+        let state = AppState::with_register(config, engine, Arc::new(agencies), register);
         serve_on(listener, state, shutdown_signal()).await
     })
 }

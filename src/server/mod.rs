@@ -4,7 +4,9 @@
 //! Rendering runs on a bounded pool of blocking threads ([`pool`]); a full queue is
 //! answered with 503 and `Retry-After`. Every error is an RFC 9457 problem document
 //! naming the fields at fault ([`problem`]). The route table in [`routes`] builds both
-//! the router and the OpenAPI document ([`openapi`]).
+//! the router and the OpenAPI document ([`openapi`]). With a register (`--db`),
+//! letters whose reference is `"auto"` are numbered from their agency's book
+//! ([`numbering`], [`register`]), under API keys of that agency.
 //!
 //! ```no_run
 //! # async fn run() -> anyhow::Result<()> {
@@ -21,10 +23,12 @@ pub mod letters;
 pub mod logging;
 pub mod metrics;
 pub mod middleware;
+pub mod numbering;
 pub mod openapi;
 pub mod pool;
 pub mod problem;
 pub mod query;
+pub mod register;
 pub mod routes;
 pub mod stream;
 pub mod work;
@@ -32,6 +36,7 @@ pub mod zip_stream;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +44,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::agency::Agencies;
+use crate::register::{Register, RegisterStore};
 use crate::render::Engine;
 
 pub use problem::{ApiError, ProblemDetails};
@@ -64,6 +70,9 @@ pub struct Config {
     pub timeout: Duration,
     /// Time limit of a whole batch, its streamed body included.
     pub batch_timeout: Duration,
+    /// The outgoing register's database file; None runs without a register
+    /// (letters must then give their reference numbers).
+    pub db: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -78,6 +87,7 @@ impl Default for Config {
             max_merge_letters: 1_000,
             timeout: Duration::from_secs(30),
             batch_timeout: Duration::from_secs(30 * 60),
+            db: None,
         }
     }
 }
@@ -98,6 +108,8 @@ pub struct Shared {
     pub metrics: metrics::Metrics,
     /// Settings.
     pub config: Config,
+    /// The outgoing register, when the service keeps one.
+    pub register: Option<Arc<dyn RegisterStore>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -108,8 +120,19 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// The state for `config`, with an engine and agencies loaded once.
+    /// The state for `config`, with an engine and agencies loaded once, and no
+    /// register.
     pub fn new(config: Config, engine: Arc<Engine>, agencies: Arc<Agencies>) -> Self {
+        AppState::with_register(config, engine, agencies, None)
+    }
+
+    /// The state with an outgoing register (see [`open_register`]).
+    pub fn with_register(
+        config: Config,
+        engine: Arc<Engine>,
+        agencies: Arc<Agencies>,
+        register: Option<Arc<dyn RegisterStore>>,
+    ) -> Self {
         let mut config = config;
         // The ZIP writer stays below ZIP64's limits.
         config.max_batch_letters = config.max_batch_letters.min(zip_stream::MAX_ENTRIES);
@@ -119,7 +142,13 @@ impl AppState {
             pool: pool::Pool::new(config.workers, config.queue),
             metrics: metrics::Metrics::default(),
             config,
+            register,
         }))
+    }
+
+    /// The register, or 501 when the service runs without one.
+    pub fn register(&self) -> Result<Arc<dyn RegisterStore>, ApiError> {
+        self.register.clone().ok_or_else(ApiError::no_register)
     }
 
     /// Admits a rendering request, or 503 when the queue is full.
@@ -152,8 +181,29 @@ pub async fn serve(
     let listener = TcpListener::bind(config.addr).await?;
     let agencies = Arc::new(Agencies::built_in());
     let engine = tokio::task::spawn_blocking(Engine::shared).await?;
-    let state = AppState::new(config, engine, agencies);
+    let db = config.db.clone();
+    let register = tokio::task::spawn_blocking(move || open_register(db.as_deref())).await??;
+    let state = AppState::with_register(config, engine, agencies, register);
     serve_on(listener, state, shutdown).await
+}
+
+/// Opens the register at `db` (creating the file and applying migrations), or
+/// None without a path. Blocking.
+pub fn open_register(
+    db: Option<&std::path::Path>,
+) -> anyhow::Result<Option<Arc<dyn RegisterStore>>> {
+    let Some(path) = db else {
+        tracing::info!("no register (--db): letters must give their reference numbers");
+        return Ok(None);
+    };
+    let register =
+        Register::open(path).map_err(|e| anyhow::anyhow!("register {}: {e}", path.display()))?;
+    tracing::info!(
+        db = %path.display(),
+        schema = register.schema_version().unwrap_or_default(),
+        "register open"
+    );
+    Ok(Some(Arc::new(register)))
 }
 
 /// Serves on an already bound listener (tests bind `127.0.0.1:0`).

@@ -5,7 +5,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 use super::Config;
-use super::routes::{Content, routes};
+use super::routes::{Auth, Content, routes};
 
 /// An OpenAPI `content` object: each media type with its schema.
 fn content(c: &[Content], g: &mut schemars::SchemaGenerator) -> Value {
@@ -33,21 +33,43 @@ pub fn document(config: &Config) -> Value {
         if !route.description.is_empty() {
             op.insert("description".into(), route.description.into());
         }
-        if !route.params.is_empty() {
-            let params: Vec<Value> = route
-                .params
-                .iter()
-                .map(|p| {
-                    json!({
-                        "name": p.name,
-                        "in": "query",
-                        "required": false,
-                        "description": p.description,
-                        "schema": serde_json::from_str::<Value>(p.schema).unwrap_or(json!({})),
-                    })
+        // Path parameters are the `{name}` segments of the path.
+        let mut params: Vec<Value> = route
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| {
+                let schema = match name {
+                    "year" => json!({"type": "integer", "minimum": 2400, "maximum": 2800}),
+                    "number" => json!({"type": "integer", "minimum": 1}),
+                    _ => json!({"type": "string"}),
+                };
+                json!({"name": name, "in": "path", "required": true, "schema": schema})
+            })
+            .collect();
+        for (place, list) in [("query", route.params), ("header", route.headers)] {
+            params.extend(list.iter().map(|p| {
+                json!({
+                    "name": p.name,
+                    "in": place,
+                    "required": false,
+                    "description": p.description,
+                    "schema": serde_json::from_str::<Value>(p.schema).unwrap_or(json!({})),
                 })
-                .collect();
+            }));
+        }
+        if !params.is_empty() {
             op.insert("parameters".into(), params.into());
+        }
+        match route.auth {
+            Auth::None => {}
+            // Either no key, or a key (for letters numbered by the register).
+            Auth::ForAuto => {
+                op.insert("security".into(), json!([{}, {"bearer": []}]));
+            }
+            Auth::Required => {
+                op.insert("security".into(), json!([{"bearer": []}]));
+            }
         }
         if let Some(body) = route.body {
             op.insert(
@@ -66,10 +88,10 @@ pub fn document(config: &Config) -> Value {
                 let headers: Map<String, Value> = reply
                     .headers
                     .iter()
-                    .map(|(name, description)| {
+                    .map(|h| {
                         (
-                            (*name).to_string(),
-                            json!({"description": description, "schema": {"type": "integer"}}),
+                            h.name.to_string(),
+                            json!({"description": h.description, "schema": {"type": h.kind}}),
                         )
                     })
                     .collect();
@@ -103,6 +125,15 @@ pub fn document(config: &Config) -> Value {
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
         },
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API key of one agency (`sk_...`), made with `saraban keys add <agency>`; it opens only that agency's register.",
+                },
+            },
+        },
     })
 }

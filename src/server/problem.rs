@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::error::{Error, Problem, Problems};
+use crate::register::RegisterError;
 
 /// The media type of a problem.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -44,6 +45,8 @@ pub struct ApiError {
     detail: String,
     problems: Vec<Problem>,
     retry_after: Option<u64>,
+    /// Sends `WWW-Authenticate: Bearer` (a 401).
+    challenge: bool,
 }
 
 impl ApiError {
@@ -55,6 +58,7 @@ impl ApiError {
             detail,
             problems: Vec::new(),
             retry_after: None,
+            challenge: false,
         }
     }
 
@@ -156,6 +160,28 @@ impl ApiError {
         )
     }
 
+    /// 400: a segment of the path is wrong (`/v1/register/x/abc`).
+    pub fn bad_path(name: &str, message: impl Into<String>) -> Self {
+        let p = Problem::new(name, message);
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "urn:saraban:invalid-path",
+            "Invalid path parameter",
+            p.to_string(),
+        )
+        .with_problems(vec![p])
+    }
+
+    /// 501: the service runs without a register (no `--db`).
+    pub fn no_register() -> Self {
+        ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "urn:saraban:no-register",
+            "No register",
+            "this service keeps no register: start it with --db PATH (or SARABAN_DB)".into(),
+        )
+    }
+
     /// Adds the problems (at most [`MAX_LISTED`]).
     pub fn with_problems(mut self, mut problems: Vec<Problem>) -> Self {
         problems.truncate(MAX_LISTED);
@@ -206,6 +232,55 @@ impl From<Error> for ApiError {
     }
 }
 
+impl From<RegisterError> for ApiError {
+    /// Each case at the status [`RegisterError::http_status`] gives it.
+    fn from(e: RegisterError) -> Self {
+        let status =
+            StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let detail = e.to_string();
+        match e {
+            RegisterError::Invalid { field, message } => {
+                ApiError::invalid(vec![Problem::new(field, message)])
+            }
+            RegisterError::NotFound(_) => {
+                ApiError::new(status, "urn:saraban:not-found", "Not found", detail)
+            }
+            RegisterError::Conflict { .. } => ApiError::new(
+                status,
+                "urn:saraban:conflict",
+                "Conflict with the register",
+                detail,
+            ),
+            RegisterError::Unauthorized(_) => {
+                let mut e = ApiError::new(
+                    status,
+                    "urn:saraban:unauthorized",
+                    "API key required",
+                    detail,
+                );
+                e.challenge = true;
+                e
+            }
+            RegisterError::Forbidden(_) => ApiError::new(
+                status,
+                "urn:saraban:forbidden",
+                "Another agency's register",
+                detail,
+            ),
+            RegisterError::Busy => {
+                let mut e =
+                    ApiError::new(status, "urn:saraban:register-busy", "Register busy", detail);
+                e.retry_after = Some(1);
+                e
+            }
+            RegisterError::Internal(_) | RegisterError::Db(_) => {
+                tracing::error!(error = %detail, "register failed");
+                ApiError::internal(detail)
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.details()).unwrap_or_default();
@@ -214,6 +289,12 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.challenge {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"saraban\""),
+            );
         }
         res
     }

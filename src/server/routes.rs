@@ -6,7 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use super::{AppState, Config, batch, info, letters, problem};
+use super::{AppState, Config, batch, info, letters, problem, register};
 use crate::model::Document;
 
 /// A function giving the schema of a body.
@@ -31,7 +31,46 @@ pub struct Reply {
     /// Its body, in each media type it may come in.
     pub content: &'static [Content],
     /// Response headers worth naming.
-    pub headers: &'static [(&'static str, &'static str)],
+    pub headers: &'static [Header],
+}
+
+/// A response header.
+#[derive(Clone, Copy)]
+pub struct Header {
+    /// Its name.
+    pub name: &'static str,
+    /// What it says.
+    pub description: &'static str,
+    /// `integer` or `string`.
+    pub kind: &'static str,
+}
+
+const fn int_header(name: &'static str, description: &'static str) -> Header {
+    Header {
+        name,
+        description,
+        kind: "integer",
+    }
+}
+
+const fn str_header(name: &'static str, description: &'static str) -> Header {
+    Header {
+        name,
+        description,
+        kind: "string",
+    }
+}
+
+/// Who may call a route.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Anyone.
+    None,
+    /// Anyone, but an API key of the letter's agency (`Authorization: Bearer`)
+    /// when a letter's reference is `"auto"`.
+    ForAuto,
+    /// An API key of the agency in the path.
+    Required,
 }
 
 /// One query parameter.
@@ -63,6 +102,10 @@ pub struct Route {
     pub body: Option<Content>,
     /// Query parameters.
     pub params: &'static [Param],
+    /// Request headers worth naming (path parameters are read from `path`).
+    pub headers: &'static [Param],
+    /// Who may call it.
+    pub auth: Auth,
     /// Responses.
     pub replies: &'static [Reply],
 }
@@ -115,10 +158,71 @@ const TOO_LARGE: Reply = reply(
 );
 const BUSY: Reply = Reply {
     status: 503,
-    description: "Every worker is busy and the queue is full, or the time limit passed; try again after `Retry-After` seconds.",
+    description: "Every worker is busy and the queue is full, the register is busy, or the time limit passed; try again after `Retry-After` seconds.",
     content: &[PROBLEM],
-    headers: &[("Retry-After", "Seconds to wait before trying again.")],
+    headers: &[int_header(
+        "Retry-After",
+        "Seconds to wait before trying again.",
+    )],
 };
+const UNAUTHORIZED: Reply = Reply {
+    status: 401,
+    description: "No API key, or an unknown or revoked one (`Authorization: Bearer sk_...`).",
+    content: &[PROBLEM],
+    headers: &[str_header("WWW-Authenticate", "`Bearer`.")],
+};
+const FORBIDDEN: Reply = reply(
+    403,
+    "The API key belongs to another agency: a key opens only its own agency's register.",
+    &[PROBLEM],
+);
+const CONFLICT: Reply = reply(
+    409,
+    "The register holds otherwise: an `Idempotency-Key` reused with another body, or a number already cancelled.",
+    &[PROBLEM],
+);
+const NO_REGISTER: Reply = reply(
+    501,
+    "The service was started without a register (`--db`).",
+    &[PROBLEM],
+);
+
+/// The headers of an answer that carries register numbers.
+const NUMBER_HEADERS: [Header; 6] = [
+    str_header(
+        "X-Reference",
+        "With `\"reference\": \"auto\"`: the reference printed after `ที่` (UTF-8), e.g. `ขก ๐๐๑๗.๕/๑๕`; of a block, the first.",
+    ),
+    int_header(
+        "X-Register-Number",
+        "With `\"reference\": \"auto\"`: the register number; of a block, the first.",
+    ),
+    int_header(
+        "X-Register-Year",
+        "With `\"reference\": \"auto\"`: the Buddhist-era year of the register book.",
+    ),
+    str_header(
+        "X-Register-Series",
+        "With `\"reference\": \"auto\"`: `normal`, `circular` or `order`.",
+    ),
+    str_header(
+        "Idempotent-Replayed",
+        "`true` when this is the answer of an earlier request with the same `Idempotency-Key`.",
+    ),
+    int_header(
+        "X-Register-Last",
+        "Of a batch numbered `each`: the last number of the block.",
+    ),
+];
+
+const IDEMPOTENCY: &[Param] = &[Param {
+    name: "Idempotency-Key",
+    description: "With `\"reference\": \"auto\"`: a key of the client's choosing (visible ASCII, up to 255 characters). A retry with the same key and body gets the same numbers and the same bytes, never new numbers; the same key with another body is a 409.",
+    schema: r#"{"type": "string", "maxLength": 255}"#,
+}];
+
+const AGENCY_YEAR: &str =
+    "The agency's profile id and the Buddhist-era year (`/v1/register/khonkaen-province/2568`).";
 const INTERNAL: Reply = reply(
     500,
     "A fault of saraban or of a template, never of the input; quote `request_id`.",
@@ -151,22 +255,34 @@ pub fn routes() -> Vec<Route> {
             path: "/v1/letters",
             operation_id: "renderLetter",
             summary: "Render one letter as PDF (or a PNG preview).",
-            description: "The body is the same JSON document as the CLI takes.",
+            description: "The body is the same JSON document as the CLI takes. With `\"reference\": \"auto\"` the register gives the letter its agency's next number (an API key of that agency is needed), and records it with the PDF's SHA-256.",
             handler: |c| post(letters::render).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
             body: Some(Content {
                 media: "application/json",
                 schema: Some(schema::<Document>),
             }),
             params: LETTER_PARAMS,
+            headers: IDEMPOTENCY,
+            auth: Auth::ForAuto,
             replies: const {
                 &[
                     Reply {
                         status: 200,
                         description: "The letter: `application/pdf`, or `image/png` with `format=png`.",
                         content: &[PDF, PNG],
-                        headers: &[("X-Pages", "Pages of the letter.")],
+                        headers: &[
+                            int_header("X-Pages", "Pages of the letter (not on a replay)."),
+                            NUMBER_HEADERS[0],
+                            NUMBER_HEADERS[1],
+                            NUMBER_HEADERS[2],
+                            NUMBER_HEADERS[3],
+                            NUMBER_HEADERS[4],
+                        ],
                     },
                     BAD_JSON,
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    CONFLICT,
                     TOO_LARGE,
                     INVALID,
                     INTERNAL,
@@ -186,6 +302,8 @@ pub fn routes() -> Vec<Route> {
                 schema: Some(schema::<Document>),
             }),
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[
                     reply(
@@ -206,7 +324,7 @@ pub fn routes() -> Vec<Route> {
             path: "/v1/batches",
             operation_id: "renderBatch",
             summary: "Render many letters: mail merge over recipients, or a list of documents.",
-            description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters.",
+            description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters. Letters whose reference is `\"auto\"` are numbered by the register as `numbering` says: `one` number for a circular sent to all, or `each` letter its own, a block of consecutive numbers.",
             handler: |c| post(batch::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
             body: Some(Content {
                 media: "application/json",
@@ -217,6 +335,8 @@ pub fn routes() -> Vec<Route> {
                 description: "`true` for one PDF of all letters instead of a ZIP.",
                 schema: r#"{"type": "boolean", "default": false}"#,
             }],
+            headers: IDEMPOTENCY,
+            auth: Auth::ForAuto,
             replies: const {
                 &[
                     Reply {
@@ -224,13 +344,104 @@ pub fn routes() -> Vec<Route> {
                         description: "`application/zip` (one PDF per letter), or `application/pdf` with `merge=true`.",
                         content: &[ZIP, PDF],
                         headers: &[
-                            ("X-Letters", "Letters in the answer."),
-                            ("X-Pages", "With `merge=true`: pages of the PDF."),
+                            int_header("X-Letters", "Letters in the answer."),
+                            int_header("X-Pages", "With `merge=true`: pages of the PDF."),
+                            NUMBER_HEADERS[0],
+                            NUMBER_HEADERS[1],
+                            NUMBER_HEADERS[5],
+                            NUMBER_HEADERS[2],
+                            NUMBER_HEADERS[3],
+                            NUMBER_HEADERS[4],
                         ],
                     },
                     BAD_JSON,
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    CONFLICT,
                     TOO_LARGE,
                     INVALID,
+                    INTERNAL,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/register/{agency}/{year}",
+            operation_id: "listRegister",
+            summary: "An agency's outgoing register (ทะเบียนหนังสือส่ง) for a year: JSON, CSV or a printable PDF.",
+            description: AGENCY_YEAR,
+            handler: |_| get(register::list),
+            body: None,
+            params: &[Param {
+                name: "format",
+                description: "`json` (default), `csv` (the official columns, UTF-8 with a byte-order mark) or `pdf` (the printed book, A4 landscape).",
+                schema: r#"{"type": "string", "enum": ["json", "csv", "pdf"], "default": "json"}"#,
+            }],
+            headers: &[],
+            auth: Auth::Required,
+            replies: const {
+                &[
+                    Reply {
+                        status: 200,
+                        description: "The register: every number of the year by series, pending, issued or cancelled.",
+                        content: &[
+                            Content {
+                                media: "application/json",
+                                schema: Some(schema::<register::Listing>),
+                            },
+                            Content {
+                                media: "text/csv",
+                                schema: None,
+                            },
+                            PDF,
+                        ],
+                        headers: &[],
+                    },
+                    reply(400, "A path or query parameter is wrong.", &[PROBLEM]),
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    NO_REGISTER,
+                    INTERNAL,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/register/{agency}/{year}/{number}/cancel",
+            operation_id: "cancelNumber",
+            summary: "Cancel a number with a reason; it stays in the register and is never issued again.",
+            description: AGENCY_YEAR,
+            handler: |_| post(register::cancel),
+            body: Some(Content {
+                media: "application/json",
+                schema: Some(schema::<register::CancelRequest>),
+            }),
+            params: &[],
+            headers: &[],
+            auth: Auth::Required,
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "The cancelled register row.",
+                        &[Content {
+                            media: "application/json",
+                            schema: None,
+                        }],
+                    ),
+                    reply(
+                        400,
+                        "A path parameter is wrong, or the body is not JSON.",
+                        &[PROBLEM],
+                    ),
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    reply(404, "The number was never issued.", &[PROBLEM]),
+                    CONFLICT,
+                    INVALID,
+                    NO_REGISTER,
                     INTERNAL,
                     BUSY,
                 ]
@@ -245,6 +456,8 @@ pub fn routes() -> Vec<Route> {
             handler: |_| get(info::kinds),
             body: None,
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[reply(
                     200,
@@ -265,6 +478,8 @@ pub fn routes() -> Vec<Route> {
             handler: |_| get(info::schema),
             body: None,
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[reply(
                     200,
@@ -285,6 +500,8 @@ pub fn routes() -> Vec<Route> {
             handler: |_| get(info::openapi),
             body: None,
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[reply(
                     200,
@@ -305,6 +522,8 @@ pub fn routes() -> Vec<Route> {
             handler: |_| get(info::healthz),
             body: None,
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[reply(
                     200,
@@ -325,6 +544,8 @@ pub fn routes() -> Vec<Route> {
             handler: |_| get(info::metrics),
             body: None,
             params: &[],
+            headers: &[],
+            auth: Auth::None,
             replies: const {
                 &[reply(
                     200,

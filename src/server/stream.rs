@@ -15,12 +15,89 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, timeout_at};
 use tracing::Instrument;
 
+use sha2::{Digest, Sha256};
+
 use super::AppState;
-use super::batch::Batch;
+use super::batch::{Batch, Numbering};
 use super::pool::Ticket;
 use super::problem::ApiError;
+use super::register::{self as reg, blocking};
 use super::work::{self, Output};
 use super::zip_stream::ZipStream;
+use crate::register::{Allocated, MAX_STORED_BODY, RegisterStore, StoredResponse, sha256_hex};
+
+/// The register's side of a numbered batch: the numbers it took, to be
+/// recorded (`complete`) once every letter is rendered, or cancelled
+/// (`abandon`) if one fails.
+pub struct Issue {
+    /// The register.
+    pub register: Arc<dyn RegisterStore>,
+    /// The numbers the batch took.
+    pub allocated: Allocated,
+    /// One number for all, or one each.
+    pub numbering: Numbering,
+}
+
+impl Issue {
+    /// Records the rendered batch: `hashes` are the PDFs' (one per number),
+    /// `body` the whole answer when it is small enough to keep for a replay.
+    async fn complete(
+        &self,
+        hashes: Vec<String>,
+        content_type: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Option<StoredResponse>, ApiError> {
+        let response = match (&self.allocated.idempotency_key, body) {
+            (Some(_), Some(body)) => Some(StoredResponse {
+                status: 200,
+                content_type: content_type.to_string(),
+                body,
+            }),
+            _ => None,
+        };
+        let completion = self.allocated.completion(hashes, response);
+        let earlier = blocking(&self.register, move |r| r.complete(&completion)).await?;
+        tracing::info!(
+            agency = %self.allocated.agency,
+            year = self.allocated.year,
+            series = %self.allocated.series,
+            first = self.allocated.first,
+            last = self.allocated.last,
+            "batch issued"
+        );
+        Ok(earlier)
+    }
+
+    /// Cancels the numbers of a batch that failed.
+    async fn abandon(self, reason: String) {
+        reg::abandon(&self.register, self.allocated, reason).await;
+    }
+
+    /// How many numbers the batch took.
+    fn count(&self) -> usize {
+        (self.allocated.last - self.allocated.first + 1) as usize
+    }
+}
+
+/// The bytes of an answer, kept for a replay while they fit the register's cap.
+struct Kept(Option<Vec<u8>>);
+
+impl Kept {
+    fn new(keep: bool) -> Self {
+        Kept(keep.then(Vec::new))
+    }
+
+    fn push(&mut self, chunk: &[u8]) {
+        if let Some(body) = &mut self.0 {
+            if body.len() + chunk.len() > MAX_STORED_BODY {
+                // Too large to keep: a replay re-renders, to the same hashes.
+                self.0 = None;
+            } else {
+                body.extend_from_slice(chunk);
+            }
+        }
+    }
+}
 
 /// Chunks (one letter each) buffered between the renderer and the socket.
 const CHANNEL_CHUNKS: usize = 2;
@@ -104,7 +181,7 @@ fn pdf_of(shared: &super::Shared, batch: &Batch, i: usize) -> Result<Vec<u8>, St
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    work::render(shared, &doc, Output::Pdf)
+    work::render_numbered(shared, &doc, Output::Pdf, batch.reference(i))
         .map(|r| r.bytes)
         .map_err(|e| e.to_string())
 }
@@ -120,25 +197,62 @@ fn pages_of(
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    work::pages(shared, &doc).map_err(|e| e.to_string())
+    work::pages_numbered(shared, &doc, batch.reference(i)).map_err(|e| e.to_string())
 }
 
-/// The ZIP of one PDF per letter, streamed.
-pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket) -> Response {
+/// The ZIP of one PDF per letter, streamed. A numbered batch (`issue`) is
+/// recorded in the register before the ZIP's last bytes are sent, and is
+/// rendered to its end even if the client goes away, so its numbers are
+/// recorded and a retry under the same `Idempotency-Key` gets the answer.
+pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Issue>) -> Response {
     let letters = batch.len();
+    let numbers = issue
+        .as_ref()
+        .map(|i| (i.allocated.clone(), i.numbering == Numbering::Each));
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_CHUNKS);
     let producer = async move {
-        let mut zip = ZipStream::new();
+        let mut zip = match &issue {
+            Some(_) => {
+                let (y, m, d) = batch.zip_date();
+                ZipStream::dated(y, m, d)
+            }
+            None => ZipStream::new(),
+        };
+        let each = issue
+            .as_ref()
+            .is_some_and(|i| i.numbering == Numbering::Each);
+        let mut hashes = Vec::new();
+        let mut whole = Sha256::new();
+        let mut kept = Kept::new(
+            issue
+                .as_ref()
+                .is_some_and(|i| i.allocated.idempotency_key.is_some()),
+        );
+        let mut client_gone = false;
         let mut letters_in = InOrder::new(&state, &batch, &ticket, pdf_of);
         let mut failure = None;
         while let Some(item) = letters_in.next().await {
-            let chunk =
-                item.and_then(|(i, pdf)| zip.entry(batch.name(i), &pdf).map_err(|e| e.to_string()));
+            let chunk = item.and_then(|(i, pdf)| {
+                if each {
+                    hashes.push(sha256_hex(&pdf));
+                }
+                zip.entry(batch.name(i), &pdf).map_err(|e| e.to_string())
+            });
             match chunk {
                 Ok(chunk) => {
-                    if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
-                        tracing::warn!("client went away before the batch was complete");
-                        return;
+                    if issue.is_some() {
+                        whole.update(&chunk);
+                        kept.push(&chunk);
+                    }
+                    if !client_gone && tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                        if issue.is_none() {
+                            tracing::warn!("client went away before the batch was complete");
+                            return;
+                        }
+                        tracing::warn!(
+                            "client went away; the numbered batch is finished so that its numbers are recorded"
+                        );
+                        client_gone = true;
                     }
                 }
                 Err(e) => {
@@ -148,13 +262,39 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket) -> Response {
             }
         }
         drop(letters_in);
-        match failure {
-            None => {
+        match (failure, issue) {
+            (None, None) => {
                 let _ = tx.send(Ok(Bytes::from(zip.finish()))).await;
                 tracing::info!(letters, "batch sent");
             }
-            Some(e) => {
+            (None, Some(issue)) => {
+                let end = zip.finish();
+                whole.update(&end);
+                kept.push(&end);
+                let hashes = if each {
+                    hashes
+                } else {
+                    // One number for the circular: the ZIP that carries all
+                    // its copies.
+                    vec![hex::encode(whole.finalize()); issue.count()]
+                };
+                match issue.complete(hashes, "application/zip", kept.0).await {
+                    Ok(_) => {
+                        let _ = tx.send(Ok(Bytes::from(end))).await;
+                        tracing::info!(letters, "batch sent");
+                    }
+                    Err(e) => {
+                        let detail = e.details().detail;
+                        tracing::error!(error = %detail, "batch rendered but not recorded");
+                        let _ = tx.send(Err(io::Error::other(detail))).await;
+                    }
+                }
+            }
+            (Some(e), issue) => {
                 tracing::error!(error = %e, "batch failed while streaming");
+                if let Some(issue) = issue {
+                    issue.abandon(e.clone()).await;
+                }
                 let _ = tx.send(Err(io::Error::other(e))).await;
             }
         }
@@ -175,19 +315,70 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket) -> Response {
         HeaderValue::from_static("attachment; filename=\"letters.zip\""),
     );
     headers.insert("x-letters", HeaderValue::from(letters));
+    if let Some((allocated, block)) = &numbers {
+        reg::number_headers(headers, allocated, *block);
+    }
     res
 }
 
 /// One PDF of every letter, in order (built in memory, so bounded by
-/// `max_merge_letters`).
+/// `max_merge_letters`). A numbered batch is rendered and recorded to its end
+/// even if the client goes away.
 pub async fn merged(
     state: AppState,
     batch: Arc<Batch>,
     ticket: Ticket,
+    issue: Option<Issue>,
 ) -> Result<Response, ApiError> {
-    let letters = batch.len();
+    match issue {
+        None => merged_pdf(state, batch, ticket, None).await,
+        Some(issue) => {
+            let job = merged_pdf(state, batch, ticket, Some(issue));
+            tokio::spawn(job.instrument(tracing::Span::current()))
+                .await
+                .map_err(|e| ApiError::internal(format!("the merged batch failed: {e}")))?
+        }
+    }
+}
+
+async fn merged_pdf(
+    state: AppState,
+    batch: Arc<Batch>,
+    ticket: Ticket,
+    issue: Option<Issue>,
+) -> Result<Response, ApiError> {
+    let rendered = merge_pages(&state, &batch, &ticket).await;
+    match (rendered, issue) {
+        (Ok((pdf, count)), None) => Ok(answer(pdf, batch.len(), count)),
+        (Ok((pdf, count)), Some(issue)) => {
+            // Every number is carried by the one PDF.
+            let hashes = vec![sha256_hex(&pdf); issue.count()];
+            let keep = issue.allocated.idempotency_key.is_some();
+            let body = keep.then(|| pdf.clone());
+            let earlier = issue.complete(hashes, "application/pdf", body).await?;
+            let pdf = earlier.map_or(pdf, |stored| stored.body);
+            let mut res = answer(pdf, batch.len(), count);
+            let block = issue.numbering == Numbering::Each;
+            reg::number_headers(res.headers_mut(), &issue.allocated, block);
+            Ok(res)
+        }
+        (Err(e), issue) => {
+            if let Some(issue) = issue {
+                issue.abandon(e.details().detail).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The merged PDF and its page count.
+async fn merge_pages(
+    state: &AppState,
+    batch: &Arc<Batch>,
+    ticket: &Ticket,
+) -> Result<(Vec<u8>, usize), ApiError> {
     let mut pages = Vec::new();
-    let mut letters_in = InOrder::new(&state, &batch, &ticket, pages_of);
+    let mut letters_in = InOrder::new(state, batch, ticket, pages_of);
     while let Some(item) = letters_in.next().await {
         let (_, p) = item.map_err(|e| {
             tracing::error!(error = %e, "merged batch failed");
@@ -199,9 +390,14 @@ pub async fn merged(
     let count = pages.len();
     let pdf = state
         .pool
-        .run(&ticket, move || work::merged_pdf(pages))
+        .run(ticket, move || work::merged_pdf(pages))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
+    Ok((pdf, count))
+}
+
+/// The response carrying a merged PDF.
+fn answer(pdf: Vec<u8>, letters: usize, count: usize) -> Response {
     let mut res = pdf.into_response();
     let headers = res.headers_mut();
     headers.insert(
@@ -214,5 +410,5 @@ pub async fn merged(
     );
     headers.insert("x-letters", HeaderValue::from(letters));
     headers.insert("x-pages", HeaderValue::from(count));
-    Ok(res)
+    res
 }

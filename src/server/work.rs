@@ -34,8 +34,18 @@ pub struct Rendered {
 
 /// Lays out `doc`, counting it in the metrics.
 pub fn layout(shared: &Shared, doc: &Document) -> Result<Letter, Error> {
+    layout_numbered(shared, doc, None)
+}
+
+/// Lays out `doc` with `reference` in place of its own (the register's number
+/// for `"auto"`), counting it in the metrics.
+pub fn layout_numbered(
+    shared: &Shared,
+    doc: &Document,
+    reference: Option<&str>,
+) -> Result<Letter, Error> {
     let started = Instant::now();
-    let result = compose::compose(&shared.engine, &shared.agencies, doc, None);
+    let result = compose::compose(&shared.engine, &shared.agencies, doc, reference);
     if result.is_err() {
         shared.metrics.letter(false, started.elapsed());
     }
@@ -44,8 +54,18 @@ pub fn layout(shared: &Shared, doc: &Document) -> Result<Letter, Error> {
 
 /// Lays out and exports `doc`. A PNG page past the end is a problem at `page`.
 pub fn render(shared: &Shared, doc: &Document, output: Output) -> Result<Rendered, Error> {
+    render_numbered(shared, doc, output, None)
+}
+
+/// [`render`] with the register's reference in place of the document's.
+pub fn render_numbered(
+    shared: &Shared,
+    doc: &Document,
+    output: Output,
+    reference: Option<&str>,
+) -> Result<Rendered, Error> {
     let started = Instant::now();
-    let letter = layout(shared, doc)?;
+    let letter = layout_numbered(shared, doc, reference)?;
     let pages = letter.pages();
     let bytes = match output {
         Output::Pdf => letter.pdf(),
@@ -66,8 +86,17 @@ pub fn render(shared: &Shared, doc: &Document, output: Output) -> Result<Rendere
 
 /// Lays out `doc` and keeps its pages, for merging.
 pub fn pages(shared: &Shared, doc: &Document) -> Result<Vec<Page>, Error> {
+    pages_numbered(shared, doc, None)
+}
+
+/// [`pages`] with the register's reference in place of the document's.
+pub fn pages_numbered(
+    shared: &Shared,
+    doc: &Document,
+    reference: Option<&str>,
+) -> Result<Vec<Page>, Error> {
     let started = Instant::now();
-    let letter = layout(shared, doc)?;
+    let letter = layout_numbered(shared, doc, reference)?;
     shared.metrics.letter(true, started.elapsed());
     Ok(letter.doc.pages().to_vec())
 }

@@ -46,6 +46,19 @@ impl ZipStream {
         let time = (u16::from(now.hour()) << 11)
             | (u16::from(now.minute()) << 5)
             | u16::from(now.second() / 2);
+        ZipStream::with_stamp(date, time)
+    }
+
+    /// An empty archive whose entries are dated `year-month-day` 00:00, so the
+    /// same letters always make the same bytes (a register batch replayed
+    /// after a crash hashes the same).
+    pub fn dated(year: i32, month: u8, day: u8) -> Self {
+        let year = u16::try_from(year.clamp(1980, 2107) - 1980).unwrap_or(0);
+        let date = (year << 9) | (u16::from(month.clamp(1, 12)) << 5) | u16::from(day.clamp(1, 31));
+        ZipStream::with_stamp(date, 0)
+    }
+
+    fn with_stamp(date: u16, time: u16) -> Self {
         ZipStream {
             offset: 0,
             entries: 0,
