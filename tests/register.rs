@@ -82,7 +82,9 @@ fn concurrent_clients_get_distinct_consecutive_numbers() {
     const TOTAL: usize = 5000;
     let dir = TempDir::new("concurrent");
     let db = dir.db();
-    // Every client opens the brand-new file at once: migration races too.
+    // The service creates the file when it starts; the clients then race for
+    // numbers (`a_new_file_opened_at_once_migrates_once` races the opening).
+    Register::open(&db).expect("create");
     let start = Arc::new(Barrier::new(CLIENTS));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
@@ -521,4 +523,27 @@ fn killed_mid_batch_loses_nothing() {
             .unwrap();
         last_seen = audit.last + 5;
     }
+}
+
+#[test]
+fn a_new_file_opened_at_once_migrates_once() {
+    const OPENERS: usize = 16;
+    let dir = TempDir::new("open-race");
+    let db = dir.db();
+    let start = Arc::new(Barrier::new(OPENERS));
+    let openers: Vec<_> = (0..OPENERS)
+        .map(|_| {
+            let db = db.clone();
+            let start = start.clone();
+            std::thread::spawn(move || {
+                start.wait();
+                let register = Register::open(&db).expect("open");
+                register.schema_version().expect("version")
+            })
+        })
+        .collect();
+    for o in openers {
+        assert_eq!(o.join().unwrap(), Register::latest_schema_version());
+    }
+    Register::open(&db).unwrap().integrity_check().unwrap();
 }

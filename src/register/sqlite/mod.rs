@@ -66,7 +66,9 @@ impl Register {
         // Switching a new file to WAL, and the first migration, can report
         // SQLITE_BUSY at once, without waiting in the busy handler, while
         // another process opens the same new file: retry until the timeout.
-        let deadline = std::time::Instant::now() + busy_timeout;
+        // Opening is rare and must not starve behind busy writers: it may wait
+        // several busy timeouts.
+        let deadline = std::time::Instant::now() + busy_timeout * 6;
         let conn = loop {
             let attempt = connect(&path, busy_timeout).and_then(|mut conn| {
                 migrate::migrate(&mut conn)?;
