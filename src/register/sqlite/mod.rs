@@ -35,6 +35,24 @@ pub struct Register {
     path: PathBuf,
     busy_timeout: Duration,
     idle: Mutex<Vec<Connection>>,
+    gate: std::sync::Arc<Mutex<()>>,
+}
+
+/// One gate per database file in this process. SQLite's busy handler polls
+/// with sleeps, so under load a writer can lose the lock again and again; the
+/// threads of one process take turns at this mutex instead, and the busy
+/// timeout only arbitrates between processes.
+fn gate_for(path: &Path) -> std::sync::Arc<Mutex<()>> {
+    static GATES: std::sync::LazyLock<
+        Mutex<std::collections::HashMap<PathBuf, std::sync::Arc<Mutex<()>>>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    GATES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(key)
+        .or_default()
+        .clone()
 }
 
 impl std::fmt::Debug for Register {
@@ -82,6 +100,7 @@ impl Register {
             }
         };
         Ok(Register {
+            gate: gate_for(&path),
             path,
             busy_timeout,
             idle: Mutex::new(vec![conn]),
@@ -141,7 +160,10 @@ impl Register {
         };
         // A failed transaction has rolled back when its guard dropped, so the
         // connection is clean to reuse.
-        let result = f(&mut conn);
+        let result = {
+            let _turn = self.gate.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut conn)
+        };
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < MAX_IDLE {
             idle.push(conn);
