@@ -100,14 +100,15 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
         let compiled = engine.compile(prepared.template, data, &assets)?;
         let careful = prepared.view.typesetting == "careful";
-        let loose: Vec<Loose> = loose_lines(&compiled)
+        let lines = frames::lines(&compiled);
+        let loose: Vec<Loose> = loose_lines_of(&lines)
             .into_iter()
             .filter(|_| careful)
             .filter(|l| !spots.iter().any(|s| s.line == l.line))
             .collect();
-        let wanted = continuations(&compiled, &table_headers(&prepared.view));
+        let wanted = continuations_of(&compiled, &lines, &table_headers(&prepared.view));
         let lonely = if prepared.view.keep_from.is_none() {
-            lonely_signature_line(&compiled, &prepared.view)
+            lonely_signature_line(&lines, &prepared.view)
         } else {
             None
         };
@@ -183,7 +184,7 @@ impl Loose {
 /// When the closing paragraph stands alone at the top of the signature's page
 /// (one line of body text there), the last line of the paragraph before it,
 /// which the next pass moves over.
-fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Option<String> {
+fn lonely_signature_line(lines: &[frames::Line], view: &crate::view::View) -> Option<String> {
     use crate::view::ViewBlock;
     let n = view.body.len();
     let last = match view.body.last() {
@@ -201,7 +202,6 @@ fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Optio
     }
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let last = squash(&last);
-    let lines = frames::lines(doc);
     let body = |l: &&frames::Line| l.y > BODY_TOP_PT && l.y < 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
     // The first line of the closing paragraph, searched from the end.
     let head: String = last.chars().take(12).collect();
@@ -236,7 +236,11 @@ fn lonely_signature_line(doc: &PagedDocument, view: &crate::view::View) -> Optio
 
 /// Every justified line whose word gaps exceed [`MAX_GAP_EM`].
 pub fn loose_lines(doc: &PagedDocument) -> Vec<Loose> {
-    let lines = frames::lines(doc);
+    loose_lines_of(&frames::lines(doc))
+}
+
+/// [`loose_lines`] among lines already read off the frames.
+fn loose_lines_of(lines: &[frames::Line]) -> Vec<Loose> {
     lines
         .iter()
         .enumerate()
@@ -283,11 +287,19 @@ pub fn table_headers(view: &crate::view::View) -> Vec<String> {
 /// For every page but the last, the opening words of the next page's body
 /// (under a repeated table header).
 pub fn continuations(doc: &PagedDocument, headers: &[String]) -> Vec<String> {
+    continuations_of(doc, &frames::lines(doc), headers)
+}
+
+/// [`continuations`] from lines already read off the frames.
+fn continuations_of(
+    doc: &PagedDocument,
+    lines: &[frames::Line],
+    headers: &[String],
+) -> Vec<String> {
     let pages = doc.pages().len();
     if pages < 2 {
         return Vec::new();
     }
-    let lines = frames::lines(doc);
     // A table's header row repeats at the top of a page; the continuation names
     // what follows it.
     let header_words: Vec<&str> = headers.iter().flat_map(|h| h.split_whitespace()).collect();

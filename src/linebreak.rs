@@ -12,16 +12,13 @@
 //! Label/number and number/unit pairs (`พ.ศ. ๒๕๖๓`, `๕๐,๐๐๐ บาท`) become one
 //! unbreakable chunk.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::text::{Segment, Text};
-
-const WORDS_TH: &str = include_str!("../letter-templates/dictionary/words_th.txt");
-const OFFICIAL: &str = include_str!("../letter-templates/dictionary/official.txt");
 
 /// Compounds longer than this many letter clusters may be cut between their
 /// words when a paragraph cannot be justified otherwise.
@@ -88,18 +85,32 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pair pattern is valid")
 });
 
-static BASE: LazyLock<Dictionary> = LazyLock::new(|| {
-    let mut d = Dictionary::default();
-    d.extend(WORDS_TH.lines());
-    d.extend(OFFICIAL.lines().filter(|l| !l.starts_with('#')));
-    d
+/// The shipped word lists (PyThaiNLP's words_th.txt and official.txt), compiled
+/// into an FST by `build.rs`.
+static BASE_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words.fst"));
+
+static BASE: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
+    set: fst::Set::new(Cow::Borrowed(BASE_FST)).expect("build.rs writes a valid FST"),
 });
 
-/// A set of Thai words.
-#[derive(Debug, Clone, Default)]
+/// A set of Thai words, kept as a finite-state transducer: one walk from a
+/// position of a run finds every word that starts there, and stops as soon as no
+/// word goes on (a hash set needs one lookup for every possible end).
+#[derive(Clone)]
 pub struct Dictionary {
-    words: HashSet<String>,
-    longest: usize,
+    set: fst::Set<Cow<'static, [u8]>>,
+}
+
+impl Default for Dictionary {
+    fn default() -> Self {
+        Dictionary::from_sorted(Vec::new())
+    }
+}
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Dictionary({} words)", self.set.len())
+    }
 }
 
 impl Dictionary {
@@ -108,31 +119,58 @@ impl Dictionary {
         &BASE
     }
 
+    fn from_sorted(words: Vec<String>) -> Dictionary {
+        let set = fst::Set::from_iter(&words).expect("sorted, unique words");
+        Dictionary {
+            set: fst::Set::new(Cow::Owned(set.into_fst().into_inner()))
+                .expect("a freshly built FST is valid"),
+        }
+    }
+
     /// Adds words; blank lines are ignored.
     pub fn extend<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
-        for w in words {
-            let w = w.trim();
-            if w.is_empty() {
-                continue;
-            }
-            self.longest = self.longest.max(w.chars().count());
-            self.words.insert(w.to_string());
+        let mut added: Vec<String> = words
+            .into_iter()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
+        if added.is_empty() {
+            return;
         }
+        let mut all = self.set.stream().into_strs().expect("words are UTF-8");
+        all.append(&mut added);
+        all.sort_unstable();
+        all.dedup();
+        *self = Dictionary::from_sorted(all);
     }
 
     /// True when `w` is a word here.
     pub fn contains(&self, w: &str) -> bool {
-        self.words.contains(w)
+        self.set.contains(w)
     }
 
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.words.len()
+        self.set.len()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
+        self.set.is_empty()
+    }
+
+    /// Calls `found(end)` for every word `text[start..end]`, shortest first.
+    fn words_from(&self, text: &str, start: usize, mut found: impl FnMut(usize)) {
+        let fst = self.set.as_fst();
+        let mut node = fst.root();
+        for (k, &b) in text.as_bytes()[start..].iter().enumerate() {
+            let Some(i) = node.find_input(b) else { return };
+            node = fst.node(node.transition(i).addr);
+            if node.is_final() {
+                found(start + k + 1);
+            }
+        }
     }
 }
 
@@ -148,17 +186,13 @@ impl<'a> Words<'a> {
     pub fn new(extra: Option<&'a Dictionary>) -> Self {
         Words {
             base: Dictionary::base(),
-            extra,
+            extra: extra.filter(|d| !d.is_empty()),
         }
     }
 
     /// True when `w` is a word in either dictionary.
     pub fn contains(&self, w: &str) -> bool {
         self.base.contains(w) || self.extra.is_some_and(|d| d.contains(w))
-    }
-
-    fn longest(&self) -> usize {
-        self.base.longest.max(self.extra.map_or(0, |d| d.longest))
     }
 
     /// Splits a run of Thai letters into words: fewest dictionary words, with text
@@ -177,12 +211,16 @@ impl<'a> Words<'a> {
             .map(|(i, _)| i)
             .chain(std::iter::once(run.len()))
             .collect();
+        // The boundary number of each byte offset that is a boundary.
+        let mut boundary = vec![usize::MAX; run.len() + 1];
+        for (k, &at) in idx.iter().enumerate() {
+            boundary[at] = k;
+        }
         let n = idx.len() - 1;
         const UNKNOWN: u32 = 100;
         // best[i] = (cost, previous boundary) for the prefix ending at idx[i].
         let mut best: Vec<(u32, usize)> = vec![(u32::MAX, 0); n + 1];
         best[0] = (0, 0);
-        let longest = self.longest().min(max_chars);
         for i in 0..n {
             let (cost, _) = best[i];
             if cost == u32::MAX {
@@ -193,13 +231,19 @@ impl<'a> Words<'a> {
             if c < best[i + 1].0 {
                 best[i + 1] = (c, i);
             }
-            for j in (i + 1)..=n.min(i + longest) {
-                if self.contains(&run[idx[i]..idx[j]]) {
-                    let c = cost + 1;
-                    if c < best[j].0 || (c == best[j].0 && i < best[j].1) {
-                        best[j] = (c, i);
-                    }
+            let mut word_to = |end: usize| {
+                let j = boundary[end];
+                if j == usize::MAX || j - i > max_chars {
+                    return;
                 }
+                let c = cost + 1;
+                if c < best[j].0 || (c == best[j].0 && i < best[j].1) {
+                    best[j] = (c, i);
+                }
+            };
+            self.base.words_from(run, idx[i], &mut word_to);
+            if let Some(extra) = self.extra {
+                extra.words_from(run, idx[i], &mut word_to);
             }
         }
         let mut out = Vec::new();

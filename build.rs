@@ -1,0 +1,30 @@
+//! Compiles the shipped Thai word lists into a finite-state transducer
+//! (`OUT_DIR/words.fst`), embedded in the binary: the dictionary is ready at
+//! first use, with nothing to load or hash (a set of 62,000 `String`s cost a
+//! fresh process ~18 ms).
+
+use std::path::PathBuf;
+
+fn main() {
+    let lists = [
+        "letter-templates/dictionary/words_th.txt",
+        "letter-templates/dictionary/official.txt",
+    ];
+    let mut words: Vec<String> = Vec::new();
+    for list in lists {
+        println!("cargo:rerun-if-changed={list}");
+        let text = std::fs::read_to_string(list).unwrap_or_else(|e| panic!("{list}: {e}"));
+        words.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|w| !w.is_empty() && !w.starts_with('#'))
+                .map(String::from),
+        );
+    }
+    // An FST takes its keys in byte order, each once.
+    words.sort_unstable();
+    words.dedup();
+    let set = fst::Set::from_iter(&words).expect("sorted, unique words");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("words.fst"), set.as_fst().as_bytes()).expect("OUT_DIR is writable");
+}
