@@ -52,8 +52,15 @@ pub fn parse(json: &[u8]) -> Result<Document, Problems> {
     crate::error::parse_json(json)
 }
 
-/// Checks a document without rendering it.
+/// Checks a document without rendering it. The view's texts are not split
+/// into line-break chunks (see [`prepare`]).
 pub fn check(doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
+    let agency = agencies.resolve(&doc.agency)?;
+    view::prepare_unchunked(doc, &agency, None)
+}
+
+/// Checks a document and prepares the view its template is compiled from.
+pub fn prepare(doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
     let agency = agencies.resolve(&doc.agency)?;
     view::prepare(doc, &agency, None)
 }

@@ -142,7 +142,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::View { input } => {
             let agencies = agencies(&cli)?;
             let doc = compose::parse(&read_input(input)?)?;
-            let prepared = compose::check(&doc, &agencies)?;
+            let prepared = compose::prepare(&doc, &agencies)?;
             println!("{}", serde_json::to_string_pretty(&prepared.view)?);
         }
         Command::Lines { input } => {

@@ -188,6 +188,19 @@ pub fn prepare(
     agency: &Agency,
     reference_override: Option<&str>,
 ) -> Result<Prepared, Problems> {
+    let mut prepared = prepare_unchunked(doc, agency, reference_override)?;
+    let words = Words::new(Some(&prepared.extra_words));
+    chunk_texts(&mut prepared.view, &words, &|_, _, _| false);
+    Ok(prepared)
+}
+
+/// [`prepare`] without the line-break chunks (every text plain): all a check
+/// needs, at a fraction of the cost.
+pub fn prepare_unchunked(
+    doc: &Document,
+    agency: &Agency,
+    reference_override: Option<&str>,
+) -> Result<Prepared, Problems> {
     let mut p = Problems::default();
     let digits = agency.digits;
     let mut assets: Vec<(&'static str, Vec<u8>)> = Vec::new();
@@ -575,10 +588,8 @@ pub fn prepare(
         keep_from: None,
         typesetting: "careful",
     };
-    let mut view = view;
     let mut extra_words = Dictionary::default();
     extra_words.extend(agency.words.iter().map(String::as_str));
-    chunk_texts(&mut view, &Words::new(Some(&extra_words)), &|_, _, _| false);
     p.into_result(Prepared {
         view,
         template: doc.kind.template(),

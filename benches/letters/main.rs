@@ -649,7 +649,7 @@ fn one_letter(
         let bytes = json_bytes(&inputs::distinct(base, i));
         // The view before layout, to tell whether layout needed a second pass.
         let before =
-            serde_json::to_value(&compose::check(&compose::parse(&bytes)?, agencies)?.view)?;
+            serde_json::to_value(&compose::prepare(&compose::parse(&bytes)?, agencies)?.view)?;
         let cpu0 = stats::thread_cpu_secs();
         let t0 = Instant::now();
         let doc = compose::parse(&bytes)?;
@@ -675,7 +675,7 @@ fn one_letter(
     for i in 0..c.one_letter / 2 {
         let doc = compose::parse(&json_bytes(&inputs::distinct(base, 100_000 + i)))?;
         let t0 = Instant::now();
-        let prepared = compose::check(&doc, agencies)?;
+        let prepared = compose::prepare(&doc, agencies)?;
         let t1 = Instant::now();
         let assets: Vec<(&'static str, typst::foundations::Bytes)> = prepared
             .assets

@@ -178,7 +178,7 @@ pub fn check(doc: &Document, agency: &Agency) -> Result<(Plan, Prepared), Proble
         Ok(plan) => plan.reference(99_999),
         Err(_) => "99999".to_string(),
     };
-    let prepared = view::prepare(doc, agency, Some(&placeholder));
+    let prepared = view::prepare_unchunked(doc, agency, Some(&placeholder));
     match (plan, prepared) {
         (Ok(plan), Ok(prepared)) => Ok((plan, prepared)),
         (plan, prepared) => {
