@@ -119,7 +119,11 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         } else {
             None
         };
-        let settled = loose.is_empty() && lonely.is_none() && wanted == prepared.view.continuations;
+        let multipage = compiled.pages().len() > 1;
+        let settled = loose.is_empty()
+            && lonely.is_none()
+            && wanted == prepared.view.continuations
+            && multipage == prepared.view.multipage;
         doc = Some(compiled);
         if settled {
             break;
@@ -139,6 +143,7 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
             });
         }
         prepared.view.continuations = wanted;
+        prepared.view.multipage = multipage;
     }
     render::evict_cache();
     Ok(Letter {

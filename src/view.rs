@@ -83,6 +83,11 @@ pub struct View {
     pub distribution: Option<ViewDistribution>,
     /// Per page, the words that open the next page (filled by the second layout pass).
     pub continuations: Vec<String>,
+    /// True once a layout pass found more than one page: the template then draws
+    /// page numbers and continuation lines, which need typst's introspection
+    /// (`here()`, `query`) and so two or three layout iterations a compile. A
+    /// one-page letter is laid out once, without them.
+    pub multipage: bool,
     /// The first body block kept on the page of the signature, when the layout
     /// pass moved lines there (otherwise the last paragraph is).
     pub keep_from: Option<usize>,
@@ -585,6 +590,7 @@ pub fn prepare_unchunked(
         copies_to: doc.copies_to.clone(),
         distribution,
         continuations: Vec::new(),
+        multipage: false,
         keep_from: None,
         typesetting: "careful",
     };

@@ -15,7 +15,8 @@
 //!
 //! Options: `--quick` (smaller counts, said so in the output), `--only
 //! inproc,http,memory,peers`, `--write-peer-inputs DIR` (the one-page letter as
-//! the peers get it, then exit).
+//! the peers get it, then exit), `--profile-letters N [--circular]` (only N
+//! distinct, or circular, letters on one thread, for a profiler).
 
 mod fodt;
 mod http;
@@ -101,6 +102,7 @@ struct Opts {
     write_peer_inputs: Option<PathBuf>,
     child_batch: Option<usize>,
     profile_letters: Option<usize>,
+    profile_circular: bool,
 }
 
 impl Opts {
@@ -111,6 +113,7 @@ impl Opts {
             write_peer_inputs: None,
             child_batch: None,
             profile_letters: None,
+            profile_circular: false,
         };
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
@@ -124,6 +127,7 @@ impl Opts {
                 "--write-peer-inputs" => o.write_peer_inputs = args.next().map(PathBuf::from),
                 "--child-batch" => o.child_batch = args.next().and_then(|n| n.parse().ok()),
                 "--profile-letters" => o.profile_letters = args.next().and_then(|n| n.parse().ok()),
+                "--circular" => o.profile_circular = true,
                 // `cargo bench` passes `--bench`; libtest's other flags mean nothing here.
                 _ => {}
             }
@@ -200,7 +204,7 @@ fn main() -> anyhow::Result<()> {
         return write_peer_inputs(&engine, &agencies, &base, dir);
     }
     if let Some(n) = opts.profile_letters {
-        return profile_letters(&engine, &agencies, &base, n);
+        return profile_letters(&engine, &agencies, &base, n, opts.profile_circular);
     }
     let counts = if opts.quick { &QUICK } else { &FULL };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -762,19 +766,28 @@ fn profile_letters(
     agencies: &Agencies,
     base: &Value,
     n: usize,
+    circular: bool,
 ) -> anyhow::Result<()> {
     for i in 0..10 {
         let doc = compose::parse(&json_bytes(&inputs::distinct(base, 900_000 + i)))?;
         compose::compose(engine, agencies, &doc, None)?.pdf()?;
     }
-    let docs: Vec<Vec<u8>> = (0..n)
-        .map(|i| json_bytes(&inputs::distinct(base, i)))
-        .collect();
+    let docs: Vec<Vec<u8>> = if circular {
+        inputs::circular_documents(n)
+            .iter()
+            .map(json_bytes)
+            .collect()
+    } else {
+        (0..n)
+            .map(|i| json_bytes(&inputs::distinct(base, i)))
+            .collect()
+    };
     let started = Instant::now();
     let cpu0 = stats::thread_cpu_secs();
     profile_loop(engine, agencies, &docs)?;
     say(format!(
-        "{n} letters: {:.2} ms a letter, CPU {:.2} ms a letter",
+        "{n} {} letters: {:.2} ms a letter, CPU {:.2} ms a letter",
+        if circular { "circular" } else { "distinct" },
         started.elapsed().as_secs_f64() * 1e3 / n as f64,
         (stats::thread_cpu_secs() - cpu0) * 1e3 / n as f64
     ));
