@@ -772,6 +772,7 @@ fn profile_letters(
         let doc = compose::parse(&json_bytes(&inputs::distinct(base, 900_000 + i)))?;
         compose::compose(engine, agencies, &doc, None)?.pdf()?;
     }
+    let merging = Instant::now();
     let docs: Vec<Vec<u8>> = if circular {
         inputs::circular_documents(n)
             .iter()
@@ -782,6 +783,12 @@ fn profile_letters(
             .map(|i| json_bytes(&inputs::distinct(base, i)))
             .collect()
     };
+    if circular {
+        say(format!(
+            "{n} letters merged from the circular: {:.3} ms a letter",
+            merging.elapsed().as_secs_f64() * 1e3 / n as f64
+        ));
+    }
     let started = Instant::now();
     let cpu0 = stats::thread_cpu_secs();
     profile_loop(engine, agencies, &docs)?;
