@@ -187,7 +187,7 @@ pub struct ReferenceParts {
 }
 
 /// One block of the body.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Block {
     /// A plain string is a body paragraph.
@@ -231,6 +231,31 @@ pub enum TypedBlock {
     Activities(ActivityTable),
     /// A general table with a header row that repeats on every page.
     Table(Table),
+    /// The members of a committee or working group (คณะกรรมการ, คณะทำงาน), as
+    /// an order lists them: numbered, each with a name and/or a position, and a
+    /// role (`ประธานกรรมการ`, `กรรมการและเลขานุการ`) in a column of its own.
+    Members {
+        /// First number (default 1).
+        #[serde(default)]
+        start: Option<u32>,
+        /// The members, in order.
+        members: Vec<Member>,
+    },
+}
+
+/// One member of a committee.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// Full name with title (`นายสมชาย ใจดี`); optional when the position says who.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Position (`ผู้อำนวยการกองคลัง`, `ปลัดจังหวัดขอนแก่น`).
+    #[serde(default)]
+    pub position: Option<String>,
+    /// Role in the committee (`ประธานกรรมการ`, `กรรมการ`, `กรรมการและเลขานุการ`).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 /// Where a heading sits.
@@ -258,7 +283,7 @@ pub enum ListStyle {
 }
 
 /// One list item: its text, then optional further paragraphs, sub-items and tables.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Item {
     /// Just the text.
@@ -455,4 +480,38 @@ pub struct Distribution {
     /// The date printed in `ลงวันที่` (defaults to the letter's date).
     #[serde(default)]
     pub date: Option<String>,
+}
+
+// A string or an object. Derived untagged enums answer a typo inside an object
+// with "did not match any variant"; these say what is wrong with the object.
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_object(d, "a body block", Block::Text, Block::Typed)
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_object(d, "a list item", Item::Text, Item::Full)
+    }
+}
+
+fn string_or_object<'de, D, T, O>(
+    d: D,
+    what: &str,
+    text: impl FnOnce(String) -> T,
+    object: impl FnOnce(O) -> T,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    O: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(text(s)),
+        v @ serde_json::Value::Object(_) => serde_json::from_value(v)
+            .map(object)
+            .map_err(D::Error::custom),
+        _ => Err(D::Error::custom(format!("{what} is a string or an object"))),
+    }
 }

@@ -140,6 +140,15 @@ pub enum ViewBlock {
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         justify_last: bool,
     },
+    /// A committee's members: number, name, position, role in aligned columns.
+    Members {
+        /// The rows.
+        rows: Vec<ViewMember>,
+        /// Nesting depth from 1 (where the numbers stand, as a list item's).
+        level: u32,
+        /// True when any member has a name (the name column is drawn).
+        names: bool,
+    },
     /// A table whose header repeats on every page.
     Table {
         /// Header labels.
@@ -151,6 +160,19 @@ pub enum ViewBlock {
         /// Relative widths.
         widths: Vec<f64>,
     },
+}
+
+/// One member of a committee.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewMember {
+    /// `๑.`
+    pub label: String,
+    /// Full name.
+    pub name: Option<Text>,
+    /// Position.
+    pub position: Option<Text>,
+    /// Role in the committee.
+    pub role: Option<Text>,
 }
 
 /// The signature block.
@@ -691,6 +713,60 @@ fn flatten_block(
             out.push(activity_table(t, path, digits, p));
         }
         Block::Typed(TypedBlock::Table(t)) => out.push(general_table(t, path, p)),
+        Block::Typed(TypedBlock::Members { start, members }) => {
+            out.push(members_block(
+                members,
+                start.unwrap_or(1),
+                path,
+                digits,
+                level,
+                p,
+            ));
+        }
+    }
+}
+
+fn members_block(
+    members: &[crate::model::Member],
+    start: u32,
+    path: &str,
+    digits: DigitStyle,
+    level: u32,
+    p: &mut Problems,
+) -> ViewBlock {
+    if members.is_empty() {
+        p.push(format!("{path}.members"), "must list at least one member");
+    }
+    let mut text = |field: String, t: &Option<String>| {
+        let t = t.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+        check_text(p, &field, t, false);
+        Some(Text::plain(t))
+    };
+    let rows: Vec<ViewMember> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let at = format!("{path}.members[{i}]");
+            ViewMember {
+                label: format!("{}.", thai::number(start as i64 + i as i64, digits)),
+                name: text(format!("{at}.name"), &m.name),
+                position: text(format!("{at}.position"), &m.position),
+                role: text(format!("{at}.role"), &m.role),
+            }
+        })
+        .collect();
+    for (i, r) in rows.iter().enumerate() {
+        if r.name.is_none() && r.position.is_none() {
+            p.push(
+                format!("{path}.members[{i}]"),
+                "needs a name or a position (or both)",
+            );
+        }
+    }
+    ViewBlock::Members {
+        names: rows.iter().any(|r| r.name.is_some()),
+        rows,
+        level,
     }
 }
 
@@ -1128,11 +1204,21 @@ fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
         }
     }
     for b in &mut view.body {
-        if let ViewBlock::Par { text, .. }
-        | ViewBlock::Heading { text, .. }
-        | ViewBlock::Item { text, .. } = b
-        {
-            f(text);
+        match b {
+            ViewBlock::Par { text, .. }
+            | ViewBlock::Heading { text, .. }
+            | ViewBlock::Item { text, .. } => f(text),
+            ViewBlock::Members { rows, .. } => {
+                for r in rows {
+                    for t in [&mut r.name, &mut r.position, &mut r.role]
+                        .into_iter()
+                        .flatten()
+                    {
+                        f(t);
+                    }
+                }
+            }
+            ViewBlock::Table { .. } => {}
         }
     }
 }

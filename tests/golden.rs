@@ -397,3 +397,35 @@ fn a_one_page_letter_keeps_its_marks_without_page_furniture() {
     // A letter of several pages gets its furniture.
     assert!(render_example("secret-memo").prepared.view.multipage);
 }
+
+#[test]
+fn committee_roles_stand_in_one_column() {
+    let l = render_example("order");
+    let roles = ["ประธานคณะทำงาน", "รองประธานคณะทำงาน", "คณะทำงานและเลขานุการ"];
+    let lines = lines(&l);
+    // Where each role starts: on the line that ends with it, after the widest
+    // gap between two glyphs (the tab stop a clerk would set).
+    let start_of = |role: &str| -> f64 {
+        let line = lines
+            .iter()
+            .find(|x| x.text.trim_end().ends_with(role))
+            .unwrap_or_else(|| panic!("no line ends with {role}"));
+        let g = &line.glyphs;
+        (1..g.len())
+            .max_by(|&a, &b| {
+                let gap = |k: usize| g[k].x - (g[k - 1].x + g[k - 1].natural);
+                gap(a).total_cmp(&gap(b))
+            })
+            .map(|k| g[k].x)
+            .expect("a line of several glyphs")
+    };
+    let xs: Vec<f64> = roles.iter().map(|r| start_of(r)).collect();
+    for x in &xs {
+        assert!((x - xs[0]).abs() < 0.5, "roles at {xs:?}");
+    }
+    // The role column is right of the names, well inside the text block.
+    assert!(xs[0] > 10.0 * CM && xs[0] < 18.0 * CM, "{xs:?}");
+    // Every member is numbered in order.
+    let text = text(&l);
+    assert_in_order(&text, &["๑. นายสมศักดิ์", "๒. นางสาวพรทิพย์", "๙. นางสาวจิราพร"]);
+}

@@ -155,3 +155,25 @@ fn schema_lists_the_kinds() {
         );
     }
 }
+
+#[test]
+fn committee_members_need_a_name_or_a_position() {
+    let p = with(|v| {
+        v["body"] = serde_json::json!([
+            "แต่งตั้งคณะกรรมการ ประกอบด้วย",
+            {"type": "members", "members": [
+                {"name": "นายสมชาย ใจดี", "role": "ประธานกรรมการ"},
+                {"role": "กรรมการ"}
+            ]}
+        ]);
+    });
+    has(&p, "body[1].members[1]: needs a name or a position");
+    assert_eq!(p.len(), 1, "{p:?}");
+    let p = with(|v| v["body"] = serde_json::json!([{"type": "members", "members": []}]));
+    has(&p, "body[0].members: must list at least one member");
+    let p = with(|v| {
+        v["body"] =
+            serde_json::json!([{"type": "members", "members": [{"name": "นาย ก", "rank": "x"}]}]);
+    });
+    has(&p, "rank");
+}
