@@ -5,9 +5,13 @@
 
 use serde::Serialize;
 
+#[cfg(test)]
+use super::Series;
 use super::{CSV_COLUMNS, Entry, EntryStatus, official_rows};
 use crate::error::Error;
+use crate::linebreak::Words;
 use crate::render::{self, Engine};
+use crate::text::Text;
 use crate::thai::{DateStyle, DigitStyle, ThaiDate, apply_digits, format_date};
 
 /// The template that lays the register out.
@@ -55,8 +59,9 @@ pub struct RegisterView {
 /// One printed row.
 #[derive(Debug, Serialize)]
 pub struct RegisterRow {
-    /// The eight cells, in the order of [`CSV_COLUMNS`].
-    pub cells: [String; 8],
+    /// The eight cells, in the order of [`CSV_COLUMNS`], split where a line may
+    /// break as letters are (a narrow cell must not cut `ขอน|แก่น`).
+    pub cells: [Text; 8],
     /// `issued`, `pending` or `cancelled`; a cancelled row is greyed and
     /// marked `ยกเลิก`.
     pub status: &'static str,
@@ -66,6 +71,7 @@ impl RegisterPage {
     /// The view the template gets: the official rows with Thai digits and dates.
     pub fn view(&self) -> RegisterView {
         let digits = self.digits;
+        let words = Words::new(None);
         let rows = official_rows(&self.entries)
             .into_iter()
             .zip(&self.entries)
@@ -79,7 +85,7 @@ impl RegisterPage {
                     cells[6] = "ยกเลิก".to_string();
                 }
                 RegisterRow {
-                    cells,
+                    cells: cells.map(|c| words.chunks(&c, &|_, _, _| false)),
                     status: entry.status.as_str(),
                 }
             })
@@ -99,12 +105,83 @@ impl RegisterPage {
         }
     }
 
-    /// The printed register as PDF.
-    pub fn pdf(&self, engine: &Engine) -> Result<Vec<u8>, Error> {
+    /// The printed register, laid out.
+    pub fn document(&self, engine: &Engine) -> Result<typst_layout::PagedDocument, Error> {
         let data = serde_json::to_vec(&self.view())
             .map_err(|e| Error::Template(format!("register view does not serialise: {e}")))?;
         let doc = engine.compile(TEMPLATE, data, &[]);
         render::evict_cache();
-        render::to_pdf(&doc?)
+        doc
+    }
+
+    /// The printed register as PDF.
+    pub fn pdf(&self, engine: &Engine) -> Result<Vec<u8>, Error> {
+        render::to_pdf(&self.document(engine)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frames;
+    use crate::linebreak::{BreakKind, thai_runs};
+
+    #[test]
+    fn narrow_cells_break_between_words() {
+        let recipient = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต ๑";
+        let entries = (1..=3)
+            .map(|n| Entry {
+                agency: "khonkaen-province".into(),
+                year: 2568,
+                series: Series::Normal,
+                number: n,
+                reference_text: format!("ขก ๐๐๑๗.๕/{n}"),
+                letter_date: Some("2025-06-15".into()),
+                sender: "สำนักงานจังหวัดขอนแก่น กลุ่มงานบริหารทรัพยากรบุคคล".into(),
+                recipient: recipient.into(),
+                subject: "ขอความอนุเคราะห์ประชาสัมพันธ์โครงการเสริมสร้างคุณธรรมและความโปร่งใส".into(),
+                pdf_sha256: None,
+                created_at: "2025-06-15T02:00:00Z".into(),
+                api_key_id: None,
+                idempotency_key: None,
+                status: EntryStatus::Issued,
+                cancel_reason: None,
+                cancelled_at: None,
+            })
+            .collect();
+        let page = RegisterPage {
+            agency_name: "จังหวัดขอนแก่น".into(),
+            year_be: 2568,
+            digits: DigitStyle::Thai,
+            fonts: vec!["Laksaman".into()],
+            entries,
+        };
+        let doc = page.document(&Engine::shared()).unwrap();
+        let words = Words::new(None);
+        let mut checked = 0;
+        for p in doc.pages() {
+            // Runs of one cell share its left edge; read them top to bottom.
+            let mut runs = frames::runs(&p.frame);
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y)));
+            for pair in runs.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                if (a.x - b.x).abs() > 0.5 || b.y <= a.y || b.y - a.y > 1.6 * a.size {
+                    continue;
+                }
+                let (Some(left), Some(right)) = (
+                    thai_runs(&a.text).pop(),
+                    thai_runs(&b.text).first().cloned(),
+                ) else {
+                    continue;
+                };
+                if left.end != a.text.trim_end().len() || right.start != 0 {
+                    continue;
+                }
+                checked += 1;
+                let kind = words.classify_break(&a.text[left], &b.text[right]);
+                assert_eq!(kind, BreakKind::Ok, "{:?} | {:?}", a.text, b.text);
+            }
+        }
+        assert!(checked > 0, "no cell wrapped between Thai letters");
     }
 }
