@@ -103,7 +103,16 @@ pub struct Dictionary {
 
 impl Default for Dictionary {
     fn default() -> Self {
-        Dictionary::from_sorted(Vec::new())
+        // Built once: every letter starts with an empty set of agency words.
+        static EMPTY: LazyLock<Vec<u8>> = LazyLock::new(|| {
+            fst::Set::from_iter(std::iter::empty::<&str>())
+                .expect("an empty set builds")
+                .into_fst()
+                .into_inner()
+        });
+        Dictionary {
+            set: fst::Set::new(Cow::Borrowed(EMPTY.as_slice())).expect("a valid empty FST"),
+        }
     }
 }
 
