@@ -425,6 +425,31 @@ fn committee_roles_stand_in_one_column() {
     }
     // The role column is right of the names, well inside the text block.
     assert!(xs[0] > 10.0 * CM && xs[0] < 18.0 * CM, "{xs:?}");
+    // A member's name and position stay on one page.
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(examples_dir().join("order.json")).unwrap()).unwrap();
+    let members = doc["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "members")
+        .expect("the order lists a committee")["members"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let page_of = |needle: &str| {
+        let squashed: String = needle.split_whitespace().collect();
+        lines
+            .iter()
+            .find(|x| x.text.split_whitespace().collect::<String>().contains(&squashed))
+            .map(|x| x.page)
+    };
+    for m in &members {
+        let name = m["name"].as_str().unwrap();
+        let position = m["position"].as_str().unwrap();
+        let first_words: String = position.chars().take(8).collect();
+        assert_eq!(page_of(name), page_of(&first_words), "{name} / {position}");
+    }
     // Every member is numbered in order.
     let text = text(&l);
     assert_in_order(&text, &["๑. นายสมศักดิ์", "๒. นางสาวพรทิพย์", "๙. นางสาวจิราพร"]);
