@@ -441,7 +441,12 @@ fn committee_roles_stand_in_one_column() {
         let squashed: String = needle.split_whitespace().collect();
         lines
             .iter()
-            .find(|x| x.text.split_whitespace().collect::<String>().contains(&squashed))
+            .find(|x| {
+                x.text
+                    .split_whitespace()
+                    .collect::<String>()
+                    .contains(&squashed)
+            })
             .map(|x| x.page)
     };
     for m in &members {
@@ -453,4 +458,44 @@ fn committee_roles_stand_in_one_column() {
     // Every member is numbered in order.
     let text = text(&l);
     assert_in_order(&text, &["๑. นายสมศักดิ์", "๒. นางสาวพรทิพย์", "๙. นางสาวจิราพร"]);
+}
+
+#[test]
+fn a_long_committee_breaks_between_members() {
+    let path = examples_dir().join("order.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let members: Vec<serde_json::Value> = (0..40)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("นายทดสอบ{} ระบบงาน", saraban::thai::number(i + 1, saraban::thai::DigitStyle::Thai)),
+                "position": "ผู้อำนวยการกลุ่มงานส่งเสริมและพัฒนาระบบบริหารจัดการทรัพยากรบุคคลและสวัสดิการ สำนักงานจังหวัดขอนแก่น",
+                "role": "คณะทำงาน",
+            })
+        })
+        .collect();
+    doc["body"] =
+        serde_json::json!(["แต่งตั้งคณะทำงาน ประกอบด้วย", {"type": "members", "members": members}]);
+    let l = render_json(&serde_json::to_vec(&doc).unwrap());
+    assert!(l.pages() >= 3);
+    let lines = lines(&l);
+    // Every member: its name line and the last line of its position on one page.
+    for i in 0..40 {
+        let name = format!(
+            "นายทดสอบ{}",
+            saraban::thai::number(i + 1, saraban::thai::DigitStyle::Thai)
+        );
+        let at = lines
+            .iter()
+            .position(|x| x.text.contains(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} missing"));
+        let end = lines[at..]
+            .iter()
+            .position(|x| x.text.contains("สำนักงานจังหวัดขอนแก่น") || x.text.ends_with("ขอนแก่น"))
+            .map(|k| at + k)
+            .unwrap_or_else(|| panic!("{name}: position's end missing"));
+        assert_eq!(
+            lines[at].page, lines[end].page,
+            "{name} is split between pages"
+        );
+    }
 }
