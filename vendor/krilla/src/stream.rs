@@ -27,7 +27,6 @@
 use std::borrow::Cow;
 use std::ops::DerefMut;
 
-use flate2::write::ZlibEncoder;
 use flate2::Compression;
 use pdf_writer::{Array, Dict, Name};
 
@@ -354,12 +353,38 @@ pub(crate) fn deflate_encode_fast(data: &[u8]) -> Vec<u8> {
     deflate_encode_at(data, 1)
 }
 
+/// saraban: one deflate state per thread and level, reset between streams. A
+/// fresh state allocates and zeroes ~300 kB of tables (its hash table alone is
+/// 128 kB, an mmap and its page faults each time); a document has ~10 streams.
 fn deflate_encode_at(data: &[u8], level: u32) -> Vec<u8> {
-    use std::io::Write;
+    use flate2::{Compress, FlushCompress, Status};
+    use std::cell::RefCell;
 
-    let mut e = ZlibEncoder::new(Vec::new(), Compression::new(level));
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
+    thread_local! {
+        static STATES: RefCell<Vec<(u32, Compress)>> = const { RefCell::new(Vec::new()) };
+    }
+    STATES.with(|states| {
+        let mut states = states.borrow_mut();
+        let at = match states.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                states.push((level, Compress::new(Compression::new(level), true)));
+                states.len() - 1
+            }
+        };
+        let c = &mut states[at].1;
+        c.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let read = c.total_in() as usize;
+            match c.compress_vec(&data[read..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => out.reserve(out.capacity().max(4096)),
+                Err(e) => panic!("deflate failed: {e}"),
+            }
+        }
+        out
+    })
 }
 
 fn hex_encode(data: &[u8]) -> Vec<u8> {
