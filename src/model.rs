@@ -475,11 +475,51 @@ impl Secrecy {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Distribution {
-    /// Recipients, numbered by the renderer.
-    pub recipients: Vec<String>,
+    /// Recipients, numbered by the renderer: names, or groups of names under a
+    /// heading (`{"group": "ส่วนราชการระดับอำเภอ", "recipients": [...]}`), each
+    /// group numbered from ๑.
+    pub recipients: Vec<Recipient>,
     /// The date printed in `ลงวันที่` (defaults to the letter's date).
     #[serde(default)]
     pub date: Option<String>,
+}
+
+/// One entry of a distribution list.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Recipient {
+    /// A recipient.
+    Name(String),
+    /// Recipients under a heading.
+    Group(RecipientGroup),
+}
+
+/// Recipients under a heading in a distribution list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientGroup {
+    /// The heading (`ส่วนราชการระดับจังหวัด`).
+    pub group: String,
+    /// The recipients, numbered from ๑ within the group.
+    pub recipients: Vec<String>,
+}
+
+impl Recipient {
+    /// Every recipient's name, groups flattened.
+    pub fn names(list: &[Recipient]) -> impl Iterator<Item = &str> {
+        list.iter()
+            .flat_map(|r| match r {
+                Recipient::Name(n) => std::slice::from_ref(n).iter(),
+                Recipient::Group(g) => g.recipients.iter(),
+            })
+            .map(String::as_str)
+    }
+}
+
+impl<'de> Deserialize<'de> for Recipient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_object(d, "a recipient", Recipient::Name, Recipient::Group)
+    }
 }
 
 // A string or an object. Derived untagged enums answer a typo inside an object

@@ -492,18 +492,44 @@ pub fn prepare_unchunked(
                     thai::format_date(x, DateStyle::Letter, digits)
                 ));
             }
-            let recipients = d
-                .recipients
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    check_text(&mut p, &format!("distribution.recipients[{i}]"), r, true);
-                    Labelled {
-                        label: format!("{}.", thai::number(i as i64 + 1, digits)),
-                        text: Text::plain(r),
+            // Numbered from ๑; a group's heading (no label) restarts the count.
+            let mut recipients = Vec::new();
+            let mut n = 0;
+            for (i, r) in d.recipients.iter().enumerate() {
+                let at = format!("distribution.recipients[{i}]");
+                let (names, at) = match r {
+                    crate::model::Recipient::Name(name) => (std::slice::from_ref(name), at),
+                    crate::model::Recipient::Group(g) => {
+                        check_text(&mut p, &format!("{at}.group"), &g.group, true);
+                        if g.recipients.is_empty() {
+                            p.push(
+                                format!("{at}.recipients"),
+                                "must list at least one recipient",
+                            );
+                        }
+                        recipients.push(Labelled {
+                            label: String::new(),
+                            text: Text::plain(&g.group),
+                        });
+                        n = 0;
+                        (g.recipients.as_slice(), format!("{at}.recipients"))
                     }
-                })
-                .collect();
+                };
+                let grouped = matches!(r, crate::model::Recipient::Group(_));
+                for (j, name) in names.iter().enumerate() {
+                    let field = if grouped {
+                        format!("{at}[{j}]")
+                    } else {
+                        at.clone()
+                    };
+                    check_text(&mut p, &field, name, true);
+                    n += 1;
+                    recipients.push(Labelled {
+                        label: format!("{}.", thai::number(n, digits)),
+                        text: Text::plain(name),
+                    });
+                }
+            }
             Some(ViewDistribution {
                 line: Text::plain(&line),
                 recipients,

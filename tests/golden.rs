@@ -499,3 +499,39 @@ fn a_long_committee_breaks_between_members() {
         );
     }
 }
+
+#[test]
+fn a_distribution_list_may_group_its_recipients() {
+    let path = examples_dir().join("circular-khonkaen.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc["distribution"]["recipients"] = serde_json::json!([
+        {"group": "ส่วนราชการระดับจังหวัด", "recipients": ["ปลัดจังหวัดขอนแก่น", "คลังจังหวัดขอนแก่น", "ท้องถิ่นจังหวัดขอนแก่น"]},
+        {"group": "ส่วนราชการระดับอำเภอ", "recipients": ["นายอำเภอเมืองขอนแก่น", "นายอำเภอบ้านฝาง"]}
+    ]);
+    let l = render_json(&serde_json::to_vec(&doc).unwrap());
+    let text = text(&l);
+    let list = &text[text.rfind("บัญชีแนบท้าย").expect("the list's heading")..];
+    assert_in_order(
+        list,
+        &[
+            "ส่วนราชการระดับจังหวัด",
+            "๑. ปลัดจังหวัดขอนแก่น",
+            "๒. คลังจังหวัดขอนแก่น",
+            "๓. ท้องถิ่นจังหวัดขอนแก่น",
+            "ส่วนราชการระดับอำเภอ",
+            "๑. นายอำเภอเมืองขอนแก่น",
+            "๒. นายอำเภอบ้านฝาง",
+        ],
+    );
+    // The addressee line still points to the list, and the group headings are bold.
+    assert!(text.contains("(ตามบัญชีแนบท้าย)"));
+    let heading = lines(&l)
+        .into_iter()
+        .find(|x| x.text.trim() == "ส่วนราชการระดับอำเภอ")
+        .expect("a heading line of its own");
+    assert!(
+        heading.x0 < 3.2 * CM,
+        "the heading starts at the margin: {}",
+        heading.x0
+    );
+}

@@ -177,3 +177,24 @@ fn committee_members_need_a_name_or_a_position() {
     });
     has(&p, "rank");
 }
+
+#[test]
+fn a_distribution_group_needs_recipients() {
+    let p = with(|v| {
+        v["kind"] = serde_json::json!("circular");
+        v["distribution"] = serde_json::json!({"recipients": [
+            "ปลัดจังหวัด",
+            {"group": "อำเภอ", "recipients": []},
+            {"group": " ", "recipients": ["นายอำเภอ", ""]}
+        ]});
+    });
+    has(
+        &p,
+        "distribution.recipients[1].recipients: must list at least one recipient",
+    );
+    has(&p, "distribution.recipients[2].group: must not be empty");
+    has(
+        &p,
+        "distribution.recipients[2].recipients[1]: must not be empty",
+    );
+}

@@ -198,7 +198,7 @@ pub fn details(doc: &Document, agency: &Agency) -> LetterDetails {
     };
     let recipient = match (&doc.to, &doc.distribution) {
         (Some(to), _) if !to.trim().is_empty() => to.trim().to_string(),
-        (_, Some(d)) => join_limited(d.recipients.iter().map(String::as_str)),
+        (_, Some(d)) => join_limited(crate::model::Recipient::names(&d.recipients)),
         _ => String::new(),
     };
     let subject = doc
