@@ -436,6 +436,7 @@ pub(crate) fn base_font_name<T: Hash>(font: &Font, data: &T) -> String {
 #[cfg_attr(feature = "comemo", comemo::memoize)]
 fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font, Rect)> {
     let mut bbox: Option<Rect> = None;
+    let original = font.clone();
 
     let variation_coordinates = font
         .variation_coordinates()
@@ -457,8 +458,23 @@ fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font
     })?;
     let global_bbox = font.bbox();
 
+    // saraban: the subset is a new font for every document, so a bbox memoized
+    // on it is never found again. Its first glyphs are the remapper's, in order,
+    // with the same outlines as in the original font: their bboxes are taken
+    // from there, memoized across documents. Glyphs the subsetter added (the
+    // components of composite glyphs) and instanced variable fonts are drawn
+    // from the subset as before.
+    let original_gids: Vec<u16> = if original.variation_coordinates().is_empty() {
+        glyph_remapper.remapped_gids().collect()
+    } else {
+        Vec::new()
+    };
     for g in 0..font.num_glyphs() {
-        if let Some(path_bbox) = compute_bbox(&font, skrifa::GlyphId::new(g)) {
+        let glyph_bbox = match original_gids.get(g as usize) {
+            Some(&old) => compute_bbox(&original, skrifa::GlyphId::new(u32::from(old))),
+            None => compute_bbox(&font, skrifa::GlyphId::new(g)),
+        };
+        if let Some(path_bbox) = glyph_bbox {
             bbox = bbox
                 .map(|mut r| {
                     r.expand(&path_bbox);
