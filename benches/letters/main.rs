@@ -24,6 +24,10 @@ mod inputs;
 mod peers;
 mod stats;
 
+// The same allocator as the `saraban` binary, so the figures are the service's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
