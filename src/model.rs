@@ -46,6 +46,14 @@ pub struct Document {
     /// distribution list may leave it out: it prints `เรียน (ตามบัญชีแนบท้าย)`.
     #[serde(default)]
     pub to: Option<String>,
+    /// The salutation before the addressee (คำขึ้นต้น): `เรียน` by default,
+    /// `กราบเรียน` for the persons the Regulation names (the Prime Minister, the
+    /// President of the Privy Council, of Parliament, of the Supreme Court ...),
+    /// `นมัสการ` for a monk, `กราบทูล` for the Supreme Patriarch. It sets the
+    /// default closing of an external letter. When left out, a `to` that starts
+    /// with one of these words takes it from there (`"กราบเรียน นายกรัฐมนตรี"`).
+    #[serde(default)]
+    pub salutation: Option<Salutation>,
     /// `อ้างถึง`: letters referred to.
     #[serde(default)]
     pub refer_to: Vec<String>,
@@ -80,6 +88,25 @@ pub struct Document {
     /// The distribution list (`บัญชีแนบท้าย`) of a circular.
     #[serde(default)]
     pub distribution: Option<Distribution>,
+}
+
+impl Document {
+    /// The salutation and the addressee after it: `salutation` if given, else
+    /// the one `to` starts with, else `เรียน`; the word is taken off the front
+    /// of `to` when the clerk typed it there too. An error (a problem at `to`)
+    /// when `to` starts with another salutation than `salutation` says.
+    pub fn addressee(&self) -> Result<(Salutation, Option<&str>), String> {
+        let typed = self.to.as_deref().and_then(Salutation::split_from);
+        match (self.salutation, typed) {
+            (Some(s), Some((t, _))) if s != t => Err(format!(
+                "starts with {} but salutation is {}: give one of them",
+                t.word(),
+                s.word()
+            )),
+            (_, Some((t, rest))) => Ok((t, Some(rest))),
+            (s, None) => Ok((s.unwrap_or(Salutation::Rian), self.to.as_deref())),
+        }
+    }
 }
 
 /// The official forms.
@@ -419,6 +446,66 @@ pub struct Contact {
     /// Further lines printed as given (`โทร./โทรสาร ๐ ๔๓๒๓ ๘๐๐๑ มท ๔๐๑๕๓`).
     #[serde(default)]
     pub lines: Vec<String>,
+}
+
+/// The salutations of the Regulation's table of forms of address (คำขึ้นต้น
+/// สรรพนาม และคำลงท้าย), each with the closing that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Salutation {
+    /// เรียน: anyone; closes ขอแสดงความนับถือ.
+    #[serde(rename = "เรียน")]
+    Rian,
+    /// กราบเรียน: the persons the Regulation names (นายกรัฐมนตรี, ประธานองคมนตรี,
+    /// ประธานรัฐสภา, ประธานศาลฎีกา, รัฐบุรุษ ...); closes ขอแสดงความนับถืออย่างยิ่ง.
+    #[serde(rename = "กราบเรียน")]
+    KrapRian,
+    /// นมัสการ: a monk; closes ขอนมัสการด้วยความเคารพ.
+    #[serde(rename = "นมัสการ")]
+    Namatsakan,
+    /// กราบทูล: the Supreme Patriarch; closes ขอนมัสการด้วยความเคารพอย่างยิ่ง.
+    #[serde(rename = "กราบทูล")]
+    KrapThun,
+}
+
+impl Salutation {
+    /// Every salutation, longest first (so `กราบเรียน` is found before `เรียน`).
+    pub const ALL: [Salutation; 4] = [
+        Salutation::KrapRian,
+        Salutation::Namatsakan,
+        Salutation::KrapThun,
+        Salutation::Rian,
+    ];
+
+    /// The printed word.
+    pub fn word(self) -> &'static str {
+        match self {
+            Salutation::Rian => "เรียน",
+            Salutation::KrapRian => "กราบเรียน",
+            Salutation::Namatsakan => "นมัสการ",
+            Salutation::KrapThun => "กราบทูล",
+        }
+    }
+
+    /// The closing of an external letter that goes with it.
+    pub fn closing(self) -> &'static str {
+        match self {
+            Salutation::Rian => "ขอแสดงความนับถือ",
+            Salutation::KrapRian => "ขอแสดงความนับถืออย่างยิ่ง",
+            Salutation::Namatsakan => "ขอนมัสการด้วยความเคารพ",
+            Salutation::KrapThun => "ขอนมัสการด้วยความเคารพอย่างยิ่ง",
+        }
+    }
+
+    /// The salutation `to` starts with (followed by a space), and the rest:
+    /// `"กราบเรียน นายกรัฐมนตรี"` gives `(KrapRian, "นายกรัฐมนตรี")`.
+    pub fn split_from(to: &str) -> Option<(Salutation, &str)> {
+        let t = to.trim_start();
+        Salutation::ALL.into_iter().find_map(|s| {
+            let rest = t.strip_prefix(s.word())?;
+            rest.starts_with(char::is_whitespace)
+                .then(|| (s, rest.trim_start()))
+        })
+    }
 }
 
 /// Urgency marks.

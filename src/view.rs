@@ -10,7 +10,7 @@ use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, CellAlign, Document, HeadingAlign, Item, Kind,
-    ListStyle, Reference, Table, TypedBlock,
+    ListStyle, Reference, Salutation, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -63,7 +63,9 @@ pub struct View {
     pub subject: Option<Text>,
     /// Centred title lines of an announcement, order or standard.
     pub title_lines: Vec<Text>,
-    /// `เรียน`.
+    /// The salutation: `เรียน`, `กราบเรียน`, `นมัสการ` or `กราบทูล`.
+    pub salutation: &'static str,
+    /// The addressee after the salutation.
     pub to: Option<Text>,
     /// `อ้างถึง`, numbered when several.
     pub refer_to: Vec<Labelled>,
@@ -253,7 +255,14 @@ pub fn prepare_unchunked(
         .distribution
         .as_ref()
         .is_some_and(|d| !d.recipients.is_empty());
-    match (&doc.to, doc.kind) {
+    let (salutation, addressee) = match doc.addressee() {
+        Ok(a) => a,
+        Err(e) => {
+            p.push("to", e);
+            (Salutation::Rian, doc.to.as_deref())
+        }
+    };
+    match (addressee, doc.kind) {
         (Some(t), _) => check_text(&mut p, "to", t, true),
         (None, Kind::External | Kind::Memo) => p.push("to", "is required: the addressee (เรียน)"),
         (None, Kind::Circular) if !has_distribution => p.push(
@@ -544,7 +553,7 @@ pub fn prepare_unchunked(
         );
     }
 
-    let to = match (&doc.to, doc.kind) {
+    let to = match (addressee, doc.kind) {
         (Some(t), _) => Some(Text::plain(t)),
         (None, _) if distribution.is_some() => Some(Text::plain("(ตามบัญชีแนบท้าย)")),
         _ => None,
@@ -553,7 +562,7 @@ pub fn prepare_unchunked(
         Kind::External | Kind::Circular => Some(
             doc.closing
                 .clone()
-                .unwrap_or_else(|| "ขอแสดงความนับถือ".to_string()),
+                .unwrap_or_else(|| salutation.closing().to_string()),
         ),
         // Elsewhere the closing formula (`จึงประกาศให้ทราบโดยทั่วกัน`,
         // `ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป`) is the body's last paragraph.
@@ -619,6 +628,7 @@ pub fn prepare_unchunked(
         )),
         subject: doc.subject.as_deref().map(Text::plain),
         title_lines,
+        salutation: salutation.word(),
         to,
         refer_to,
         enclosures,

@@ -535,3 +535,30 @@ fn a_distribution_list_may_group_its_recipients() {
         heading.x0
     );
 }
+
+#[test]
+fn the_salutation_sets_its_closing() {
+    let letter = |extra: serde_json::Value| {
+        let mut doc = serde_json::json!({
+            "kind": "external", "agency": "khonkaen-province",
+            "reference": {"number": 12}, "date": "2024-03-01", "subject": "ทดสอบ",
+            "body": ["ย่อหน้า", "จึงเรียนมาเพื่อโปรดทราบ"],
+            "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+        });
+        doc.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body_text(&render_json(doc.to_string().as_bytes()))
+    };
+    // Typed in `to`, as a clerk would: taken from there, not printed twice.
+    let pm = letter(serde_json::json!({"to": "กราบเรียน นายกรัฐมนตรี"}));
+    assert_in_order(&pm, &["กราบเรียน นายกรัฐมนตรี", "ขอแสดงความนับถืออย่างยิ่ง"]);
+    assert!(!pm.contains("เรียน กราบเรียน"), "{pm}");
+    let monk = letter(serde_json::json!({"salutation": "นมัสการ", "to": "เจ้าอาวาสวัดศรีนวล"}));
+    assert_in_order(&monk, &["นมัสการ เจ้าอาวาสวัดศรีนวล", "ขอนมัสการด้วยความเคารพ"]);
+    assert!(!monk.contains("ขอแสดงความนับถือ"), "{monk}");
+    // The default, and a closing given outright still wins.
+    let plain =
+        letter(serde_json::json!({"to": "นายอำเภอเมืองขอนแก่น", "closing": "ขอแสดงความนับถืออย่างสูง"}));
+    assert_in_order(&plain, &["เรียน นายอำเภอเมืองขอนแก่น", "ขอแสดงความนับถืออย่างสูง"]);
+}

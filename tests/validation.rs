@@ -198,3 +198,26 @@ fn a_distribution_group_needs_recipients() {
         "distribution.recipients[2].recipients[1]: must not be empty",
     );
 }
+
+#[test]
+fn a_salutation_typed_twice_must_agree() {
+    assert_eq!(
+        with(|v| v["to"] = "เรียน ผู้ว่าราชการจังหวัด".into()),
+        Vec::<String>::new()
+    );
+    has(
+        &with(|v| {
+            v["to"] = "กราบเรียน นายกรัฐมนตรี".into();
+            v["salutation"] = "เรียน".into();
+        }),
+        "to: starts with กราบเรียน but salutation is เรียน",
+    );
+    has(
+        &with(|v| v["to"] = "เรียน   ".into()),
+        "to: must not be empty",
+    );
+    has(
+        &with(|v| v["salutation"] = "ถึง".into()),
+        "salutation: unknown variant",
+    );
+}

@@ -196,7 +196,8 @@ pub fn details(doc: &Document, agency: &Agency) -> LetterDetails {
         (Kind::Memo, Some(d)) if !d.trim().is_empty() => d.trim().to_string(),
         _ => agency.name.trim().to_string(),
     };
-    let recipient = match (&doc.to, &doc.distribution) {
+    let to = doc.addressee().map_or(doc.to.as_deref(), |(_, to)| to);
+    let recipient = match (to, &doc.distribution) {
         (Some(to), _) if !to.trim().is_empty() => to.trim().to_string(),
         (_, Some(d)) => join_limited(crate::model::Recipient::names(&d.recipients)),
         _ => String::new(),
