@@ -167,21 +167,30 @@ pub struct Loose {
 
 impl Loose {
     /// True for the word at byte `start` of `text` that opens the line after this
-    /// one (it did not fit), or for a label/number pair on this line (its box
-    /// cannot stretch).
+    /// one (it did not fit), or for a kept pair on this line (its box cannot
+    /// stretch) or on the next (a long one, a date say, that did not fit after
+    /// the words before it).
     pub fn covers(&self, text: &str, start: usize, word: &str) -> bool {
         let line: String = self.line.chars().filter(|c| !c.is_whitespace()).collect();
         if line.is_empty() {
             return false;
         }
+        let next_len = self
+            .next
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(char::len_utf8)
+            .sum::<usize>();
         let (squashed, origin) = crate::text::squash_with_origin(text);
         let mut from = 0;
         while let Some(found) = squashed[from..].find(&line) {
             let s = from + found;
             let e = s + line.len();
-            let (line_start, line_end) = (origin[s], origin.get(e).copied().unwrap_or(text.len()));
+            let at = |i: usize| origin.get(i).copied().unwrap_or(text.len());
+            let (line_start, line_end) = (origin[s], at(e));
             let next = line_end + (text[line_end..].len() - text[line_end..].trim_start().len());
-            if start == next || (word.contains(' ') && (line_start..line_end).contains(&start)) {
+            let pair_near = word.contains(' ') && (line_start..at(e + next_len)).contains(&start);
+            if start == next || pair_near {
                 return true;
             }
             from = s + 1;

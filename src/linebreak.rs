@@ -44,6 +44,38 @@ pub const LABELS: &[&str] = &[
     "ม.",
     "ถนน",
     "ซอย",
+    "ลงวันที่",
+    "เวลา",
+    "จำนวน",
+    "ร้อยละ",
+];
+
+/// Month names, full and abbreviated: a date stays on one line.
+pub const MONTHS: &[&str] = &[
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 ];
 /// Units that must stay with their number.
 pub const UNITS: &[&str] = &[
@@ -67,6 +99,12 @@ pub const UNITS: &[&str] = &[
     "โครงการ",
     "กิจกรรม",
     "ข้อ",
+    "ชุด",
+    "เครื่อง",
+    "รายการ",
+    "อัตรา",
+    "ตำแหน่ง",
+    "ท่าน",
 ];
 
 static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
@@ -77,13 +115,60 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
         v.join("|")
     };
     let num = r"[0-9๐-๙](?:[0-9๐-๙,./:]*[0-9๐-๙])?";
+    let d = r"[0-9๐-๙]";
+    // Leftmost alternative first: a whole date, a reference number or a
+    // telephone number before a shorter label/number pair inside it.
+    let date = format!(
+        r"(?:(?:{labels})\s?)?(?:{d}{{1,2}}\s)?(?:{months})\s?(?:พ\.ศ\.\s?)?{d}{{4}}|(?:(?:{labels})\s?)?{d}{{1,2}}\s(?:{months})",
+        labels = alt(LABELS),
+        months = alt(MONTHS),
+    );
+    // `ที่ มท ๐๘๑๖.๓/ว ๑๒๓๔`, `อว ๘๓๙๓(๑)/๓๘๘๐`: an agency code and its number.
+    let reference = format!(r"(?:ที่\s)?\b[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+");
+    // `โทร. ๐ ๔๓๒๓ ๘๐๐๑ ต่อ ๑๑๒`, `08 1234 5678`.
+    let phone =
+        format!(r"(?:(?:โทร\.|โทรศัพท์|โทรสาร|มือถือ)\s?)?[0๐](?:[\s-]?{d}){{7,9}}(?:\sต่อ\s{d}+)?");
     Regex::new(&format!(
-        r"(?:{labels})\s?{num}(?:\s(?:{units}))?|{num}\s(?:{units})",
+        r"{date}|{reference}|{phone}|(?:{labels})\s?{num}(?:\s(?:{units}))?|{num}\s(?:{units})",
         labels = alt(LABELS),
         units = alt(UNITS),
     ))
     .expect("the pair pattern is valid")
 });
+
+/// What stays together even in a pair loosened for a line that needs the room:
+/// a label and its number, a number and its unit, a day and its month, an
+/// agency code and its number, the digits of a telephone number.
+static TIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    let alt = |xs: &[&str]| {
+        xs.iter()
+            .map(|s| regex::escape(s))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let num = r"[0-9๐-๙](?:[0-9๐-๙,./:]*[0-9๐-๙])?";
+    let d = r"[0-9๐-๙]";
+    Regex::new(&format!(
+        r"[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+|[0๐](?:[\s-]?{d}){{7,9}}|ต่อ\s{d}+|{d}{{1,2}}\s(?:{months})|(?:{labels})\s?{num}|{num}\s(?:{units})",
+        months = alt(MONTHS),
+        labels = alt(LABELS),
+        units = alt(UNITS),
+    ))
+    .expect("the tight pattern is valid")
+});
+
+/// A kept pair held by no-break spaces inside its tight parts only.
+fn loosen(piece: &str) -> String {
+    let mut out = String::with_capacity(piece.len() + 8);
+    let mut at = 0;
+    for m in TIGHT.find_iter(piece) {
+        out.push_str(&piece[at..m.start()]);
+        out.push_str(&m.as_str().replace(' ', "\u{00A0}"));
+        at = m.end();
+    }
+    out.push_str(&piece[at..]);
+    out
+}
 
 /// The shipped word lists (PyThaiNLP's words_th.txt and official.txt), compiled
 /// into an FST by `build.rs`.
@@ -349,7 +434,9 @@ impl<'a> Words<'a> {
                     // A box cannot stretch; where a line needs the stretch, the
                     // pair is held by a no-break space instead, which justifies
                     // like a space (as clerks do in Word with Ctrl+Shift+Space).
-                    (true, true) => Segment::Free(piece.replace(' ', "\u{00A0}")),
+                    // A long pair (a date, a reference) may then break
+                    // between its tight parts (`วันที่ ๗ มกราคม | พ.ศ. ๒๕๖๖`).
+                    (true, true) => Segment::Free(loosen(piece)),
                 });
             }
             at = c;
@@ -458,6 +545,33 @@ mod tests {
         assert!(kept.contains(&"พ.ศ. ๒๕๖๑".to_string()), "{kept:?}");
         assert!(kept.contains(&"๕๐,๐๐๐ บาท".to_string()), "{kept:?}");
         assert!(kept.contains(&"ข้อ ๑".to_string()), "{kept:?}");
+        assert_eq!(t.flat(), text);
+    }
+
+    #[test]
+    fn dates_references_and_phone_numbers_stay_whole() {
+        let w = Words::new(None);
+        let text = "ตามหนังสือที่ อว ๘๓๙๓(๑)/๓๘๘๐ ลงวันที่ ๒๐ ธันวาคม ๒๕๖๗ และหนังสือ มท ๐๘๑๖.๓/ว ๑๒๓๔ \
+                    ภายในเดือนกรกฎาคม ๒๕๖๘ เมื่อ ๓๐ เมษายน โทร. ๐ ๔๒๗๒ ๑๐๔๔ ต่อ ๑๒๓๔ หรือ 08 1234 5678 \
+                    แนบเอกสาร จำนวน ๑ ชุด";
+        let t = w.chunks(text, &|_, _, _| false);
+        let kept: Vec<String> = pieces(&t)
+            .into_iter()
+            .filter(|p| p.1)
+            .map(|p| p.0)
+            .collect();
+        for want in [
+            "ที่ อว ๘๓๙๓(๑)/๓๘๘๐",
+            "ลงวันที่ ๒๐ ธันวาคม ๒๕๖๗",
+            "มท ๐๘๑๖.๓/ว ๑๒๓๔",
+            "กรกฎาคม ๒๕๖๘",
+            "๓๐ เมษายน",
+            "โทร. ๐ ๔๒๗๒ ๑๐๔๔ ต่อ ๑๒๓๔",
+            "08 1234 5678",
+            "จำนวน ๑ ชุด",
+        ] {
+            assert!(kept.contains(&want.to_string()), "{want}: {kept:?}");
+        }
         assert_eq!(t.flat(), text);
     }
 

@@ -621,7 +621,11 @@ pub fn prepare_unchunked(
         secrecy: doc.secrecy.map(|s| s.mark().to_string()),
         reference,
         agency_name: agency.name.clone(),
-        address: agency.address.iter().map(|a| Text::plain(a)).collect(),
+        address: agency
+            .address
+            .iter()
+            .map(|a| Text::plain(&keep_postcode(a)))
+            .collect(),
         date: date_text,
         department: Some(Text::plain(
             doc.department.as_deref().unwrap_or(&agency.name),
@@ -660,6 +664,24 @@ pub fn prepare_unchunked(
         assets,
         extra_words,
     })
+}
+
+/// An address line whose last word is a postcode (`จังหวัดเชียงใหม่ ๕๐๒๐๐`) keeps
+/// it on the line of the word before, by a no-break space.
+fn keep_postcode(line: &str) -> String {
+    let t = line.trim_end();
+    let code_start = t
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || ('๐'..='๙').contains(c))
+        .last()
+        .map(|(i, _)| i);
+    match code_start {
+        Some(i) if t[i..].chars().count() == 5 && t[..i].ends_with(' ') => {
+            format!("{}\u{a0}{}", t[..i].trim_end(), &t[i..])
+        }
+        _ => line.to_string(),
+    }
 }
 
 /// Records a problem when a text field is empty (where required), too long, or
