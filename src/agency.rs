@@ -54,7 +54,10 @@ pub struct Layout {
     pub date_x_cm: f64,
     /// Where the address block starts, cm from the paper's left edge.
     pub address_x_cm: f64,
-    /// Where the closing and signature block are centred, cm from the left edge.
+    /// Where the signature block is centred when no closing stands above it
+    /// (memos, announcements, orders), cm from the left edge. Under a closing
+    /// (external letters) the name is centred under the closing, which starts
+    /// at `date_x_cm`.
     pub signature_x_cm: f64,
     /// Space between blocks, in points: 20.8 for one blank line, 6 for `Enter + 6 pt`.
     pub block_gap_pt: f64,
