@@ -116,10 +116,12 @@ fn is_any_digit(c: char) -> bool {
 }
 
 /// Checks an agency code against the regulations' pattern: two Thai
-/// consonants, an optional space, four digits (five in some ministries),
-/// then optional sub-units such as ".5" or ".07.3".
+/// consonants, an optional space, four digits (five or six in some ministries
+/// and universities), then optional sub-units such as ".5", ".07.3" or "(1)"
+/// (`อว ๘๓๙๓(๑)`).
 pub fn validate_agency_code(code: &str) -> Result<(), String> {
-    let example = "two Thai letters and four digits, e.g. 'ขก 0017.5'";
+    let example = "two Thai letters and four to six digits, with sub-units after a '.' or in \
+                   brackets, e.g. 'ขก 0017.5' or 'อว 8393(1)'";
     let trimmed = code.trim();
     if trimmed.is_empty() {
         return Err(format!("agency code is empty: expected {example}"));
@@ -138,21 +140,28 @@ pub fn validate_agency_code(code: &str) -> Result<(), String> {
     while chars.next_if(|&c| is_any_digit(c)).is_some() {
         owner_digits += 1;
     }
-    if !(4..=5).contains(&owner_digits) {
+    if !(4..=6).contains(&owner_digits) {
         return Err(wrong());
     }
     while let Some(c) = chars.next() {
-        if c != '.' {
-            return Err(wrong());
-        }
+        let close = match c {
+            '.' => None,
+            '(' => Some(')'),
+            _ => return Err(wrong()),
+        };
         let mut sub_digits = 0;
         while chars.next_if(|&c| is_any_digit(c)).is_some() {
             sub_digits += 1;
         }
         if sub_digits == 0 {
             return Err(format!(
-                "agency code '{code}' has a '.' with no sub-unit digits after it, e.g. 'ขก 0017.5'"
+                "agency code '{code}' has a '{c}' with no sub-unit digits after it, e.g. 'ขก 0017.5'"
             ));
+        }
+        if let Some(close) = close
+            && chars.next() != Some(close)
+        {
+            return Err(wrong());
         }
     }
     Ok(())
@@ -321,6 +330,9 @@ mod tests {
             "สธ 0228.07.3",
             "นร 0105",
             " มท 0808.2 ",
+            "อว 8393(1)",
+            "อว ๘๓๙๓(๑).๒",
+            "อว 660301.10.1",
         ] {
             assert_eq!(validate_agency_code(code), Ok(()), "{code}");
         }
@@ -330,17 +342,11 @@ mod tests {
     fn explains_invalid_agency_codes() {
         assert_eq!(
             validate_agency_code("ขก17"),
-            Err(
-                "agency code 'ขก17' should be two Thai letters and four digits, e.g. 'ขก 0017.5'"
-                    .into()
-            )
+            Err("agency code 'ขก17' should be two Thai letters and four to six digits, with sub-units after a '.' or in brackets, e.g. 'ขก 0017.5' or 'อว 8393(1)'".into())
         );
         assert_eq!(
             validate_agency_code(""),
-            Err(
-                "agency code is empty: expected two Thai letters and four digits, e.g. 'ขก 0017.5'"
-                    .into()
-            )
+            Err("agency code is empty: expected two Thai letters and four to six digits, with sub-units after a '.' or in brackets, e.g. 'ขก 0017.5' or 'อว 8393(1)'".into())
         );
         assert_eq!(
             validate_agency_code("ขก 0017."),
@@ -355,7 +361,8 @@ mod tests {
             "ขกค 0017",
             "ข 0017",
             "ขก 001",
-            "ขก 001234",
+            "ขก 0012345",
+            "อว 8393(1",
             "ขก 0017.5a",
             "ขก 0017-5",
             "ฤก 0017",
@@ -365,7 +372,7 @@ mod tests {
             assert_eq!(
                 validate_agency_code(code),
                 Err(format!(
-                    "agency code '{code}' should be two Thai letters and four digits, e.g. 'ขก 0017.5'"
+                    "agency code '{code}' should be two Thai letters and four to six digits, with sub-units after a '.' or in brackets, e.g. 'ขก 0017.5' or 'อว 8393(1)'"
                 )),
                 "{code}"
             );
