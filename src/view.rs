@@ -1115,7 +1115,10 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
             Ok(t) => t.flat(),
             Err(_) => return,
         };
-        *v = serde_json::to_value(words.chunks(&flat, relax)).unwrap_or_default();
+        // A table cell is narrow and set ragged: a long compound there may
+        // always break between its words rather than run into the next cell.
+        let in_cell = |_: &str, _: usize, word: &str| !word.contains(' ');
+        *v = serde_json::to_value(words.chunks(&flat, &in_cell)).unwrap_or_default();
     };
     for_each_text(view, &mut fix);
     for b in &mut view.body {
