@@ -562,3 +562,97 @@ fn the_salutation_sets_its_closing() {
         letter(serde_json::json!({"to": "นายอำเภอเมืองขอนแก่น", "closing": "ขอแสดงความนับถืออย่างสูง"}));
     assert_in_order(&plain, &["เรียน นายอำเภอเมืองขอนแก่น", "ขอแสดงความนับถืออย่างสูง"]);
 }
+
+#[test]
+fn table_columns_hold_their_amounts() {
+    // Widths that give the amounts far less room than they need.
+    let doc = serde_json::json!({
+        "kind": "memo", "agency": "khonkaen-province",
+        "reference": {"number": 12, "year": 2568}, "date": "2025-03-10", "subject": "ขออนุมัติจัดซื้อ",
+        "to": "ผู้ว่าราชการจังหวัดขอนแก่น",
+        "body": ["รายละเอียดดังนี้", {"type": "table",
+            "headers": ["ลำดับ", "รายการ", "ราคาต่อหน่วย (บาท)", "รวมเงิน (บาท)"],
+            "widths": [0.5, 8, 1, 1], "align": ["center", "left", "right", "right"],
+            "rows": [["๑", "Trastuzumab 440 mg injection (ยาฉีดรักษามะเร็งเต้านม)", "๒๘,๕๐๐.๐๐", "๑,๓๔๒,๐๐๐.๐๐"],
+                     ["๒", "ชุดให้สารน้ำทางหลอดเลือดดำชนิดควบคุมอัตราการไหล", "๔๕.๐๐", "๖๗,๕๐๐.๐๐"]]}],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["หัวหน้างานพัสดุ"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    for l in lines(&letter) {
+        // Figures and Latin letters: what a too-narrow column lets overflow
+        // (spaces are set narrower than their natural width, Thai marks stack).
+        let figure = |t: &str| {
+            !t.is_empty()
+                && t.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || ('๐'..='๙').contains(&c) || ",.".contains(c)
+                })
+        };
+        let mut g: Vec<_> = l
+            .glyphs
+            .iter()
+            .filter(|g| figure(&g.text))
+            .cloned()
+            .collect();
+        g.sort_by(|a, b| a.x.total_cmp(&b.x));
+        for w in g.windows(2) {
+            assert!(
+                w[0].x + w[0].natural <= w[1].x + 2.0,
+                "glyphs overlap on '{}': '{}' at {:.1} runs into '{}' at {:.1}",
+                l.text,
+                w[0].text,
+                w[0].x,
+                w[1].text,
+                w[1].x
+            );
+        }
+        assert!(
+            l.x1 <= 19.0 * CM + 0.5,
+            "'{}' ends at {:.1} cm",
+            l.text,
+            l.x1 / CM
+        );
+    }
+    let t = text(&letter);
+    assert!(t.contains("๑,๓๔๒,๐๐๐.๐๐") && t.contains("๒๘,๕๐๐.๐๐"), "{t}");
+}
+
+#[test]
+fn the_letterhead_keeps_clear_of_the_garuda() {
+    // A long address (a university's) and a ด่วนภายใน deadline beside it.
+    let doc = serde_json::json!({
+        "kind": "external",
+        "agency": {"name": "คณะแพทยศาสตร์ มหาวิทยาลัยเชียงใหม่", "code": "อว ๘๓๙๓(๑)",
+                   "address": ["คณะแพทยศาสตร์ มหาวิทยาลัยเชียงใหม่", "๑๑๐ ถนนอินทวโรรส ตำบลศรีภูมิ",
+                               "อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ ๕๐๒๐๐"]},
+        "urgency": "ด่วนที่สุด", "deadline": "๒๘ กุมภาพันธ์ ๒๕๖๘ เวลา ๑๖.๓๐ น.",
+        "reference": {"circular": true, "number": 12345}, "date": "2025-02-14",
+        "subject": "ขอความอนุเคราะห์", "to": "ผู้อำนวยการโรงพยาบาลนครพิงค์",
+        "body": ["ย่อหน้า", "จึงเรียนมาเพื่อโปรดพิจารณา"],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["คณบดีคณะแพทยศาสตร์"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    let g = frames::images(&letter.doc)
+        .into_iter()
+        .find(|i| i.page == 0)
+        .expect("the Garuda");
+    for l in lines(&letter).iter().filter(|l| l.page == 0) {
+        for c in &l.glyphs {
+            let (top, bottom) = (l.y - 0.8 * l.size, l.y + 0.2 * l.size);
+            let across = c.x < g.x + g.width && c.x + c.natural > g.x;
+            let level = top < g.y + g.height && bottom > g.y;
+            assert!(
+                !(across && level),
+                "'{}' of '{}' is printed over the Garuda",
+                c.text,
+                l.text
+            );
+        }
+    }
+    let t = text(&letter);
+    // The reference on one line, the postcode with its province.
+    assert!(t.contains("ที่ อว ๘๓๙๓(๑)/ว ๑๒๓๔๕"), "{t}");
+    assert!(
+        t.contains("จังหวัดเชียงใหม่\u{a0}๕๐๒๐๐") || t.contains("จังหวัดเชียงใหม่ ๕๐๒๐๐"),
+        "{t}"
+    );
+}
