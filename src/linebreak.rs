@@ -124,7 +124,7 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
         months = alt(MONTHS),
     );
     // `ที่ มท ๐๘๑๖.๓/ว ๑๒๓๔`, `อว ๘๓๙๓(๑)/๓๘๘๐`: an agency code and its number.
-    let reference = format!(r"(?:ที่\s)?\b[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+");
+    let reference = format!(r"(?:ที่\s)?[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+");
     // `โทร. ๐ ๔๓๒๓ ๘๐๐๑ ต่อ ๑๑๒`, `08 1234 5678`.
     let phone =
         format!(r"(?:(?:โทร\.|โทรศัพท์|โทรสาร|มือถือ)\s?)?[0๐](?:[\s-]?{d}){{7,9}}(?:\sต่อ\s{d}+)?");
@@ -157,17 +157,21 @@ static TIGHT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the tight pattern is valid")
 });
 
-/// A kept pair held by no-break spaces inside its tight parts only.
-fn loosen(piece: &str) -> String {
-    let mut out = String::with_capacity(piece.len() + 8);
+/// A kept pair held together inside its tight parts only, free between them.
+fn loosen(piece: &str, out: &mut Vec<Segment>) {
     let mut at = 0;
     for m in TIGHT.find_iter(piece) {
-        out.push_str(&piece[at..m.start()]);
-        out.push_str(&m.as_str().replace(' ', "\u{00A0}"));
+        if m.start() > at {
+            out.push(Segment::Free(piece[at..m.start()].to_string()));
+        }
+        out.push(Segment::Tie {
+            t: m.as_str().to_string(),
+        });
         at = m.end();
     }
-    out.push_str(&piece[at..]);
-    out
+    if at < piece.len() {
+        out.push(Segment::Free(piece[at..].to_string()));
+    }
 }
 
 /// The shipped word lists (PyThaiNLP's words_th.txt and official.txt), compiled
@@ -426,18 +430,24 @@ impl<'a> Words<'a> {
         for (c, starts_pair) in cuts.into_iter().chain(std::iter::once((text.len(), false))) {
             if c > at {
                 let piece = &text[at..c];
-                out.push(match (keep_next, keep_next && relax(text, at, piece)) {
-                    (false, _) => Segment::Free(piece.to_string()),
-                    (true, false) => Segment::Keep {
+                match (keep_next, keep_next && relax(text, at, piece)) {
+                    (false, _) => out.push(Segment::Free(piece.to_string())),
+                    // A long pair (a date, a reference, a telephone number)
+                    // would take a line's stretch away as a box: it is held by
+                    // no-break spaces from the start.
+                    (true, false) if piece.matches(' ').count() >= 2 => out.push(Segment::Tie {
+                        t: piece.to_string(),
+                    }),
+                    (true, false) => out.push(Segment::Keep {
                         k: piece.to_string(),
-                    },
+                    }),
                     // A box cannot stretch; where a line needs the stretch, the
-                    // pair is held by a no-break space instead, which justifies
-                    // like a space (as clerks do in Word with Ctrl+Shift+Space).
-                    // A long pair (a date, a reference) may then break
-                    // between its tight parts (`วันที่ ๗ มกราคม | พ.ศ. ๒๕๖๖`).
-                    (true, true) => Segment::Free(loosen(piece)),
-                });
+                    // pair is held by no-break spaces instead, which justify
+                    // like spaces (as clerks do in Word with Ctrl+Shift+Space),
+                    // and a long pair may break between its tight parts
+                    // (`วันที่ ๗ มกราคม | พ.ศ. ๒๕๖๖`).
+                    (true, true) => loosen(piece, &mut out),
+                }
             }
             at = c;
             keep_next = starts_pair;
@@ -514,6 +524,7 @@ mod tests {
                 .iter()
                 .map(|x| match x {
                     Segment::Keep { k } => (k.clone(), true),
+                    Segment::Tie { t } => (t.clone(), true),
                     Segment::Free(f) => (f.clone(), false),
                 })
                 .collect(),

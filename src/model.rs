@@ -203,9 +203,10 @@ pub struct ReferenceParts {
     /// An empty string gives the memo and order style `number/year`.
     #[serde(default)]
     pub code: Option<String>,
-    /// Circular (หนังสือเวียน): puts `ว` before the number.
+    /// Circular (หนังสือเวียน): puts `ว` before the number. Defaults to true
+    /// for a document of kind `circular`, false otherwise.
     #[serde(default)]
-    pub circular: bool,
+    pub circular: Option<bool>,
     /// The running number from the register.
     pub number: u32,
     /// Buddhist-era year after a slash (`๙๒/๒๕๖๓`), as used by memos and orders.

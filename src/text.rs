@@ -24,12 +24,20 @@ pub enum Segment {
         /// The text.
         k: String,
     },
+    /// A phrase held together by no-break spaces, which stretch as a line is
+    /// justified (a date, a reference); the template puts them in.
+    Tie {
+        /// The text, with its ordinary spaces.
+        t: String,
+    },
 }
 
 impl Text {
     /// A plain text, trimmed of surrounding white space.
     pub fn plain(s: &str) -> Text {
-        Text::Plain(s.trim().to_string())
+        // A tab typed between words is a space (typst would drop it and glue
+        // the words together).
+        Text::Plain(s.trim().replace('\t', " "))
     }
 
     /// The text as one string.
@@ -41,6 +49,7 @@ impl Text {
                 .map(|s| match s {
                     Segment::Free(t) => t.as_str(),
                     Segment::Keep { k } => k.as_str(),
+                    Segment::Tie { t } => t.as_str(),
                 })
                 .collect(),
         }

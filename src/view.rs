@@ -340,7 +340,7 @@ pub fn prepare_unchunked(
             Some(thai::format_reference(
                 &thai::ReferenceNumber {
                     code: code.trim().to_string(),
-                    circular: parts.circular,
+                    circular: parts.circular.unwrap_or(doc.kind == Kind::Circular),
                     number: parts.number,
                     year_be: parts.year,
                 },
@@ -639,7 +639,15 @@ pub fn prepare_unchunked(
         body,
         closing,
         signatory: ViewSignatory {
-            name: doc.signatory.name.trim().to_string(),
+            // Printed in parentheses by the template: a name typed with
+            // its own is not bracketed twice.
+            name: {
+                let name = doc.signatory.name.trim();
+                name.strip_prefix('(')
+                    .and_then(|n| n.strip_suffix(')'))
+                    .map_or(name, str::trim)
+                    .to_string()
+            },
             positions: doc
                 .signatory
                 .positions
@@ -755,6 +763,9 @@ fn flatten_block(
             if items.is_empty() {
                 p.push(format!("{path}.items"), "must list at least one item");
             }
+            if *start == Some(0) {
+                p.push(format!("{path}.start"), "must be 1 or more");
+            }
             flatten_items(
                 items,
                 style.unwrap_or(ListStyle::Decimal),
@@ -772,6 +783,9 @@ fn flatten_block(
         }
         Block::Typed(TypedBlock::Table(t)) => out.push(general_table(t, path, p)),
         Block::Typed(TypedBlock::Members { start, members }) => {
+            if *start == Some(0) {
+                p.push(format!("{path}.start"), "must be 1 or more");
+            }
             out.push(members_block(
                 members,
                 start.unwrap_or(1),

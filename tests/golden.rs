@@ -656,3 +656,23 @@ fn the_letterhead_keeps_clear_of_the_garuda() {
         "{t}"
     );
 }
+
+#[test]
+fn a_clerks_habits_are_read_as_meant() {
+    let doc = serde_json::json!({
+        "kind": "circular", "agency": "khonkaen-province",
+        // A circular's number is a ว number without being told.
+        "reference": {"number": 2001}, "date": "2025-02-14",
+        "subject": "ทดสอบ", "to": "นายอำเภอทุกอำเภอ",
+        // A tab between words is a space.
+        "body": ["คำแรก\tคำที่สอง", "จึงเรียนมาเพื่อโปรดทราบ"],
+        // A name typed in its own parentheses is not bracketed twice.
+        "signatory": {"name": "(นายทดสอบ ใจดี)", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+    });
+    let t = text(&render_json(doc.to_string().as_bytes()));
+    for want in ["ที่ ขก ๐๐๑๗.๕/ว ๒๐๐๑", "คำแรก คำที่สอง", "(นายทดสอบ ใจดี)"]
+    {
+        assert!(t.contains(want), "'{want}' missing from:\n{t}");
+    }
+    assert!(!t.contains("(("), "{t}");
+}

@@ -221,3 +221,11 @@ fn a_salutation_typed_twice_must_agree() {
         "salutation: unknown variant",
     );
 }
+
+#[test]
+fn list_numbers_start_at_one_or_more() {
+    has(
+        &with(|v| v["body"] = serde_json::json!([{"type": "list", "start": 0, "items": ["ข้อ"]}])),
+        "body[0].start: must be 1 or more",
+    );
+}
