@@ -157,6 +157,20 @@ static TIGHT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the tight pattern is valid")
 });
 
+/// A phrase held by no-break spaces; one with a slash or a hyphen (a reference,
+/// `มท ๐๘๑๖.๓/ว ๒๐๐๑`, `๐-๒๒๘๑-๑๒๓๔`) in a box, as a line may break after either.
+fn tie(piece: &str) -> Segment {
+    if piece.contains(['/', '-']) {
+        Segment::Keep {
+            k: piece.to_string(),
+        }
+    } else {
+        Segment::Tie {
+            t: piece.to_string(),
+        }
+    }
+}
+
 /// A kept pair held together inside its tight parts only, free between them.
 fn loosen(piece: &str, out: &mut Vec<Segment>) {
     let mut at = 0;
@@ -164,9 +178,7 @@ fn loosen(piece: &str, out: &mut Vec<Segment>) {
         if m.start() > at {
             out.push(Segment::Free(piece[at..m.start()].to_string()));
         }
-        out.push(Segment::Tie {
-            t: m.as_str().to_string(),
-        });
+        out.push(tie(m.as_str()));
         at = m.end();
     }
     if at < piece.len() {
@@ -435,9 +447,7 @@ impl<'a> Words<'a> {
                     // A long pair (a date, a reference, a telephone number)
                     // would take a line's stretch away as a box: it is held by
                     // no-break spaces from the start.
-                    (true, false) if piece.matches(' ').count() >= 2 => out.push(Segment::Tie {
-                        t: piece.to_string(),
-                    }),
+                    (true, false) if piece.matches(' ').count() >= 2 => out.push(tie(piece)),
                     (true, false) => out.push(Segment::Keep {
                         k: piece.to_string(),
                     }),
