@@ -10,7 +10,8 @@ use saraban::{Agencies, Engine, compose};
 
 // typst allocates small objects by the million, from several threads at once:
 // mimalloc renders a letter 8 % faster than glibc's malloc on one thread and
-// 25 % more letters a second on two (BENCHMARKS.md).
+// 25 % more letters a second on two (BENCHMARKS.md). Built without transparent
+// huge pages (`no_thp`), which tripled the service's resident memory.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
