@@ -378,7 +378,9 @@ pub fn opening_words(line: &str) -> String {
             out
         }
     };
-    if is_label {
+    // A list number, or an abbreviation (`พ.ศ.`, whose dot would run into the
+    // three of the continuation), takes the word after it along.
+    if is_label || first.ends_with('.') {
         match parts.next() {
             Some(next) => format!("{first} {}", word(next)),
             None => first.to_string(),
@@ -399,5 +401,6 @@ mod tests {
             "๑.๔ ให้หัวหน้า"
         );
         assert_eq!(opening_words("ความถูกต้อง เสมอภาค และเป็นธรรม"), "ความถูกต้อง");
+        assert_eq!(opening_words("พ.ศ. ๒๕๔๘ มาตรา ๔ (๒)"), "พ.ศ. ๒๕๔๘");
     }
 }
