@@ -378,6 +378,9 @@ pub fn prepare_unchunked(
     };
 
     // Body.
+    if doc.body.is_empty() {
+        p.push("body", "is empty: a letter needs at least one paragraph");
+    }
     let mut body = Vec::new();
     let mut count = 0usize;
     for (i, b) in doc.body.iter().enumerate() {

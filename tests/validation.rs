@@ -229,3 +229,11 @@ fn list_numbers_start_at_one_or_more() {
         "body[0].start: must be 1 or more",
     );
 }
+
+#[test]
+fn an_empty_body_is_named() {
+    has(
+        &with(|v| v["body"] = serde_json::json!([])),
+        "body: is empty: a letter needs at least one paragraph",
+    );
+}

@@ -272,7 +272,7 @@ mod tests {
     fn doc(kind: &str, agency: &str, date: &str) -> Document {
         serde_json::from_value(serde_json::json!({
             "kind": kind, "agency": agency, "reference": "auto", "date": date,
-            "subject": "ทดสอบ", "to": "ผู้ว่าราชการจังหวัด",
+            "subject": "ทดสอบ", "to": "ผู้ว่าราชการจังหวัด", "body": ["ย่อหน้า"],
             "signatory": {"name": "นายทดสอบ", "positions": ["ตำแหน่ง"]}
         }))
         .unwrap()
