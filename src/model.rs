@@ -88,6 +88,28 @@ pub struct Document {
     /// The distribution list (`บัญชีแนบท้าย`) of a circular.
     #[serde(default)]
     pub distribution: Option<Distribution>,
+    /// What superiors write under a memo, in order, each signed: a head's
+    /// opinion (`เห็นควรอนุมัติ`), the approver's order (`อนุมัติ`, `ทราบ`).
+    #[serde(default)]
+    pub endorsements: Vec<Endorsement>,
+}
+
+/// A superior's note under a memo (ความเห็น, คำสั่ง), with the signature block
+/// of the one who writes it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endorsement {
+    /// The note, one paragraph per string: `อนุมัติ`, `ทราบ`, `เห็นควรอนุมัติ`.
+    pub text: Vec<String>,
+    /// Full name, printed in parentheses.
+    pub name: String,
+    /// Position lines.
+    #[serde(default)]
+    pub positions: Vec<String>,
+    /// The date of the note, an ISO date (`2025-03-12`), printed as the memo's
+    /// date is; left out, the line is left for the pen.
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 impl Document {

@@ -83,6 +83,8 @@ pub struct View {
     pub copies_to: Vec<String>,
     /// The distribution list of a circular.
     pub distribution: Option<ViewDistribution>,
+    /// Superiors' notes under a memo, each signed.
+    pub endorsements: Vec<ViewEndorsement>,
     /// Per page, the words that open the next page (filled by the second layout pass).
     pub continuations: Vec<String>,
     /// True once a layout pass found more than one page: the template then draws
@@ -186,6 +188,19 @@ pub struct ViewSignatory {
     pub positions: Vec<Text>,
     /// Virtual path of the signature image.
     pub image: Option<String>,
+}
+
+/// A superior's note under a memo and its signature block.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewEndorsement {
+    /// The note's paragraphs.
+    pub text: Vec<Text>,
+    /// Full name (printed in parentheses).
+    pub name: String,
+    /// Position lines.
+    pub positions: Vec<Text>,
+    /// The formatted date, if given.
+    pub date: Option<String>,
 }
 
 /// บัญชีแนบท้าย.
@@ -292,6 +307,48 @@ pub fn prepare_unchunked(
         _ => DateStyle::Letter,
     };
     let date_text = date.map(|d| thai::format_date(d, date_style, digits));
+
+    // Endorsements.
+    if !doc.endorsements.is_empty() && doc.kind != Kind::Memo {
+        p.push("endorsements", "only a memo carries endorsements");
+    }
+    let endorsements = doc
+        .endorsements
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let at = format!("endorsements[{i}]");
+            if e.text.is_empty() {
+                p.push(
+                    format!("{at}.text"),
+                    "must have at least one line (อนุมัติ, ทราบ ...)",
+                );
+            }
+            for (j, t) in e.text.iter().enumerate() {
+                check_text(&mut p, &format!("{at}.text[{j}]"), t, true);
+            }
+            check_text(&mut p, &format!("{at}.name"), &e.name, true);
+            for (j, t) in e.positions.iter().enumerate() {
+                check_text(&mut p, &format!("{at}.positions[{j}]"), t, true);
+            }
+            let date = e
+                .date
+                .as_deref()
+                .and_then(|s| match s.trim().parse::<ThaiDate>() {
+                    Ok(d) => Some(thai::format_date(d, DateStyle::Letter, digits)),
+                    Err(err) => {
+                        p.push(format!("{at}.date"), err.to_string());
+                        None
+                    }
+                });
+            ViewEndorsement {
+                text: e.text.iter().map(|t| Text::plain(t)).collect(),
+                name: e.name.trim().to_string(),
+                positions: e.positions.iter().map(|t| Text::plain(t)).collect(),
+                date,
+            }
+        })
+        .collect();
 
     // Reference.
     let reference = match (reference_override, &doc.reference) {
@@ -662,6 +719,7 @@ pub fn prepare_unchunked(
         contact: contact_lines,
         copies_to: doc.copies_to.clone(),
         distribution,
+        endorsements,
         continuations: Vec::new(),
         multipage: false,
         keep_from: None,
@@ -1274,6 +1332,11 @@ fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
         .chain(view.contact.iter_mut())
     {
         f(t);
+    }
+    for e in &mut view.endorsements {
+        for t in e.text.iter_mut().chain(e.positions.iter_mut()) {
+            f(t);
+        }
     }
     if let Some(d) = &mut view.distribution {
         f(&mut d.line);

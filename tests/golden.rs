@@ -676,3 +676,21 @@ fn a_clerks_habits_are_read_as_meant() {
     }
     assert!(!t.contains("(("), "{t}");
 }
+
+#[test]
+fn a_memo_carries_its_endorsements_in_order() {
+    let l = render_example("memo-approval");
+    let t = squash(&body_text(&l));
+    assert_in_order(
+        &t,
+        &[
+            "(นางสาวพิมพ์ชนก",
+            "เห็นควรอนุมัติ",
+            "(นางสาวสมใจรักงาน)",
+            "๑๑มีนาคม๒๕๖๘",
+            "อนุมัติ",
+            "(นายแพทย์สมชายใจดี)",
+            "ผู้อำนวยการโรงพยาบาลสมเด็จพระยุพราชสว่างแดนดิน",
+        ],
+    );
+}

@@ -237,3 +237,20 @@ fn an_empty_body_is_named() {
         "body: is empty: a letter needs at least one paragraph",
     );
 }
+
+#[test]
+fn endorsements_belong_to_memos() {
+    let note = serde_json::json!([{"text": ["อนุมัติ"], "name": "นายผู้อนุมัติ ใจดี"}]);
+    has(
+        &with(|v| v["endorsements"] = note.clone()),
+        "endorsements: only a memo carries endorsements",
+    );
+    has(
+        &with(|v| {
+            v["kind"] = "memo".into();
+            v["endorsements"] =
+                serde_json::json!([{"text": [], "name": " ", "date": "2025-13-01"}]);
+        }),
+        "endorsements[0].name: must not be empty",
+    );
+}
