@@ -50,33 +50,6 @@ pub const LABELS: &[&str] = &[
     "ร้อยละ",
 ];
 
-/// Month names, full and abbreviated: a date stays on one line.
-pub const MONTHS: &[&str] = &[
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-];
 /// Units that must stay with their number.
 pub const UNITS: &[&str] = &[
     "บาท",
@@ -107,6 +80,12 @@ pub const UNITS: &[&str] = &[
     "ท่าน",
 ];
 
+/// Month names, full and abbreviated: a date stays on one line.
+fn months() -> Vec<&'static str> {
+    use crate::thai::{MONTHS, MONTHS_ABBR};
+    MONTHS.iter().chain(MONTHS_ABBR.iter()).copied().collect()
+}
+
 static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
     let alt = |xs: &[&str]| {
         let mut v: Vec<String> = xs.iter().map(|s| regex::escape(s)).collect();
@@ -121,7 +100,7 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
     let date = format!(
         r"(?:(?:{labels})\s?)?(?:{d}{{1,2}}\s)?(?:{months})\s?(?:พ\.ศ\.\s?)?{d}{{4}}|(?:(?:{labels})\s?)?{d}{{1,2}}\s(?:{months})",
         labels = alt(LABELS),
-        months = alt(MONTHS),
+        months = alt(&months()),
     );
     // `ที่ มท ๐๘๑๖.๓/ว ๑๒๓๔`, `อว ๘๓๙๓(๑)/๓๘๘๐`: an agency code and its number.
     let reference = format!(r"(?:ที่\s)?[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+");
@@ -150,7 +129,7 @@ static TIGHT: LazyLock<Regex> = LazyLock::new(|| {
     let d = r"[0-9๐-๙]";
     Regex::new(&format!(
         r"[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+|[0๐](?:[\s-]?{d}){{7,9}}|ต่อ\s{d}+|{d}{{1,2}}\s(?:{months})|(?:{labels})\s?{num}|{num}\s(?:{units})",
-        months = alt(MONTHS),
+        months = alt(&months()),
         labels = alt(LABELS),
         units = alt(UNITS),
     ))
@@ -527,6 +506,11 @@ pub fn thai_runs(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
 
+    /// The pieces kept on one line (boxes and ties).
+    fn kept(t: &Text) -> Vec<String> {
+        pieces(t).into_iter().filter(|p| p.1).map(|p| p.0).collect()
+    }
+
     fn pieces(t: &Text) -> Vec<(String, bool)> {
         match t {
             Text::Plain(s) => vec![(s.clone(), false)],
@@ -558,11 +542,7 @@ mod tests {
         let w = Words::new(None);
         let text = "ในปีงบประมาณ พ.ศ. ๒๕๖๑ - ๒๕๖๔ และ ๕๐,๐๐๐ บาท ข้อ ๑";
         let t = w.chunks(text, &|_, _, _| false);
-        let kept: Vec<String> = pieces(&t)
-            .into_iter()
-            .filter(|p| p.1)
-            .map(|p| p.0)
-            .collect();
+        let kept = kept(&t);
         assert!(kept.contains(&"พ.ศ. ๒๕๖๑".to_string()), "{kept:?}");
         assert!(kept.contains(&"๕๐,๐๐๐ บาท".to_string()), "{kept:?}");
         assert!(kept.contains(&"ข้อ ๑".to_string()), "{kept:?}");
@@ -576,11 +556,7 @@ mod tests {
                     ภายในเดือนกรกฎาคม ๒๕๖๘ เมื่อ ๓๐ เมษายน โทร. ๐ ๔๒๗๒ ๑๐๔๔ ต่อ ๑๒๓๔ หรือ 08 1234 5678 \
                     แนบเอกสาร จำนวน ๑ ชุด";
         let t = w.chunks(text, &|_, _, _| false);
-        let kept: Vec<String> = pieces(&t)
-            .into_iter()
-            .filter(|p| p.1)
-            .map(|p| p.0)
-            .collect();
+        let kept = kept(&t);
         for want in [
             "ที่ อว ๘๓๙๓(๑)/๓๘๘๐",
             "ลงวันที่ ๒๐ ธันวาคม ๒๕๖๗",
