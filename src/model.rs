@@ -207,7 +207,7 @@ pub enum AgencyRef {
 }
 
 /// `ที่`: the reference number.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Reference {
     /// Printed as given (ASCII digits become Thai digits when the agency uses them),
@@ -637,6 +637,12 @@ impl<'de> Deserialize<'de> for Recipient {
 impl<'de> Deserialize<'de> for Block {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         string_or_object(d, "a body block", Block::Text, Block::Typed)
+    }
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string_or_object(d, "a reference", Reference::Text, Reference::Parts)
     }
 }
 

@@ -354,3 +354,31 @@ fn pdf_text_layer_gives_back_the_input() {
         at += i + head.len();
     }
 }
+
+/// Letters of kinds and agencies the examples do not show (`tests/letters/`,
+/// made-up content in the shape of real ones): a university's research request
+/// with a long address and a deadline, a municipality's committee order, a
+/// school's announcement with a table, a department's circular with a grouped
+/// distribution list, a letter to a monk with Arabic digits, a ministry's secret
+/// letter to the Prime Minister, a faculty's travel memo.
+#[test]
+fn unseen_letters_are_typeset_cleanly() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/letters");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 7,
+        "{} letters in {}",
+        files.len(),
+        dir.display()
+    );
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let letter = render_json(&std::fs::read(&path).unwrap());
+        check_typography(&name, &letter);
+    }
+}

@@ -254,3 +254,15 @@ fn endorsements_belong_to_memos() {
         "endorsements[0].name: must not be empty",
     );
 }
+
+#[test]
+fn a_bad_reference_number_says_what_is_wrong() {
+    has(
+        &with(|v| v["reference"] = serde_json::json!({"number": -5})),
+        "reference: invalid value: integer `-5`, expected u32",
+    );
+    has(
+        &with(|v| v["reference"] = serde_json::json!({"numbr": 5})),
+        "unknown field `numbr`",
+    );
+}
