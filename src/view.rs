@@ -441,7 +441,7 @@ pub fn prepare_unchunked(
     let mut body = Vec::new();
     let mut count = 0usize;
     for (i, b) in doc.body.iter().enumerate() {
-        flatten_block(b, &format!("body[{i}]"), digits, 1, &mut body, &mut p);
+        flatten_block(b, "", &format!("body[{i}]"), digits, 1, &mut body, &mut p);
     }
     count += body.len();
     if count > crate::model::MAX_BLOCKS {
@@ -780,8 +780,11 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
     }
 }
 
+/// `parent` is the decimal number of the list item the block stands under
+/// (`๑`), or empty at the top of the body.
 fn flatten_block(
     b: &Block,
+    parent: &str,
     path: &str,
     digits: DigitStyle,
     level: u32,
@@ -850,6 +853,7 @@ fn flatten_block(
             out.push(members_block(
                 members,
                 start.unwrap_or(1),
+                parent,
                 path,
                 digits,
                 level,
@@ -859,9 +863,12 @@ fn flatten_block(
     }
 }
 
+/// A committee; under a numbered item (`parent` `๑`) its members are numbered
+/// as that item's sub-items (`๑.๑`, `๑.๒`), at the top level `๑.`, `๒.`.
 fn members_block(
     members: &[crate::model::Member],
     start: u32,
+    parent: &str,
     path: &str,
     digits: DigitStyle,
     level: u32,
@@ -881,7 +888,10 @@ fn members_block(
         .map(|(i, m)| {
             let at = format!("{path}.members[{i}]");
             ViewMember {
-                label: format!("{}.", thai::number(start as i64 + i as i64, digits)),
+                label: match thai::number(start as i64 + i as i64, digits) {
+                    n if parent.is_empty() => format!("{n}."),
+                    n => format!("{parent}.{n}"),
+                },
                 name: text(format!("{at}.name"), &m.name),
                 position: text(format!("{at}.position"), &m.position),
                 role: text(format!("{at}.role"), &m.role),
@@ -955,6 +965,7 @@ fn flatten_items(
                 for (j, b) in f.blocks.iter().enumerate() {
                     flatten_block(
                         b,
+                        &own,
                         &format!("{ipath}.blocks[{j}]"),
                         digits,
                         level + 1,

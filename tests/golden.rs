@@ -694,3 +694,27 @@ fn a_memo_carries_its_endorsements_in_order() {
         ],
     );
 }
+
+#[test]
+fn a_committee_under_an_item_is_numbered_as_its_sub_items() {
+    let doc = serde_json::json!({
+        "kind": "order", "agency": "khonkaen-province",
+        "reference": {"code": "", "number": 12, "year": 2568}, "date": "2025-03-10",
+        "subject": "แต่งตั้งคณะกรรมการ",
+        "body": ["จึงแต่งตั้งคณะกรรมการ ดังนี้", {"type": "list", "items": [
+            {"text": "คณะกรรมการอำนวยการ ประกอบด้วย", "blocks": [{"type": "members", "members": [
+                {"position": "ผู้ว่าราชการจังหวัดขอนแก่น", "role": "ประธานกรรมการ"},
+                {"position": "ปลัดจังหวัดขอนแก่น", "role": "กรรมการและเลขานุการ"}]}]}]}],
+        "closing": "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป",
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+    });
+    let t = text(&render_json(doc.to_string().as_bytes()));
+    assert_in_order(
+        &t,
+        &[
+            "๑. คณะกรรมการอำนวยการ",
+            "๑.๑ ผู้ว่าราชการจังหวัดขอนแก่น",
+            "๑.๒ ปลัดจังหวัดขอนแก่น",
+        ],
+    );
+}
