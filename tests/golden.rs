@@ -718,3 +718,23 @@ fn a_committee_under_an_item_is_numbered_as_its_sub_items() {
         ],
     );
 }
+
+#[test]
+fn the_reproduced_address_keeps_its_lines() {
+    // The Khon Kaen circular's address as the original sets it: two lines, the
+    // block starting where the Garuda's box ends.
+    let l = render_example("circular-khonkaen");
+    let lines = lines(&l);
+    // Its first line shares the ที่ line's baseline; keep what lies right of
+    // the Garuda.
+    let address: Vec<String> = lines
+        .iter()
+        .filter(|l| l.page == 0 && l.y < 5.5 * CM && l.x1 > 15.0 * CM)
+        .map(|l| {
+            let t = l.text.trim();
+            let t = t.strip_prefix("ที่ ขก ๐๐๑๗.๕/ว ๑๕๐๑๕").unwrap_or(t);
+            t.trim().replace('\u{a0}', " ")
+        })
+        .collect();
+    assert_eq!(address, ["ศาลากลางจังหวัดขอนแก่น", "ถนนศูนย์ราชการ ขก ๔๐๐๐๐"]);
+}
