@@ -54,9 +54,64 @@ pub fn parse(json: &[u8]) -> Result<Document, Problems> {
 
 /// Checks a document without rendering it. The view's texts are not split
 /// into line-break chunks (see [`prepare`]).
-pub fn check(doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
+pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
+    let fonts = check_fonts(engine, doc);
     let agency = agencies.resolve(&doc.agency)?;
-    view::prepare_unchunked(doc, &agency, None)
+    let prepared = view::prepare_unchunked(doc, &agency, None);
+    match (fonts, prepared) {
+        (Ok(()), prepared) => prepared,
+        (Err(mut f), Err(p)) => {
+            f.0.extend(p.0);
+            Err(f)
+        }
+        (Err(f), Ok(_)) => Err(f),
+    }
+}
+
+/// Every text of `doc` is printable by the engine's fonts: a character none of
+/// them has (an emoji pasted from a chat) is a problem at its field, rather
+/// than a hole in the letter.
+pub fn check_fonts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
+    fn walk(v: &serde_json::Value, path: &str, engine: &Engine, p: &mut Problems) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Some(c) = s.chars().find(|&c| !engine.covers(c)) {
+                    p.push(
+                        path,
+                        format!(
+                            "the character {c} (U+{:04X}) is in none of the fonts",
+                            c as u32
+                        ),
+                    );
+                }
+            }
+            serde_json::Value::Array(xs) => {
+                for (i, x) in xs.iter().enumerate() {
+                    walk(x, &format!("{path}[{i}]"), engine, p);
+                }
+            }
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    // Images are base64, not text.
+                    if k == "emblem" || k == "signature_image" {
+                        continue;
+                    }
+                    let at = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(x, &at, engine, p);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut p = Problems::default();
+    if let Ok(v) = serde_json::to_value(doc) {
+        walk(&v, "", engine, &mut p);
+    }
+    p.into_result(())
 }
 
 /// Checks a document and prepares the view its template is compiled from.
@@ -73,6 +128,7 @@ pub fn compose(
     doc: &Document,
     reference: Option<&str>,
 ) -> Result<Letter, Error> {
+    check_fonts(engine, doc)?;
     let agency = agencies.resolve(&doc.agency)?;
     let mut prepared = view::prepare(doc, &agency, reference)?;
     if typst_defaults() {

@@ -134,7 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check { input } => {
             let agencies = agencies(&cli)?;
             let doc = compose::parse(&read_input(input)?)?;
-            compose::check(&doc, &agencies)?;
+            compose::check(&Engine::new(cli.fonts.as_deref())?, &doc, &agencies)?;
             println!("ok");
         }
         Command::Serve(args) => {

@@ -26,6 +26,8 @@ const EMBEDDED_FONTS: &[&[u8]] = &[
     include_bytes!("../fonts/Laksaman-Bold.ttf"),
     include_bytes!("../fonts/Laksaman-Italic.ttf"),
     include_bytes!("../fonts/Laksaman-BoldItalic.ttf"),
+    // Symbols Laksaman lacks (✓, ☐, →): typst's fallback, never a template's font.
+    include_bytes!("../fonts/DejaVuSans.ttf"),
 ];
 
 /// The templates in `letter-templates/`, by their virtual path.
@@ -135,6 +137,20 @@ impl Engine {
         static SHARED: LazyLock<Arc<Engine>> =
             LazyLock::new(|| Arc::new(Engine::new(None).expect("embedded assets load")));
         SHARED.clone()
+    }
+
+    /// True when some font of the engine has a glyph for `c` (typst would
+    /// otherwise leave it out of the page without a word).
+    pub fn covers(&self, c: char) -> bool {
+        // ASCII and the Thai block: every shipped font has them.
+        if (' '..='~').contains(&c) || ('\u{0E01}'..='\u{0E5B}').contains(&c) || c.is_whitespace() {
+            return true;
+        }
+        (0..self.fonts.len()).any(|i| {
+            self.book
+                .info(i)
+                .is_some_and(|f| f.coverage.contains(c as u32))
+        })
     }
 
     /// Font family names available to templates.

@@ -7,7 +7,7 @@ fn problems(json: &str) -> Vec<String> {
         Ok(d) => d,
         Err(p) => return p.0.iter().map(|p| p.to_string()).collect(),
     };
-    match compose::check(&doc, &Agencies::built_in()) {
+    match compose::check(&saraban::Engine::shared(), &doc, &Agencies::built_in()) {
         Ok(_) => vec![],
         Err(p) => p.0.iter().map(|p| p.to_string()).collect(),
     }
@@ -265,4 +265,31 @@ fn a_bad_reference_number_says_what_is_wrong() {
         &with(|v| v["reference"] = serde_json::json!({"numbr": 5})),
         "unknown field `numbr`",
     );
+}
+
+#[test]
+fn a_character_no_font_has_is_named() {
+    let doc = |v: serde_json::Value| compose::parse(v.to_string().as_bytes()).unwrap();
+    let engine = saraban::Engine::shared();
+    let mut v = base();
+    v["subject"] = "ทดสอบ 漢字".into();
+    v["body"] = serde_json::json!(["ย่อหน้า", {"type": "list", "items": ["ข้อ ✓ ถูก", "ข้อ 🙏"]}]);
+    let got: Vec<String> = match compose::check(&engine, &doc(v), &Agencies::built_in()) {
+        Ok(_) => vec![],
+        Err(p) => p.0.iter().map(|p| p.to_string()).collect(),
+    };
+    has(
+        &got,
+        "subject: the character 漢 (U+6F22) is in none of the fonts",
+    );
+    has(
+        &got,
+        "body[1].items[1]: the character 🙏 (U+1F64F) is in none of the fonts",
+    );
+    // Thai, Latin, and ✓ (from the fallback font) print.
+    assert!(
+        !got.iter().any(|p| p.contains("body[1].items[0]")),
+        "{got:?}"
+    );
+    assert!(compose::check_fonts(&engine, &doc(base())).is_ok());
 }

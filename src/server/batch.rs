@@ -25,6 +25,7 @@ use crate::error::Problem;
 use crate::merge::{self, Merge, Pattern};
 use crate::model::Document;
 use crate::register::{Allocated, LetterDetails, MAX_BATCH, request_hash};
+use crate::render::Engine;
 use crate::thai::ThaiDate;
 
 /// The file name of each letter in the ZIP when no pattern is given.
@@ -269,7 +270,7 @@ impl Batch {
     }
 
     /// Checks every letter and names every file; at most [`MAX_LISTED`] problems.
-    pub fn validate(&mut self, agencies: &Agencies) -> Result<(), Vec<Problem>> {
+    pub fn validate(&mut self, engine: &Engine, agencies: &Agencies) -> Result<(), Vec<Problem>> {
         let n = self.len();
         let mut problems = Vec::new();
         let mut names = Vec::with_capacity(n);
@@ -287,9 +288,11 @@ impl Batch {
                 Ok(doc) if numbering::is_auto(&doc) => {
                     auto += 1;
                     let prefix = self.prefix(i).1;
-                    let checked = agencies.resolve(&doc.agency).and_then(|agency| {
-                        numbering::check(&doc, &agency).map(|(p, _)| (p, agency))
-                    });
+                    let checked = compose::check_fonts(engine, &doc)
+                        .and_then(|()| agencies.resolve(&doc.agency))
+                        .and_then(|agency| {
+                            numbering::check(&doc, &agency).map(|(p, _)| (p, agency))
+                        });
                     match checked {
                         Ok((p, agency)) => {
                             match &plan {
@@ -319,7 +322,7 @@ impl Batch {
                     if numbered {
                         literal.push(i);
                     }
-                    if let Err(p) = compose::check(&doc, agencies) {
+                    if let Err(p) = compose::check(engine, &doc, agencies) {
                         problems.extend(prefixed(&self.prefix(i).1, p.0));
                     }
                 }
@@ -471,10 +474,11 @@ pub async fn render(
     }
     let ticket = state.admit()?;
     let agencies = state.agencies.clone();
+    let engine = state.engine.clone();
     let (batch, checked) = state
         .pool
         .run(&ticket, move || {
-            let checked = batch.validate(&agencies);
+            let checked = batch.validate(&engine, &agencies);
             (batch, checked)
         })
         .await

@@ -128,6 +128,7 @@ async fn numbered(
     let (plan, details, doc) = state
         .pool
         .run(&ticket, move || {
+            compose::check_fonts(&shared.engine, &doc)?;
             let agency = shared.agencies.resolve(&doc.agency)?;
             let (plan, _) = numbering::check(&doc, &agency)?;
             let details = numbering::details(&doc, &agency);
@@ -261,11 +262,12 @@ pub async fn validate(
         .pool
         .run(&ticket, move || {
             if !numbering::is_auto(&doc) {
-                return compose::check(&doc, &shared.agencies).map(|_| ());
+                return compose::check(&shared.engine, &doc, &shared.agencies).map(|_| ());
             }
             if shared.register.is_none() {
                 return Err(Problems::one(no_register_problem()));
             }
+            compose::check_fonts(&shared.engine, &doc)?;
             let agency = shared.agencies.resolve(&doc.agency)?;
             numbering::check(&doc, &agency).map(|_| ())
         })
