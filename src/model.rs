@@ -421,6 +421,9 @@ pub struct Table {
     /// Relative column widths (default equal).
     #[serde(default)]
     pub widths: Vec<f64>,
+    /// A last row set in bold, as long as `headers` (`["", "รวมทั้งสิ้น", "", "๘๖๒,๕๐๐.๐๐"]`).
+    #[serde(default)]
+    pub total: Option<Vec<String>>,
 }
 
 /// Cell alignment.

@@ -1104,7 +1104,7 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
     if n == 0 {
         p.push(format!("{path}.headers"), "must name at least one column");
     }
-    let rows = t
+    let mut rows: Vec<Vec<serde_json::Value>> = t
         .rows
         .iter()
         .enumerate()
@@ -1125,6 +1125,19 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
                 .collect()
         })
         .collect();
+    if let Some(total) = &t.total {
+        if total.len() != n {
+            p.push(
+                format!("{path}.total"),
+                format!("has {} cells; the header has {n}", total.len()),
+            );
+        }
+        rows.push(
+            (0..n)
+                .map(|i| serde_json::json!({"strong": total.get(i).map_or("", |c| c.trim())}))
+                .collect(),
+        );
+    }
     if !t.align.is_empty() && t.align.len() != n {
         p.push(
             format!("{path}.align"),

@@ -293,3 +293,14 @@ fn a_character_no_font_has_is_named() {
     );
     assert!(compose::check_fonts(&engine, &doc(base())).is_ok());
 }
+
+#[test]
+fn a_table_total_row_is_as_long_as_the_header() {
+    has(
+        &with(|v| {
+            v["body"] = serde_json::json!([{"type": "table", "headers": ["รายการ", "บาท"],
+                "rows": [["ก", "๑"]], "total": ["รวม", "๑", "เกิน"]}])
+        }),
+        "body[0].total: has 3 cells; the header has 2",
+    );
+}
