@@ -29,7 +29,8 @@ pub struct Document {
     #[serde(default)]
     pub reference: Option<Reference>,
     /// Date of the document as an ISO date `2019-06-15` (Gregorian; printed in the
-    /// Buddhist era), or `2019-06` to leave the day blank for a pen.
+    /// Buddhist era), or `2019-06` to leave the day blank for a pen; a date as a
+    /// Thai letter writes it (`๑๕ มิถุนายน ๒๕๖๒`, `15 มิ.ย. 2562`) is read too.
     #[serde(default)]
     pub date: Option<String>,
     /// `ส่วนราชการ` of a memo (defaults to the agency's name).

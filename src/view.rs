@@ -363,7 +363,14 @@ pub fn prepare_unchunked(
         }
         (None, Some(Reference::Text(t))) => {
             check_text(&mut p, "reference", t, true);
-            Some(thai::apply_digits(t.trim(), digits))
+            // The template prints the label `ที่`; a reference pasted with it
+            // is not labelled twice.
+            let t = t.trim();
+            let t = match t.strip_prefix("ที่") {
+                Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+                _ => t,
+            };
+            Some(thai::apply_digits(t, digits))
         }
         (None, Some(Reference::Parts(parts))) => {
             let code = parts

@@ -675,6 +675,16 @@ fn a_clerks_habits_are_read_as_meant() {
         assert!(t.contains(want), "'{want}' missing from:\n{t}");
     }
     assert!(!t.contains("(("), "{t}");
+    // A reference pasted with its label, a date written as the letter prints it.
+    let mut doc = doc;
+    doc["reference"] = "ที่ ศธ 0206/123".into();
+    doc["date"] = "๑๕ มิถุนายน ๒๕๖๒".into();
+    let t = text(&render_json(doc.to_string().as_bytes()));
+    assert!(!t.contains("ที่ ที่"), "{t}");
+    for want in ["ที่ ศธ ๐๒๐๖/๑๒๓", "๑๕ มิถุนายน ๒๕๖๒"]
+    {
+        assert!(t.contains(want), "'{want}' missing from:\n{t}");
+    }
 }
 
 #[test]

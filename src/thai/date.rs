@@ -89,9 +89,17 @@ impl FromStr for ThaiDate {
     type Err = DateError;
 
     /// Reads "2019-06-15", or "2019-06" for a date whose day is left blank.
-    /// Thai digits are accepted too, since they may be pasted from a letter.
+    /// Thai digits are accepted too, since they may be pasted from a letter,
+    /// and so is a date written as a Thai letter writes it, in the Buddhist
+    /// era: "๑๕ มิถุนายน ๒๕๖๒", "15 มิ.ย. 2562", "มิถุนายน พ.ศ. ๒๕๖๒".
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let input = s.trim();
+        if input
+            .chars()
+            .any(|c| ('\u{0E01}'..='\u{0E4E}').contains(&c))
+        {
+            return parse_thai_written(input);
+        }
         let ascii = to_arabic_digits(input);
         let format_error = || {
             DateError(format!(
@@ -155,6 +163,53 @@ impl FromStr for ThaiDate {
     }
 }
 
+/// A date as a Thai letter writes it: day (optional), month name or its
+/// abbreviation, `พ.ศ.` (optional), Buddhist-era year (four digits, or two as
+/// tables write them).
+fn parse_thai_written(input: &str) -> Result<ThaiDate, DateError> {
+    let ascii = to_arabic_digits(input);
+    let text = ascii.trim();
+    let text = text.strip_prefix("วันที่").unwrap_or(text).trim();
+    let wrong = || {
+        DateError(format!(
+            "'{input}' is not a date: write it as YYYY-MM-DD (Gregorian), or as a Thai \
+             letter does, e.g. '๑๕ มิถุนายน ๒๕๖๒' (Buddhist era)"
+        ))
+    };
+    let words: Vec<&str> = text.split_whitespace().filter(|w| *w != "พ.ศ.").collect();
+    let (day, month, year) = match words.as_slice() {
+        [d, m, y] => (Some(*d), *m, *y),
+        [m, y] => (None, *m, *y),
+        _ => return Err(wrong()),
+    };
+    let month = MONTHS
+        .iter()
+        .position(|n| *n == month)
+        .or_else(|| MONTHS_ABBR.iter().position(|n| *n == month))
+        .ok_or_else(wrong)?
+        + 1;
+    if !all_digits(year) || !all_digits(day.unwrap_or("1")) {
+        return Err(wrong());
+    }
+    let be: i32 = match year.len() {
+        4 => year.parse().map_err(|_| wrong())?,
+        2 => 2500 + year.parse::<i32>().map_err(|_| wrong())?,
+        _ => return Err(wrong()),
+    };
+    if be < 2400 {
+        return Err(DateError(format!(
+            "'{input}': a Thai month takes the Buddhist-era year (e.g. {}), or give the \
+             date as YYYY-MM-DD",
+            be + BE_OFFSET
+        )));
+    }
+    let iso = match day {
+        Some(d) => format!("{:04}-{month:02}-{:0>2}", be - BE_OFFSET, d),
+        None => format!("{:04}-{month:02}", be - BE_OFFSET),
+    };
+    iso.parse()
+}
+
 fn all_digits(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -194,6 +249,41 @@ pub fn format_date(d: ThaiDate, style: DateStyle, digits: DigitStyle) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_dates_written_as_thai_letters_write_them() {
+        let d = |s: &str| s.parse::<ThaiDate>();
+        let june = ThaiDate {
+            year: 2019,
+            month: 6,
+            day: Some(15),
+        };
+        for text in [
+            "๑๕ มิถุนายน ๒๕๖๒",
+            "15 มิถุนายน 2562",
+            "15 มิ.ย. 2562",
+            "๑๕ มิ.ย. ๖๒",
+            "วันที่ ๑๕ มิถุนายน พ.ศ. ๒๕๖๒",
+        ] {
+            assert_eq!(d(text), Ok(june), "{text}");
+        }
+        assert_eq!(
+            d("มิถุนายน ๒๕๖๒"),
+            Ok(ThaiDate {
+                year: 2019,
+                month: 6,
+                day: None
+            })
+        );
+        assert!(d("๓๑ มิถุนายน ๒๕๖๒").unwrap_err().0.contains("30 days"));
+        assert!(
+            d("15 มิถุนายน 2019")
+                .unwrap_err()
+                .0
+                .contains("Buddhist-era year (e.g. 2562)")
+        );
+        assert!(d("15 มิถุนา 2562").unwrap_err().0.contains("is not a date"));
+    }
 
     fn date(s: &str) -> ThaiDate {
         s.parse().unwrap()
@@ -364,9 +454,12 @@ mod tests {
             error("2019-06-"),
             "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-'"
         );
+        // A Thai date is read (see reads_dates_written_as_thai_letters_write_them);
+        // one that is not quite one says how to write it.
         assert_eq!(
-            error("15 มิถุนายน 2562"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '15 มิถุนายน 2562'"
+            error("15 มิถุนา 2562"),
+            "'15 มิถุนา 2562' is not a date: write it as YYYY-MM-DD (Gregorian), or as a Thai \
+             letter does, e.g. '๑๕ มิถุนายน ๒๕๖๒' (Buddhist era)"
         );
     }
 
