@@ -210,12 +210,16 @@ pub fn details(doc: &Document, agency: &Agency) -> LetterDetails {
         .trim()
         .to_string();
     LetterDetails {
+        // Kept as ISO however the letter gave it (`๑๕ มิถุนายน ๒๕๖๒` too).
         letter_date: doc
             .date
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty())
-            .map(str::to_string),
+            .map(|d| {
+                d.parse::<crate::thai::ThaiDate>()
+                    .map_or(d.to_string(), |t| t.iso())
+            }),
         sender,
         recipient,
         subject,

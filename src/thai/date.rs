@@ -85,6 +85,16 @@ impl fmt::Display for DateError {
 
 impl std::error::Error for DateError {}
 
+impl ThaiDate {
+    /// The date as ISO text, Gregorian: `2019-06-15`, or `2019-06` without a day.
+    pub fn iso(&self) -> String {
+        match self.day {
+            Some(d) => format!("{:04}-{:02}-{d:02}", self.year, self.month),
+            None => format!("{:04}-{:02}", self.year, self.month),
+        }
+    }
+}
+
 impl FromStr for ThaiDate {
     type Err = DateError;
 
