@@ -107,8 +107,9 @@ pub struct Endorsement {
     /// Position lines.
     #[serde(default)]
     pub positions: Vec<String>,
-    /// The date of the note, an ISO date (`2025-03-12`), printed as the memo's
-    /// date is; left out, the line is left for the pen.
+    /// The date of the note (`2025-03-12`, or as a Thai letter writes it),
+    /// printed under the positions as the memo's date is; left out, nothing
+    /// is printed there and the signer dates it by hand.
     #[serde(default)]
     pub date: Option<String>,
 }
