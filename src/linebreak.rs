@@ -115,6 +115,34 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pair pattern is valid")
 });
 
+/// Titles before a person's name, the ones that begin Thai words too
+/// (`นาย` of `นายก`) first: those count only where the dictionary's first
+/// word of the token is the title itself.
+const TITLES: &[&str] = &[
+    "นางสาว",
+    "นาย",
+    "นาง",
+    "ว่าที่ร้อยตรี",
+    "น.ส.",
+    "ดร.",
+    "ศ.ดร.",
+    "รศ.ดร.",
+    "ผศ.ดร.",
+    "ศ.",
+    "รศ.",
+    "ผศ.",
+    "นพ.",
+    "พญ.",
+];
+/// How many of [`TITLES`], the first, begin ordinary words too.
+const AMBIGUOUS_TITLES: usize = 3;
+
+/// A title, the given name written onto it, a space and the surname.
+static NAMES: LazyLock<Regex> = LazyLock::new(|| {
+    let titles: Vec<String> = TITLES.iter().map(|t| regex::escape(t)).collect();
+    Regex::new(&format!(r"(?:{})[ก-๎]+ [ก-๎]+", titles.join("|"))).expect("the name pattern is valid")
+});
+
 /// What stays together even in a pair loosened for a line that needs the room:
 /// a label and its number, a number and its unit, a day and its month, an
 /// agency code and its number, the digits of a telephone number.
@@ -373,11 +401,33 @@ impl<'a> Words<'a> {
         let text = text.trim();
         // Pairs with a space inside (`พ.ศ. ๒๕๖๓`) are kept in one box; the space
         // would otherwise be a break opportunity.
-        let pairs: Vec<Range<usize>> = PAIRS
+        let mut pairs: Vec<Range<usize>> = PAIRS
             .find_iter(text)
             .map(|m| m.range())
             .filter(|r| text[r.clone()].contains(' '))
             .collect();
+        // A person's name and surname, after their title, on one line.
+        for m in NAMES.find_iter(text) {
+            let r = m.range();
+            if pairs.iter().any(|p| p.start < r.end && r.start < p.end) {
+                continue;
+            }
+            let title = TITLES
+                .iter()
+                .find(|t| m.as_str().starts_with(*t))
+                .map_or(0, |t| t.len());
+            // `นายกเทศมนตรี`, `นายอำเภอ`, `นางพยาบาล`: a word, not a title.
+            let token = m.as_str().split(' ').next().unwrap_or("");
+            let first = self.segment(token).first().map_or(0, |w| w.end);
+            if first == title
+                || TITLES[..AMBIGUOUS_TITLES]
+                    .iter()
+                    .all(|t| !token.starts_with(t))
+            {
+                pairs.push(r);
+            }
+        }
+        pairs.sort_by_key(|r| r.start);
         let mut cuts: Vec<(usize, bool)> = Vec::new(); // (offset, starts a kept pair)
         for run in thai_runs(text) {
             let run_text = &text[run.clone()];
@@ -570,6 +620,18 @@ mod tests {
             assert!(kept.contains(&want.to_string()), "{want}: {kept:?}");
         }
         assert_eq!(t.flat(), text);
+    }
+
+    #[test]
+    fn a_persons_name_stays_whole_a_title_word_does_not() {
+        let w = Words::new(None);
+        let text = "โดยมอบหมายให้นางสาวกัญญารัตน์ สุขเจริญ และนายสมชาย ใจดี ประสานกับนายกเทศมนตรี นครขอนแก่น";
+        let kept = kept(&w.chunks(text, &|_, _, _| false));
+        for want in ["นางสาวกัญญารัตน์ สุขเจริญ", "นายสมชาย ใจดี"]
+        {
+            assert!(kept.contains(&want.to_string()), "{want}: {kept:?}");
+        }
+        assert!(!kept.iter().any(|k| k.contains("นายก")), "{kept:?}");
     }
 
     #[test]
