@@ -115,31 +115,36 @@ static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the pair pattern is valid")
 });
 
-/// Titles before a person's name, the ones that begin Thai words too
-/// (`นาย` of `นายก`) first: those count only where the dictionary's first
-/// word of the token is the title itself.
+/// Titles before a person's name that are never the start of another word.
 const TITLES: &[&str] = &[
-    "นางสาว",
-    "นาย",
-    "นาง",
+    "นายแพทย์",
+    "แพทย์หญิง",
+    "ทันตแพทย์หญิง",
+    "ทันตแพทย์",
+    "ว่าที่ร้อยตรีหญิง",
     "ว่าที่ร้อยตรี",
     "น.ส.",
-    "ดร.",
     "ศ.ดร.",
     "รศ.ดร.",
     "ผศ.ดร.",
+    "ดร.",
     "ศ.",
     "รศ.",
     "ผศ.",
     "นพ.",
     "พญ.",
 ];
-/// How many of [`TITLES`], the first, begin ordinary words too.
-const AMBIGUOUS_TITLES: usize = 3;
+/// Titles that begin ordinary words too (`นาย` of `นายก`, `นายอำเภอ`): they
+/// count only where the dictionary's first word of the token is the title.
+const AMBIGUOUS_TITLES: &[&str] = &["นางสาว", "นาย", "นาง"];
 
 /// A title, the given name written onto it, a space and the surname.
 static NAMES: LazyLock<Regex> = LazyLock::new(|| {
-    let titles: Vec<String> = TITLES.iter().map(|t| regex::escape(t)).collect();
+    let titles: Vec<String> = TITLES
+        .iter()
+        .chain(AMBIGUOUS_TITLES)
+        .map(|t| regex::escape(t))
+        .collect();
     Regex::new(&format!(r"(?:{})[ก-๎]+ [ก-๎]+", titles.join("|"))).expect("the name pattern is valid")
 });
 
@@ -412,18 +417,16 @@ impl<'a> Words<'a> {
             if pairs.iter().any(|p| p.start < r.end && r.start < p.end) {
                 continue;
             }
-            let title = TITLES
-                .iter()
-                .find(|t| m.as_str().starts_with(*t))
-                .map_or(0, |t| t.len());
-            // `นายกเทศมนตรี`, `นายอำเภอ`, `นางพยาบาล`: a word, not a title.
             let token = m.as_str().split(' ').next().unwrap_or("");
-            let first = self.segment(token).first().map_or(0, |w| w.end);
-            if first == title
-                || TITLES[..AMBIGUOUS_TITLES]
+            let plain = TITLES.iter().any(|t| token.starts_with(t));
+            // `นายกเทศมนตรี`, `นายอำเภอ`, `นางพยาบาล`: a word, not a title.
+            let titled = || {
+                let first = self.segment(token).first().map_or(0, |w| w.end);
+                AMBIGUOUS_TITLES
                     .iter()
-                    .all(|t| !token.starts_with(t))
-            {
+                    .any(|t| token.starts_with(t) && first == t.len())
+            };
+            if plain || titled() {
                 pairs.push(r);
             }
         }
@@ -625,7 +628,8 @@ mod tests {
     #[test]
     fn a_persons_name_stays_whole_a_title_word_does_not() {
         let w = Words::new(None);
-        let text = "โดยมอบหมายให้นางสาวกัญญารัตน์ สุขเจริญ และนายสมชาย ใจดี ประสานกับนายกเทศมนตรี นครขอนแก่น";
+        let text = "โดยมอบหมายให้นางสาวกัญญารัตน์ สุขเจริญ และนายสมชาย ใจดี กับแพทย์หญิงวรรณา สุขเจริญ \
+                    ประสานกับนายกเทศมนตรี นครขอนแก่น";
         let kept = kept(&w.chunks(text, &|_, _, _| false));
         for want in ["นางสาวกัญญารัตน์ สุขเจริญ", "นายสมชาย ใจดี"]
         {
