@@ -133,6 +133,27 @@ const TITLES: &[&str] = &[
     "ผศ.",
     "นพ.",
     "พญ.",
+    // Police and military ranks, abbreviated (often with a space before the name).
+    "พล.ต.อ.",
+    "พล.ต.ท.",
+    "พล.ต.ต.",
+    "พ.ต.อ.",
+    "พ.ต.ท.",
+    "พ.ต.ต.",
+    "ร.ต.อ.",
+    "ร.ต.ท.",
+    "ร.ต.ต.",
+    "พล.อ.",
+    "พล.ท.",
+    "พล.ต.",
+    "พ.อ.",
+    "พ.ท.",
+    "พ.ต.",
+    "ร.อ.",
+    "ร.ท.",
+    "ร.ต.",
+    "จ.ส.อ.",
+    "ด.ต.",
 ];
 /// Titles that begin ordinary words too (`นาย` of `นายก`, `นายอำเภอ`): they
 /// count only where the dictionary's first word of the token is the title.
@@ -145,7 +166,15 @@ static NAMES: LazyLock<Regex> = LazyLock::new(|| {
         .chain(AMBIGUOUS_TITLES)
         .map(|t| regex::escape(t))
         .collect();
-    Regex::new(&format!(r"(?:{})[ก-๎]+ [ก-๎]+", titles.join("|"))).expect("the name pattern is valid")
+    // An abbreviated or plain title (`ดร.`, `พ.ต.อ.`) may stand a space before
+    // the name; `นาย` and its kin are written onto it.
+    let (plain, ambiguous) = titles.split_at(TITLES.len());
+    Regex::new(&format!(
+        r"(?:(?:{})\s?|(?:{}))[ก-๎]+ [ก-๎]+",
+        plain.join("|"),
+        ambiguous.join("|")
+    ))
+    .expect("the name pattern is valid")
 });
 
 /// What stays together even in a pair loosened for a line that needs the room:
@@ -629,10 +658,14 @@ mod tests {
     fn a_persons_name_stays_whole_a_title_word_does_not() {
         let w = Words::new(None);
         let text = "โดยมอบหมายให้นางสาวกัญญารัตน์ สุขเจริญ และนายสมชาย ใจดี กับแพทย์หญิงวรรณา สุขเจริญ \
-                    ประสานกับนายกเทศมนตรี นครขอนแก่น";
+                    และ พ.ต.อ. สมศักดิ์ รักษาสันติ ประสานกับนายกเทศมนตรี นครขอนแก่น";
         let kept = kept(&w.chunks(text, &|_, _, _| false));
-        for want in ["นางสาวกัญญารัตน์ สุขเจริญ", "นายสมชาย ใจดี"]
-        {
+        for want in [
+            "นางสาวกัญญารัตน์ สุขเจริญ",
+            "นายสมชาย ใจดี",
+            "แพทย์หญิงวรรณา สุขเจริญ",
+            "พ.ต.อ. สมศักดิ์ รักษาสันติ",
+        ] {
             assert!(kept.contains(&want.to_string()), "{want}: {kept:?}");
         }
         assert!(!kept.iter().any(|k| k.contains("นายก")), "{kept:?}");
