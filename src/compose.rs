@@ -107,8 +107,21 @@ pub fn check_fonts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
             _ => {}
         }
     }
+    // The common case, nothing missing, without building a path per string.
+    fn any_missing(v: &serde_json::Value, engine: &Engine) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.chars().any(|c| !engine.covers(c)),
+            serde_json::Value::Array(xs) => xs.iter().any(|x| any_missing(x, engine)),
+            serde_json::Value::Object(m) => m
+                .iter()
+                .any(|(k, x)| k != "emblem" && k != "signature_image" && any_missing(x, engine)),
+            _ => false,
+        }
+    }
     let mut p = Problems::default();
-    if let Ok(v) = serde_json::to_value(doc) {
+    if let Ok(v) = serde_json::to_value(doc)
+        && any_missing(&v, engine)
+    {
         walk(&v, "", engine, &mut p);
     }
     p.into_result(())
