@@ -86,31 +86,38 @@ fn months() -> Vec<&'static str> {
     MONTHS.iter().chain(MONTHS_ABBR.iter()).copied().collect()
 }
 
+/// A digit, Thai or Arabic, and a number such as `๕๐,๐๐๐` or `๑.๕`.
+const DIGIT: &str = r"[0-9๐-๙]";
+const NUMBER: &str = r"[0-9๐-๙](?:[0-9๐-๙,./:]*[0-9๐-๙])?";
+/// `มท ๐๘๑๖.๓/ว ๑๒๓๔`, `อว ๘๓๙๓(๑)/๓๘๘๐`: an agency code and its number.
+const CODE_NUMBER: &str = r"[ก-ฮ]{2}\s?[0-9๐-๙][0-9๐-๙.()]*/(?:ว\s?)?[0-9๐-๙]+";
+/// The digits of a telephone number, grouped by spaces or hyphens.
+const PHONE_DIGITS: &str = r"[0๐](?:[\s-]?[0-9๐-๙]){7,9}";
+
+/// `xs` as regex alternatives, longest first, so `วันที่` wins over `ที่`.
+fn alternation(xs: &[&str]) -> String {
+    let mut v: Vec<String> = xs.iter().map(|s| regex::escape(s)).collect();
+    v.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    v.join("|")
+}
+
 static PAIRS: LazyLock<Regex> = LazyLock::new(|| {
-    let alt = |xs: &[&str]| {
-        let mut v: Vec<String> = xs.iter().map(|s| regex::escape(s)).collect();
-        // Longest first, so `วันที่` wins over `ที่`.
-        v.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
-        v.join("|")
-    };
-    let num = r"[0-9๐-๙](?:[0-9๐-๙,./:]*[0-9๐-๙])?";
-    let d = r"[0-9๐-๙]";
+    let (labels, units, months) = (
+        alternation(LABELS),
+        alternation(UNITS),
+        alternation(&months()),
+    );
+    let d = DIGIT;
     // Leftmost alternative first: a whole date, a reference number or a
     // telephone number before a shorter label/number pair inside it.
     let date = format!(
-        r"(?:(?:{labels})\s?)?(?:{d}{{1,2}}\s)?(?:{months})\s?(?:พ\.ศ\.\s?)?{d}{{4}}|(?:(?:{labels})\s?)?{d}{{1,2}}\s(?:{months})",
-        labels = alt(LABELS),
-        months = alt(&months()),
+        r"(?:(?:{labels})\s?)?(?:{d}{{1,2}}\s)?(?:{months})\s?(?:พ\.ศ\.\s?)?{d}{{4}}|(?:(?:{labels})\s?)?{d}{{1,2}}\s(?:{months})"
     );
-    // `ที่ มท ๐๘๑๖.๓/ว ๑๒๓๔`, `อว ๘๓๙๓(๑)/๓๘๘๐`: an agency code and its number.
-    let reference = format!(r"(?:ที่\s)?[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+");
+    let reference = format!(r"(?:ที่\s)?{CODE_NUMBER}");
     // `โทร. ๐ ๔๓๒๓ ๘๐๐๑ ต่อ ๑๑๒`, `08 1234 5678`.
-    let phone =
-        format!(r"(?:(?:โทร\.|โทรศัพท์|โทรสาร|มือถือ)\s?)?[0๐](?:[\s-]?{d}){{7,9}}(?:\sต่อ\s{d}+)?");
+    let phone = format!(r"(?:(?:โทร\.|โทรศัพท์|โทรสาร|มือถือ)\s?)?{PHONE_DIGITS}(?:\sต่อ\s{d}+)?");
     Regex::new(&format!(
-        r"{date}|{reference}|{phone}|(?:{labels})\s?{num}(?:\s(?:{units}))?|{num}\s(?:{units})",
-        labels = alt(LABELS),
-        units = alt(UNITS),
+        r"{date}|{reference}|{phone}|(?:{labels})\s?{NUMBER}(?:\s(?:{units}))?|{NUMBER}\s(?:{units})"
     ))
     .expect("the pair pattern is valid")
 });
@@ -181,19 +188,14 @@ static NAMES: LazyLock<Regex> = LazyLock::new(|| {
 /// a label and its number, a number and its unit, a day and its month, an
 /// agency code and its number, the digits of a telephone number.
 static TIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    let alt = |xs: &[&str]| {
-        xs.iter()
-            .map(|s| regex::escape(s))
-            .collect::<Vec<_>>()
-            .join("|")
-    };
-    let num = r"[0-9๐-๙](?:[0-9๐-๙,./:]*[0-9๐-๙])?";
-    let d = r"[0-9๐-๙]";
+    let (labels, units, months) = (
+        alternation(LABELS),
+        alternation(UNITS),
+        alternation(&months()),
+    );
+    let d = DIGIT;
     Regex::new(&format!(
-        r"[ก-ฮ]{{2}}\s?{d}[0-9๐-๙.()]*/(?:ว\s?)?{d}+|[0๐](?:[\s-]?{d}){{7,9}}|ต่อ\s{d}+|{d}{{1,2}}\s(?:{months})|(?:{labels})\s?{num}|{num}\s(?:{units})",
-        months = alt(&months()),
-        labels = alt(LABELS),
-        units = alt(UNITS),
+        r"{CODE_NUMBER}|{PHONE_DIGITS}|ต่อ\s{d}+|{d}{{1,2}}\s(?:{months})|(?:{labels})\s?{NUMBER}|{NUMBER}\s(?:{units})"
     ))
     .expect("the tight pattern is valid")
 });
