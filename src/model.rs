@@ -527,12 +527,9 @@ impl Salutation {
     /// The salutation `to` starts with (followed by a space), and the rest:
     /// `"กราบเรียน นายกรัฐมนตรี"` gives `(KrapRian, "นายกรัฐมนตรี")`.
     pub fn split_from(to: &str) -> Option<(Salutation, &str)> {
-        let t = to.trim_start();
-        Salutation::ALL.into_iter().find_map(|s| {
-            let rest = t.strip_prefix(s.word())?;
-            rest.starts_with(char::is_whitespace)
-                .then(|| (s, rest.trim_start()))
-        })
+        Salutation::ALL
+            .into_iter()
+            .find_map(|s| Some((s, crate::text::after_word(to, s.word())?)))
     }
 }
 

@@ -56,6 +56,15 @@ impl Text {
     }
 }
 
+/// What follows `word` at the start of `text` when a space separates them
+/// (`ที่ ขก ๐๐๑๗.๕/๑` → `ขก ๐๐๑๗.๕/๑`); None when `text` does not open with
+/// that word (`ที่ดิน` does not open with `ที่`).
+pub fn after_word<'a>(text: &'a str, word: &str) -> Option<&'a str> {
+    let rest = text.trim_start().strip_prefix(word)?;
+    rest.starts_with(char::is_whitespace)
+        .then(|| rest.trim_start())
+}
+
 /// `text` without white space, and for each byte of the result the byte offset
 /// in `text` it came from: for finding laid-out lines (whose spaces differ) in
 /// the texts they came from.

@@ -366,10 +366,7 @@ pub fn prepare_unchunked(
             // The template prints the label `ที่`; a reference pasted with it
             // is not labelled twice.
             let t = t.trim();
-            let t = match t.strip_prefix("ที่") {
-                Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
-                _ => t,
-            };
+            let t = crate::text::after_word(t, "ที่").unwrap_or(t);
             Some(thai::apply_digits(t, digits))
         }
         (None, Some(Reference::Parts(parts))) => {

@@ -49,10 +49,7 @@ pub fn format_reference(r: &ReferenceNumber, digits: DigitStyle) -> String {
 pub fn parse_reference(text: &str) -> Option<ReferenceNumber> {
     let text = text.trim();
     // "ที่" is the label printed before the number, often pasted with it.
-    let text = match text.strip_prefix("ที่") {
-        Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim_start(),
-        _ => text,
-    };
+    let text = crate::text::after_word(text, "ที่").unwrap_or(text);
     let ascii = to_arabic_digits(text);
     let parts: Vec<&str> = ascii.split('/').map(str::trim).collect();
     let (code, running, year) = match parts.as_slice() {
