@@ -363,19 +363,8 @@ fn pdf_text_layer_gives_back_the_input() {
 /// letter to the Prime Minister, a faculty's travel memo.
 #[test]
 fn unseen_letters_are_typeset_cleanly() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/letters");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(
-        files.len() >= 7,
-        "{} letters in {}",
-        files.len(),
-        dir.display()
-    );
+    let files = letter_files();
+    assert!(files.len() >= 7, "{} letters in tests/letters", files.len());
     for path in files {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
         let letter = render_json(&std::fs::read(&path).unwrap());

@@ -13,10 +13,8 @@ pub fn examples_dir() -> PathBuf {
 
 /// Every example JSON, sorted.
 pub fn example_files() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(examples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    json_files(&examples_dir())
+        .into_iter()
         .filter(|p| {
             // Batch requests are not single documents.
             !p.file_name()
@@ -24,6 +22,21 @@ pub fn example_files() -> Vec<PathBuf> {
                 .to_string_lossy()
                 .starts_with("batch")
         })
+        .collect()
+}
+
+/// The letters of `tests/letters/` (kinds and agencies the examples do not
+/// show), sorted.
+pub fn letter_files() -> Vec<PathBuf> {
+    json_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/letters"))
+}
+
+/// The `*.json` files of `dir`, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     v.sort();
     v
