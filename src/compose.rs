@@ -9,7 +9,7 @@ use crate::agency::Agencies;
 use crate::error::{Error, Problems};
 use crate::frames;
 use crate::linebreak::Words;
-use crate::model::Document;
+use crate::model::{Document, MAX_DOCUMENT_CHARS, MAX_MARK_RUN, MAX_TEXT_CHARS, MAX_TEXTS};
 use crate::render::{self, Engine};
 use crate::view::{self, Prepared};
 
@@ -55,7 +55,7 @@ pub fn parse(json: &[u8]) -> Result<Document, Problems> {
 /// Checks a document without rendering it. The view's texts are not split
 /// into line-break chunks (see [`prepare`]).
 pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
-    let fonts = check_fonts(engine, doc);
+    let fonts = check_texts(engine, doc);
     let agency = agencies.resolve(&doc.agency)?;
     let prepared = view::prepare_unchunked(doc, &agency, None);
     match (fonts, prepared) {
@@ -68,63 +68,108 @@ pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Pre
     }
 }
 
-/// Every text of `doc` is printable by the engine's fonts: a character none of
-/// them has (an emoji pasted from a chat) is a problem at its field, rather
-/// than a hole in the letter.
-pub fn check_fonts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
-    fn walk(v: &serde_json::Value, path: &str, engine: &Engine, p: &mut Problems) {
-        match v {
-            serde_json::Value::String(s) => {
-                if let Some(c) = s.chars().find(|&c| !engine.covers(c)) {
-                    p.push(
-                        path,
-                        format!(
-                            "the character {c} (U+{:04X}) is in none of the fonts",
-                            c as u32
-                        ),
-                    );
-                }
-            }
-            serde_json::Value::Array(xs) => {
-                for (i, x) in xs.iter().enumerate() {
-                    walk(x, &format!("{path}[{i}]"), engine, p);
-                }
-            }
-            serde_json::Value::Object(m) => {
-                for (k, x) in m {
-                    // Images are base64, not text.
-                    if k == "emblem" || k == "signature_image" {
-                        continue;
-                    }
-                    let at = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    walk(x, &at, engine, p);
-                }
-            }
-            _ => {}
-        }
-    }
-    // The common case, nothing missing, without building a path per string.
-    fn any_missing(v: &serde_json::Value, engine: &Engine) -> bool {
-        match v {
-            serde_json::Value::String(s) => s.chars().any(|c| !engine.covers(c)),
-            serde_json::Value::Array(xs) => xs.iter().any(|x| any_missing(x, engine)),
-            serde_json::Value::Object(m) => m
-                .iter()
-                .any(|(k, x)| k != "emblem" && k != "signature_image" && any_missing(x, engine)),
-            _ => false,
-        }
-    }
+/// Every text of `doc` is printable by the engine's fonts, and the document is
+/// within the work a render may take: a character none of the fonts has (an
+/// emoji pasted from a chat) is a problem at its field, rather than a hole in
+/// the letter; so is a text over [`MAX_TEXT_CHARS`], a run of combining marks
+/// (typst's line breaker allocates without bound on one), or a document whose
+/// texts together pass [`MAX_DOCUMENT_CHARS`] or [`MAX_TEXTS`]. Table cells,
+/// enclosures, positions and every other string count alike.
+pub fn check_texts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
     let mut p = Problems::default();
-    if let Ok(v) = serde_json::to_value(doc)
-        && any_missing(&v, engine)
-    {
-        walk(&v, "", engine, &mut p);
+    let Ok(v) = serde_json::to_value(doc) else {
+        return p.into_result(());
+    };
+    let mut totals = Totals::default();
+    walk_texts(&v, &mut String::new(), engine, &mut totals, &mut p);
+    if totals.chars > MAX_DOCUMENT_CHARS {
+        p.push(
+            "",
+            format!(
+                "the document's texts are {} characters together; at most {MAX_DOCUMENT_CHARS} are accepted",
+                totals.chars
+            ),
+        );
+    }
+    if totals.texts > MAX_TEXTS {
+        p.push(
+            "",
+            format!(
+                "the document has {} texts (paragraphs, items, cells, enclosures ...); at most {MAX_TEXTS} are accepted",
+                totals.texts
+            ),
+        );
     }
     p.into_result(())
+}
+
+#[derive(Default)]
+struct Totals {
+    chars: usize,
+    texts: usize,
+}
+
+/// Keys whose strings are images (base64), not text.
+const IMAGE_KEYS: &[&str] = &["emblem", "signature_image"];
+
+fn walk_texts(
+    v: &serde_json::Value,
+    path: &mut String,
+    engine: &Engine,
+    totals: &mut Totals,
+    p: &mut Problems,
+) {
+    match v {
+        serde_json::Value::String(s) => {
+            let n = s.chars().count();
+            totals.chars += n;
+            totals.texts += 1;
+            if n > MAX_TEXT_CHARS {
+                p.push(
+                    path.as_str(),
+                    format!("is {n} characters long; at most {MAX_TEXT_CHARS} are accepted"),
+                );
+            }
+            if let Some(c) = s.chars().find(|&c| !engine.covers(c)) {
+                p.push(
+                    path.as_str(),
+                    format!(
+                        "the character {c} (U+{:04X}) is in none of the fonts",
+                        c as u32
+                    ),
+                );
+            }
+            if let Some(run) = crate::text::longest_mark_run(s).filter(|&r| r > MAX_MARK_RUN) {
+                p.push(
+                    path.as_str(),
+                    format!("has {run} combining marks in a row; at most {MAX_MARK_RUN} may follow a letter"),
+                );
+            }
+        }
+        serde_json::Value::Array(xs) => {
+            let len = path.len();
+            for (i, x) in xs.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                walk_texts(x, path, engine, totals, p);
+                path.truncate(len);
+            }
+        }
+        serde_json::Value::Object(m) => {
+            let len = path.len();
+            for (k, x) in m {
+                if IMAGE_KEYS.contains(&k.as_str()) {
+                    continue;
+                }
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                walk_texts(x, path, engine, totals, p);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Checks a document and prepares the view its template is compiled from.
@@ -141,7 +186,7 @@ pub fn compose(
     doc: &Document,
     reference: Option<&str>,
 ) -> Result<Letter, Error> {
-    check_fonts(engine, doc)?;
+    check_texts(engine, doc)?;
     let agency = agencies.resolve(&doc.agency)?;
     let mut prepared = view::prepare(doc, &agency, reference)?;
     if typst_defaults() {

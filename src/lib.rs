@@ -17,6 +17,7 @@ pub mod register;
 pub mod render;
 pub mod server;
 pub mod text;
+pub mod textlayer;
 pub mod thai;
 pub mod view;
 

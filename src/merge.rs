@@ -19,6 +19,7 @@
 //! and three helpers: `{{baht_text x}}` (an amount in words), `{{baht x}}` (in
 //! figures, Thai digits) and `{{thai_digits x}}` (ASCII digits to Thai digits).
 
+use handlebars::template::{Template, TemplateElement};
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
     RenderErrorReason,
@@ -65,12 +66,13 @@ impl Merge {
         collect(&template, String::new(), String::new(), &mut found);
         for (pointer, field, text) in found {
             let name = pointer.clone();
-            match registry.register_template_string(&name, text) {
+            let compiled = registry
+                .register_template_string(&name, text)
+                .map_err(|e| format!("placeholder does not parse: {}", template_error(&e)))
+                .and_then(|()| allowed(registry.get_template(&name)));
+            match compiled {
                 Ok(()) => slots.push(Slot { pointer, field }),
-                Err(e) => problems.push(Problem::new(
-                    join(prefix, &field),
-                    format!("placeholder does not parse: {}", template_error(&e)),
-                )),
+                Err(message) => problems.push(Problem::new(join(prefix, &field), message)),
             }
         }
         if problems.is_empty() {
@@ -91,11 +93,26 @@ impl Merge {
 
     /// The template with every placeholder filled from `context`.
     pub fn apply(&self, context: &Value) -> Result<Value, MergeError> {
+        let widest = widest(context);
+        let mut steps = 0u64;
+        for slot in &self.slots {
+            if let Some(t) = self.registry.get_template(&slot.pointer) {
+                steps = steps.saturating_add(steps_of(t, widest));
+            }
+            if steps > MAX_MERGE_STEPS {
+                return Err(MergeError {
+                    field: slot.field.clone(),
+                    variable: None,
+                    message: format!(
+                        "the placeholders would repeat too often (#each over {widest} items, \
+                         nested or many times); at most {MAX_MERGE_STEPS} steps a letter"
+                    ),
+                });
+            }
+        }
         let mut out = self.template.clone();
         for slot in &self.slots {
-            let text = self
-                .registry
-                .render(&slot.pointer, context)
+            let text = render_capped(&self.registry, &slot.pointer, context)
                 .map_err(|e| describe(&slot.field, &e))?;
             if let Some(target) = out.pointer_mut(&slot.pointer) {
                 *target = Value::String(text);
@@ -117,14 +134,22 @@ impl Pattern {
         registry
             .register_template_string("pattern", text)
             .map_err(|e| template_error(&e))?;
+        allowed(registry.get_template("pattern"))?;
         Ok(Pattern { registry })
     }
 
     /// Fills the pattern from `context`.
     pub fn apply(&self, context: &Value) -> Result<String, MergeError> {
-        self.registry
-            .render("pattern", context)
-            .map_err(|e| describe("", &e))
+        if steps_of_name(&self.registry, "pattern", widest(context)) > MAX_MERGE_STEPS {
+            return Err(MergeError {
+                field: String::new(),
+                variable: None,
+                message: format!(
+                    "the pattern would repeat too often; at most {MAX_MERGE_STEPS} steps"
+                ),
+            });
+        }
+        render_capped(&self.registry, "pattern", context).map_err(|e| describe("", &e))
     }
 }
 
@@ -185,6 +210,108 @@ fn read_amount(v: &Value) -> Result<Baht, String> {
     }
 }
 
+/// At most this many template elements are evaluated to fill one letter,
+/// counting every pass of an `#each` (a 9 KB body of nested `#each` over a long
+/// list would otherwise run for minutes).
+pub const MAX_MERGE_STEPS: u64 = 1_000_000;
+
+/// A filled string longer than this many bytes stops the merge at once (the
+/// field's own limit is [`crate::model::MAX_TEXT_CHARS`] characters).
+const MAX_FILLED_BYTES: usize = crate::model::MAX_TEXT_CHARS * 4;
+
+/// Partials (`{{> name}}`) and inline templates may include themselves or each
+/// other (`"to": "{{> /body/0}}"`) without end; a letter needs neither.
+fn allowed(template: Option<&Template>) -> Result<(), String> {
+    fn walk(t: &Template) -> Result<(), String> {
+        for e in &t.elements {
+            match e {
+                TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
+                    return Err("partials ({{> ...}}) are not supported in a letter".into());
+                }
+                TemplateElement::DecoratorExpression(_) | TemplateElement::DecoratorBlock(_) => {
+                    return Err(
+                        "inline templates and decorators ({{#* ...}}) are not supported in a letter"
+                            .into(),
+                    );
+                }
+                TemplateElement::HelperBlock(h) => {
+                    for inner in [&h.template, &h.inverse].into_iter().flatten() {
+                        walk(inner)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    template.map_or(Ok(()), walk)
+}
+
+/// How many elements filling `t` evaluates at most, when no list or object in
+/// the context has more than `widest` members.
+fn steps_of(t: &Template, widest: u64) -> u64 {
+    t.elements.iter().fold(0u64, |acc, e| {
+        let own = match e {
+            TemplateElement::HelperBlock(h) => {
+                let inner = [&h.template, &h.inverse]
+                    .into_iter()
+                    .flatten()
+                    .map(|t| steps_of(t, widest))
+                    .fold(0u64, u64::saturating_add);
+                let loops = h.name.as_name().is_some_and(|n| n == "each");
+                1u64.saturating_add(if loops {
+                    inner.saturating_mul(widest)
+                } else {
+                    inner
+                })
+            }
+            _ => 1,
+        };
+        acc.saturating_add(own)
+    })
+}
+
+fn steps_of_name(registry: &Handlebars<'static>, name: &str, widest: u64) -> u64 {
+    registry
+        .get_template(name)
+        .map_or(0, |t| steps_of(t, widest))
+}
+
+/// The most members any list or object of `v` has (at least 1).
+fn widest(v: &Value) -> u64 {
+    match v {
+        Value::Array(a) => a.iter().map(widest).fold(a.len() as u64, u64::max),
+        Value::Object(m) => m.values().map(widest).fold(m.len() as u64, u64::max),
+        _ => 1,
+    }
+}
+
+/// Renders template `name`, stopping as soon as the text passes [`MAX_FILLED_BYTES`].
+fn render_capped(
+    registry: &Handlebars<'static>,
+    name: &str,
+    context: &Value,
+) -> Result<String, RenderError> {
+    struct Capped(Vec<u8>);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > MAX_FILLED_BYTES {
+                return Err(std::io::Error::other(TOO_LONG));
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped(Vec::new());
+    registry.render_to_write(name, context, &mut out)?;
+    String::from_utf8(out.0).map_err(|e| RenderErrorReason::Other(e.to_string()).into())
+}
+
+const TOO_LONG: &str = "fills to more than the 20,000 characters a text may have";
+
 fn registry() -> Handlebars<'static> {
     let mut r = Handlebars::new();
     r.set_strict_mode(true);
@@ -241,6 +368,11 @@ fn describe(field: &str, e: &RenderError) -> MergeError {
                 variable: Some(variable),
             }
         }
+        RenderErrorReason::IOError(io) if io.to_string() == TOO_LONG => MergeError {
+            field: field.to_string(),
+            variable: None,
+            message: TOO_LONG.to_string(),
+        },
         reason => MergeError {
             field: field.to_string(),
             variable: None,

@@ -14,6 +14,14 @@ use crate::agency::Agency;
 pub const MAX_BLOCKS: usize = 2_000;
 /// Longest text field accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Most characters all the texts of one document may have together (a
+/// 25-page measures announcement has about 75,000).
+pub const MAX_DOCUMENT_CHARS: usize = 200_000;
+/// Most texts (paragraphs, items, cells, enclosures, positions ...) one document
+/// may have.
+pub const MAX_TEXTS: usize = 10_000;
+/// Most combining marks that may follow one letter (Thai stacks at most two).
+pub const MAX_MARK_RUN: usize = 4;
 
 /// One official document.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

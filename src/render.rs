@@ -188,6 +188,7 @@ impl Engine {
         let result = typst::compile::<PagedDocument>(&world);
         result
             .output
+            .map(crate::textlayer::fix)
             .map_err(|diags| Error::Template(describe(&world, &diags)))
     }
 }

@@ -79,3 +79,10 @@ pub fn squash_with_origin(text: &str) -> (String, Vec<usize>) {
     }
     (squashed, origin)
 }
+
+/// The longest run of combining marks (Unicode category M) in `s`, if it has any.
+pub fn longest_mark_run(s: &str) -> Option<usize> {
+    static MARKS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\p{M}+").expect("a valid pattern"));
+    MARKS.find_iter(s).map(|m| m.as_str().chars().count()).max()
+}

@@ -1203,7 +1203,52 @@ fn decode_image(uri: &str, paths: &[&'static str; 3]) -> Result<(&'static str, V
     if !ok {
         return Err(format!("the data is not a {mime} image"));
     }
+    decodes(path, &bytes).map_err(|e| format!("the {mime} image does not decode: {e}"))?;
     Ok((path, bytes))
+}
+
+/// Decodes an image as typst will (memoized there, so the compile finds it
+/// again): a broken PNG, an SVG with entity loops or deep nesting is the
+/// client's problem at its field, not a failed render.
+fn decodes(path: &str, bytes: &[u8]) -> Result<(), String> {
+    use typst::foundations::Bytes;
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    let data = Bytes::new(bytes.to_vec());
+    if path.ends_with(".svg") {
+        if let Some(href) = linked_href(bytes) {
+            return Err(format!(
+                "it links to {href}; an image inside an SVG must be embedded as a data: URI"
+            ));
+        }
+        SvgImage::new(data).map(|_| ()).map_err(|e| {
+            // typst's LoadError shows its message only through Debug.
+            let debug = format!("{e:?}");
+            debug
+                .split_once("message: \"")
+                .and_then(|(_, rest)| rest.rsplit_once('"'))
+                .map_or(debug.clone(), |(m, _)| m.to_string())
+        })
+    } else {
+        let format = if path.ends_with(".png") {
+            ExchangeFormat::Png
+        } else {
+            ExchangeFormat::Jpg
+        };
+        RasterImage::plain(data, format)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The first link in an SVG to something outside it (not `#id`, not `data:`).
+fn linked_href(svg: &[u8]) -> Option<String> {
+    static HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"href\s*=\s*["']\s*([^"']*)"#).expect("a valid pattern")
+    });
+    let text = String::from_utf8_lossy(svg);
+    HREF.captures_iter(&text)
+        .map(|c| c[1].to_string())
+        .find(|h| !h.starts_with('#') && !h.starts_with("data:"))
 }
 
 /// Splits every text of the view into the chunks between which a line may break

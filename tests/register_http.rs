@@ -62,7 +62,19 @@ struct Server {
 }
 
 impl Server {
+    /// A server that numbers letters of any year, as these tests date them.
     async fn start(db: Option<&Path>) -> Server {
+        Server::start_with(
+            db,
+            Config {
+                any_year: true,
+                ..Config::default()
+            },
+        )
+        .await
+    }
+
+    async fn start_with(db: Option<&Path>, config: Config) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let engine = tokio::task::spawn_blocking(Engine::shared).await.unwrap();
@@ -76,12 +88,8 @@ impl Server {
             }
             None => None,
         };
-        let state = AppState::with_register(
-            Config::default(),
-            engine,
-            Arc::new(Agencies::built_in()),
-            register,
-        );
+        let state =
+            AppState::with_register(config, engine, Arc::new(Agencies::built_in()), register);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve_on(listener, state, async move {
             let _ = stopped.await;
@@ -743,6 +751,58 @@ async fn without_a_register_auto_is_refused() {
     s.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_this_years_book_and_the_agencys_own_profile_are_numbered() {
+    let dir = TempDir::new("closed-books");
+    let s = Server::start_with(Some(&dir.db()), Config::default()).await;
+    // Back-dating into a closed book (or forward into one not begun).
+    for date in ["2024-05-20", "2099-01-10"] {
+        let res = s
+            .post(
+                "/v1/letters",
+                &letter("external", KK, date, "x"),
+                Some(&s.kk),
+                None,
+            )
+            .await;
+        let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(fields(&body), ["date"], "{date}: {body}");
+    }
+    // Today's letter is numbered.
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).unwrap())
+        .date()
+        .to_string();
+    let res = s
+        .post(
+            "/v1/letters",
+            &letter("external", KK, &today, "x"),
+            Some(&s.kk),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(number(&res), 1);
+    // Khon Kaen's key numbering a letter that prints another code and name.
+    let mut forged = letter("external", KK, &today, "x");
+    let mut profile = serde_json::to_value(Agencies::built_in().get(KK).unwrap()).unwrap();
+    profile["id"] = json!(KK);
+    profile["code"] = json!("นร ๐๑๐๓");
+    profile["name"] = json!("สำนักนายกรัฐมนตรี");
+    forged["agency"] = profile.clone();
+    let res = s.post("/v1/letters", &forged, Some(&s.kk), None).await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["agency.code", "agency.name"], "{body}");
+    // The same profile with its own code and name is numbered: 2, no gap.
+    profile["code"] = serde_json::to_value(&Agencies::built_in().get(KK).unwrap().code).unwrap();
+    profile["name"] = json!(Agencies::built_in().get(KK).unwrap().name);
+    forged["agency"] = profile;
+    let res = s.post("/v1/letters", &forged, Some(&s.kk), None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(number(&res), 2);
+    s.stop().await;
+}
+
 /// A `saraban serve` child process, killed when dropped.
 struct Served {
     child: Child,
@@ -754,7 +814,15 @@ impl Served {
     /// address it bound from its `listening on` line.
     fn start(db: &Path) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_saraban"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--workers", "2", "--db"])
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--any-year",
+                "--db",
+            ])
             .arg(db)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -579,18 +579,34 @@ async fn fifty_concurrent_requests_all_succeed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_queue_answers_503_with_retry_after() {
-    // One worker, one place in the queue: two batches in flight fill both.
+    // One worker, one place in the queue: two long letters in flight fill both.
     let server = Server::start(Config {
         workers: 1,
         queue: 1,
         ..Config::default()
     })
     .await;
-    let body = batch_of(40).to_string();
-    let first = server.post("/v1/batches", body.clone()).await;
-    let second = server.post("/v1/batches", body).await;
-    assert_eq!(first.status(), 200);
-    assert_eq!(second.status(), 200);
+    let mut long: Value = serde_json::from_slice(&read("external-letter.json")).unwrap();
+    long["body"] = json!(vec![
+        "ด้วยจังหวัดขอนแก่นขอแจ้งกำหนดการประชุม ".repeat(400);
+        6
+    ]);
+    let mut in_flight = Vec::new();
+    for _ in 0..2 {
+        let client = server.client.clone();
+        let url = server.url("/v1/letters");
+        let body = long.to_string();
+        in_flight.push(tokio::spawn(async move {
+            client.post(url).body(body).send().await
+        }));
+    }
+    for _ in 0..500 {
+        let h: Value = server.get("/healthz").await.json().await.unwrap();
+        if h["admitted"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
 
     let res = server
         .post("/v1/letters", read("memo-phatthalung.json"))
@@ -602,9 +618,11 @@ async fn a_full_queue_answers_503_with_retry_after() {
     assert_eq!(health["admitted"], 2);
     assert_eq!(health["capacity"], 2);
 
-    // The batches still complete, and then there is room again.
-    for res in [first, second] {
-        assert_eq!(unzip(&res.bytes().await.unwrap()).len(), 40);
+    // The letters still complete, and then there is room again.
+    for res in in_flight {
+        let res = res.await.unwrap().unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(res.bytes().await.unwrap().starts_with(b"%PDF"));
     }
     let mut status = StatusCode::SERVICE_UNAVAILABLE;
     for _ in 0..50 {
@@ -742,4 +760,295 @@ async fn service_describes_itself() {
         assert!(metrics.contains(want), "{want} not in {metrics}");
     }
     server.stop().await;
+}
+
+// ---------------------------------------------------------------------------
+// Hostile input and slow clients: every one of these crashed the process, ran
+// without bound or locked every client out before (issue 12).
+
+/// A 1×1 PNG whose pixel data is cut short: its signature is right, it does
+/// not decode.
+fn broken_png() -> String {
+    use base64::Engine as _;
+    let mut png =
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+            .to_vec();
+    png.extend_from_slice(b"\x90wS\xde\x00\x00\x00\x0cIDAT\x08\xd7c\xf8");
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png)
+    )
+}
+
+fn svg_uri(svg: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_letters_get_422_naming_the_field_and_the_limit() {
+    let server = Server::default().await;
+    let base: Value = serde_json::from_slice(&read("external-letter.json")).unwrap();
+    let cases: Vec<(&str, Value, &str)> = {
+        let mut marks = base.clone();
+        marks["body"][0] = json!(format!("a{}", "\u{0301}".repeat(19_999)));
+        let mut cell = base.clone();
+        cell["body"] =
+            json!([{"type": "table", "headers": ["ก", "ข"], "rows": [["ค", "ง".repeat(20_001)]]}]);
+        let mut enclosures = base.clone();
+        enclosures["enclosures"] = json!(vec!["ก"; 12_000]);
+        let mut much = base.clone();
+        much["body"] = json!(vec!["ข".repeat(19_000); 12]);
+        let mut png = base.clone();
+        png["signatory"]["signature_image"] = json!(broken_png());
+        let mut linked = base.clone();
+        linked["signatory"]["signature_image"] = json!(svg_uri(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>"#
+        ));
+        let mut entities = base.clone();
+        entities["signatory"]["signature_image"] = json!(svg_uri(
+            r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "&b;"><!ENTITY b "&a;">]><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&a;</text></svg>"#
+        ));
+        let mut deep = base.clone();
+        deep["signatory"]["signature_image"] = json!(svg_uri(&format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{}{}</svg>"#,
+            "<g>".repeat(5_000),
+            "</g>".repeat(5_000)
+        )));
+        vec![
+            ("a run of 19,999 combining marks", marks, "body[0]"),
+            (
+                "a table cell over 20,000 characters",
+                cell,
+                "body[0].rows[0][1]",
+            ),
+            ("12,000 enclosures", enclosures, ""),
+            ("228,000 characters in all", much, ""),
+            (
+                "a PNG that does not decode",
+                png,
+                "signatory.signature_image",
+            ),
+            ("an SVG linking a file", linked, "signatory.signature_image"),
+            (
+                "an SVG with an entity loop",
+                entities,
+                "signatory.signature_image",
+            ),
+            (
+                "an SVG nested 5,000 deep",
+                deep,
+                "signatory.signature_image",
+            ),
+        ]
+    };
+    for (what, doc, field) in cases {
+        let started = std::time::Instant::now();
+        let res = server.post("/v1/letters", doc.to_string()).await;
+        let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(fields(&body).iter().any(|f| f == field), "{what}: {body}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{what}: {:?}",
+            started.elapsed()
+        );
+    }
+    // The service is still there.
+    let res = server
+        .post("/v1/letters", read("external-letter.json"))
+        .await;
+    assert_eq!(res.status(), 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_placeholders_get_422_not_a_crash() {
+    let server = Server::default().await;
+    let mut looped = batch_of(2);
+    looped["document"]["body"][0] = json!(r#"{{#*inline "p"}}{{> p}}{{/inline}}{{> p}}"#);
+    let mut mutual = batch_of(2);
+    mutual["document"]["to"] = json!("{{> /body/0}}");
+    mutual["document"]["body"][0] = json!("{{> /to}}");
+    // Nested #each over a long list: a billion passes, no output.
+    let mut nested = batch_of(2);
+    nested["recipients"][0]["list"] = json!(vec![0; 1000]);
+    nested["recipients"][1]["list"] = json!(vec![0; 1000]);
+    nested["document"]["body"][1] = json!(
+        "{{#each recipient.list}}{{#each ../recipient.list}}{{#each ../../recipient.list}}{{/each}}{{/each}}{{/each}}"
+    );
+    // Output that grows past any field's limit.
+    let mut long = batch_of(2);
+    long["recipients"][0]["list"] = json!(vec![0; 5000]);
+    long["recipients"][1]["list"] = json!(vec![0; 5000]);
+    long["document"]["body"][1] = json!("{{#each recipient.list}}ยาวมาก{{/each}}");
+    for (what, batch, field) in [
+        ("a partial including itself", looped, "document.body[0]"),
+        ("fields including each other", mutual, "document.to"),
+        ("nested #each", nested, "document.body[1]"),
+        ("output past 20,000 characters", long, "document.body[1]"),
+    ] {
+        let started = std::time::Instant::now();
+        let res = server.post("/v1/batches", batch.to_string()).await;
+        assert_eq!(res.status(), 422, "{what}");
+        let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(
+            body["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["field"].as_str().unwrap().contains(field)
+                    || p["message"].as_str().unwrap().contains(field)),
+            "{what}: {body}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "{what}");
+    }
+    let res = server.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merged_pdfs_are_capped_in_pages_and_zip_names_never_repeat() {
+    let server = Server::start(Config {
+        max_merge_pages: 3,
+        ..Config::default()
+    })
+    .await;
+    let res = server
+        .post("/v1/batches?merge=true", batch_of(5).to_string())
+        .await;
+    let body = problem(res, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert_eq!(fields(&body), ["merge"], "{body}");
+
+    // `x`, `x-3`, `x`: three letters, three names.
+    let mut batch = batch_of(3);
+    for (i, name) in ["x", "x-3", "x"].iter().enumerate() {
+        batch["recipients"][i]["file"] = json!(name);
+    }
+    batch["file_name"] = json!("{{recipient.file}}");
+    let res = server.post("/v1/batches", batch.to_string()).await;
+    assert_eq!(res.status(), 200);
+    let files = unzip(&res.bytes().await.unwrap());
+    let names: std::collections::BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    server.stop().await;
+}
+
+/// Posts `body` to /v1/batches from a socket with a 4 KB receive buffer,
+/// reads the status line and then nothing more: a client that stalls.
+async fn stalled_batch(addr: &str, body: &str) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(addr.parse().unwrap()).await.unwrap();
+    let head = format!(
+        "POST /v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut status = [0u8; 12];
+    stream.read_exact(&mut status).await.unwrap();
+    assert_eq!(&status, b"HTTP/1.1 200");
+    stream
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_batch_readers_lock_nobody_out() {
+    use tokio::io::AsyncReadExt;
+    let server = Server::start(Config {
+        workers: 2,
+        queue: 2,
+        streams: 2,
+        stall: Duration::from_secs(2),
+        ..Config::default()
+    })
+    .await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Two batches whose clients stop reading: each holds its stream.
+    let body = batch_of(300).to_string();
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        stalled.push(stalled_batch(&addr, &body).await);
+    }
+    // A third batch is turned away; single letters still render, quickly.
+    let res = server.post("/v1/batches", batch_of(2).to_string()).await;
+    let overloaded = problem(res, StatusCode::SERVICE_UNAVAILABLE).await;
+    assert_eq!(overloaded["type"], "urn:saraban:overloaded");
+    for _ in 0..3 {
+        let started = std::time::Instant::now();
+        let res = server
+            .post("/v1/letters", read("external-letter.json"))
+            .await;
+        assert_eq!(res.status(), 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    // A stalled reader is cut off after `stall`: what it reads then ends
+    // without the chunked body's last chunk (the ZIP is not passed off as
+    // complete), and its place is given back.
+    let mut admitted = false;
+    for _ in 0..100 {
+        let res = server.post("/v1/batches", batch_of(2).to_string()).await;
+        if res.status() == 200 {
+            admitted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(admitted, "a stalled batch's place is given back");
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), stalled[0].read_to_end(&mut rest))
+        .await
+        .expect("the stalled stream ends");
+    let clean_end = read.is_ok() && rest.ends_with(b"\r\n0\r\n\r\n");
+    assert!(!clean_end, "a stalled ZIP must not end cleanly");
+    drop(stalled);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_headers_and_idle_sockets_are_closed_and_shutdown_finishes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::start(Config {
+        header_timeout: Duration::from_secs(1),
+        drain: Duration::from_secs(5),
+        ..Config::default()
+    })
+    .await;
+    let addr = server.base.trim_start_matches("http://").to_string();
+    // Headers a byte at a time, never finished.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"POST /v1/letters HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // A socket that says nothing.
+    let mut idle = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 256];
+    for sock in [&mut slow, &mut idle] {
+        let read = tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf))
+            .await
+            .expect("the server closes the socket");
+        // Closed (0 bytes), or a 408 before closing.
+        if let Ok(n) = read
+            && n > 0
+        {
+            assert!(String::from_utf8_lossy(&buf[..n]).contains("408"));
+        }
+    }
+    // A slow client connected at shutdown does not hold the process.
+    let _held = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let started = std::time::Instant::now();
+    server.stop().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
 }

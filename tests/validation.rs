@@ -291,7 +291,7 @@ fn a_character_no_font_has_is_named() {
         !got.iter().any(|p| p.contains("body[1].items[0]")),
         "{got:?}"
     );
-    assert!(compose::check_fonts(&engine, &doc(base())).is_ok());
+    assert!(compose::check_texts(&engine, &doc(base())).is_ok());
 }
 
 #[test]

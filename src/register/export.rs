@@ -48,6 +48,17 @@ pub fn official_rows(entries: &[Entry]) -> Vec<[String; 8]> {
         .collect()
 }
 
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(...)`,
+/// `@SUM(1+1)`, `+...`, `-...`) gets a leading apostrophe, which spreadsheets
+/// show as text (OWASP's advice for CSV injection); other cells stay as they are.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// The entries as CSV with a header row.
 ///
 /// Starts with a UTF-8 byte-order mark: without it Excel, which most
@@ -57,9 +68,27 @@ pub fn to_csv(entries: &[Entry]) -> String {
     // Writing to memory cannot fail; a failure here would be a bug in csv.
     out.write_record(CSV_COLUMNS).expect("CSV to memory");
     for row in official_rows(entries) {
-        out.write_record(&row).expect("CSV to memory");
+        out.write_record(row.iter().map(|cell| inert(cell).into_owned()))
+            .expect("CSV to memory");
     }
     let bytes = out.into_inner().expect("CSV to memory");
     let text = String::from_utf8(bytes).expect("CSV of strings is UTF-8");
     format!("\u{feff}{text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_text_in_the_csv() {
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\",\"y\")"),
+            "'=HYPERLINK(\"http://x\",\"y\")"
+        );
+        assert_eq!(inert("@SUM(1+1)"), "'@SUM(1+1)");
+        assert_eq!(inert("+1"), "'+1");
+        assert_eq!(inert("-1+2"), "'-1+2");
+        assert_eq!(inert("ขอเชิญประชุม = ๑"), "ขอเชิญประชุม = ๑");
+    }
 }

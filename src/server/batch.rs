@@ -270,7 +270,12 @@ impl Batch {
     }
 
     /// Checks every letter and names every file; at most [`MAX_LISTED`] problems.
-    pub fn validate(&mut self, engine: &Engine, agencies: &Agencies) -> Result<(), Vec<Problem>> {
+    pub fn validate(
+        &mut self,
+        engine: &Engine,
+        agencies: &Agencies,
+        any_year: bool,
+    ) -> Result<(), Vec<Problem>> {
         let n = self.len();
         let mut problems = Vec::new();
         let mut names = Vec::with_capacity(n);
@@ -288,11 +293,9 @@ impl Batch {
                 Ok(doc) if numbering::is_auto(&doc) => {
                     auto += 1;
                     let prefix = self.prefix(i).1;
-                    let checked = compose::check_fonts(engine, &doc)
-                        .and_then(|()| agencies.resolve(&doc.agency))
-                        .and_then(|agency| {
-                            numbering::check(&doc, &agency).map(|(p, _)| (p, agency))
-                        });
+                    let checked = compose::check_texts(engine, &doc)
+                        .and_then(|()| numbering::check(&doc, agencies, any_year))
+                        .map(|(p, _, agency)| (p, agency));
                     match checked {
                         Ok((p, agency)) => {
                             match &plan {
@@ -383,8 +386,12 @@ impl Batch {
         if seen.insert(name.clone()) {
             return Ok(name);
         }
+        // `x`, `x-3`, `x` must not give two `x-3.pdf`: count up until free.
         let stem = name.strip_suffix(".pdf").unwrap_or(&name);
-        let unique = format!("{stem}-{}.pdf", i + 1);
+        let unique = (i + 1..)
+            .map(|n| format!("{stem}-{n}.pdf"))
+            .find(|candidate| !seen.contains(candidate))
+            .expect("some number is free");
         seen.insert(unique.clone());
         Ok(unique)
     }
@@ -472,13 +479,14 @@ pub async fn render(
             ),
         ));
     }
-    let ticket = state.admit()?;
+    let ticket = state.admit_stream()?;
     let agencies = state.agencies.clone();
     let engine = state.engine.clone();
+    let any_year = state.config.any_year;
     let (batch, checked) = state
         .pool
         .run(&ticket, move || {
-            let checked = batch.validate(&engine, &agencies);
+            let checked = batch.validate(&engine, &agencies, any_year);
             (batch, checked)
         })
         .await
@@ -575,5 +583,10 @@ mod tests {
         let mut seen = HashSet::new();
         assert_eq!(b.file_name(0, &mut seen).unwrap(), "same.pdf");
         assert_eq!(b.file_name(1, &mut seen).unwrap(), "same-2.pdf");
+        // A name that another letter's suffix already took counts up.
+        let mut seen: HashSet<String> = ["x.pdf", "x-3.pdf"].map(String::from).into();
+        assert_eq!(b.file_name(2, &mut seen).unwrap(), "same.pdf");
+        seen.insert("same-3.pdf".into());
+        assert_eq!(b.file_name(2, &mut seen).unwrap(), "same-4.pdf");
     }
 }

@@ -23,6 +23,23 @@ pub struct ServeArgs {
     /// Requests admitted beyond the workers; more are answered 503.
     #[arg(long, env = "SARABAN_QUEUE", default_value_t = 64)]
     pub queue: usize,
+    /// Batches admitted at once (apart from the letters' queue).
+    #[arg(long, env = "SARABAN_STREAMS", default_value_t = 32)]
+    pub streams: usize,
+    /// Seconds a batch's client may take no byte before it counts as gone.
+    #[arg(long, env = "SARABAN_STALL", default_value_t = 30)]
+    pub stall: u64,
+    /// Seconds a client has to send a request's headers; an idle keep-alive
+    /// connection is closed after as long.
+    #[arg(long, env = "SARABAN_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds shutdown waits for requests, renders and numbered work in flight.
+    #[arg(long, env = "SARABAN_DRAIN", default_value_t = 60)]
+    pub drain: u64,
+    /// Number letters dated in any year, not only this one (moving an old
+    /// register over).
+    #[arg(long, env = "SARABAN_ANY_YEAR")]
+    pub any_year: bool,
     /// Time limit of a request, seconds.
     #[arg(long, env = "SARABAN_TIMEOUT", default_value_t = 30)]
     pub timeout: u64,
@@ -41,6 +58,9 @@ pub struct ServeArgs {
     /// Most letters merged into one PDF (`?merge=true`).
     #[arg(long, env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = 1_000)]
     pub max_merge_letters: usize,
+    /// Most pages of a merged PDF.
+    #[arg(long, env = "SARABAN_MAX_MERGE_PAGES", default_value_t = 2_000)]
+    pub max_merge_pages: usize,
     /// The outgoing register's database file (SQLite), created on first start.
     /// Without it the service keeps no register and `"reference": "auto"` is
     /// refused.
@@ -59,12 +79,18 @@ impl ServeArgs {
             addr: self.addr,
             workers: self.workers.unwrap_or(defaults.workers),
             queue: self.queue,
+            streams: self.streams,
+            stall: Duration::from_secs(self.stall),
             max_letter_bytes: self.max_letter_bytes,
             max_batch_bytes: self.max_batch_bytes,
             max_batch_letters: self.max_batch_letters,
             max_merge_letters: self.max_merge_letters,
+            max_merge_pages: self.max_merge_pages,
             timeout: Duration::from_secs(self.timeout),
             batch_timeout: Duration::from_secs(self.batch_timeout),
+            header_timeout: Duration::from_secs(self.header_timeout),
+            drain: Duration::from_secs(self.drain),
+            any_year: self.any_year,
             db: self.db.clone(),
         }
     }

@@ -128,9 +128,9 @@ async fn numbered(
     let (plan, details, doc) = state
         .pool
         .run(&ticket, move || {
-            compose::check_fonts(&shared.engine, &doc)?;
-            let agency = shared.agencies.resolve(&doc.agency)?;
-            let (plan, _) = numbering::check(&doc, &agency)?;
+            compose::check_texts(&shared.engine, &doc)?;
+            let (plan, _, agency) =
+                numbering::check(&doc, &shared.agencies, shared.config.any_year)?;
             let details = numbering::details(&doc, &agency);
             Ok::<_, Problems>((plan, details, doc))
         })
@@ -149,8 +149,10 @@ async fn numbered(
     // From here the letter is issued to its end even if the client goes away
     // or the time limit passes: its number is recorded either way, and a
     // retry under the same Idempotency-Key gets the answer.
+    let tasks = state.tasks.clone();
     let job = issue(state, ticket, register, doc, allocation);
-    tokio::spawn(job.instrument(tracing::Span::current()))
+    tasks
+        .spawn(job.instrument(tracing::Span::current()))
         .await
         .map_err(|e| ApiError::internal(format!("issuing the letter failed: {e}")))?
 }
@@ -267,9 +269,8 @@ pub async fn validate(
             if shared.register.is_none() {
                 return Err(Problems::one(no_register_problem()));
             }
-            compose::check_fonts(&shared.engine, &doc)?;
-            let agency = shared.agencies.resolve(&doc.agency)?;
-            numbering::check(&doc, &agency).map(|_| ())
+            compose::check_texts(&shared.engine, &doc)?;
+            numbering::check(&doc, &shared.agencies, shared.config.any_year).map(|_| ())
         })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;

@@ -103,12 +103,18 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
     } else {
         state.config.timeout
     };
+    // A request with a key may be numbering a letter, which is issued to its
+    // end whatever the time limit says: its answer must not invite a retry
+    // that would take a second number.
+    let keyed = req
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION);
     let answer = CURRENT_ID.scope(id.clone(), tokio::time::timeout(limit, next.run(req)));
     let res = match answer.await {
         Ok(res) => res,
         Err(_) => {
             tracing::warn!(limit_s = limit.as_secs_f64(), "time limit exceeded");
-            CURRENT_ID.sync_scope(id, || ApiError::timed_out(limit).into_response())
+            CURRENT_ID.sync_scope(id, || ApiError::timed_out(limit, keyed).into_response())
         }
     };
     let status = res.status();

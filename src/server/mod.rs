@@ -58,6 +58,12 @@ pub struct Config {
     pub workers: usize,
     /// Requests admitted beyond the workers, waiting for one; more get 503.
     pub queue: usize,
+    /// Batches admitted at once, apart from `workers + queue`: a streamed
+    /// batch lasts as long as its client reads.
+    pub streams: usize,
+    /// A client that takes no byte of a streamed batch for this long is
+    /// treated as gone (its place is given back).
+    pub stall: Duration,
     /// Largest body of a single letter, bytes.
     pub max_letter_bytes: usize,
     /// Largest body of a batch, bytes.
@@ -66,10 +72,22 @@ pub struct Config {
     pub max_batch_letters: usize,
     /// Most letters merged into one PDF (`?merge=true`), which is built in memory.
     pub max_merge_letters: usize,
+    /// Most pages of a merged PDF: its pages are held in memory until it is written.
+    pub max_merge_pages: usize,
     /// Time limit of a request (reading it, waiting for a worker, rendering).
     pub timeout: Duration,
     /// Time limit of a whole batch, its streamed body included.
     pub batch_timeout: Duration,
+    /// A client must send a request's headers within this time; an idle
+    /// keep-alive connection is closed after it.
+    pub header_timeout: Duration,
+    /// At shutdown, how long requests, renders and numbered work in flight
+    /// may take to finish before the process stops anyway.
+    pub drain: Duration,
+    /// Numbers letters dated in any year (moving an old register over); by
+    /// default only this year's, and last year's in the first fortnight of
+    /// January.
+    pub any_year: bool,
     /// The outgoing register's database file; None runs without a register
     /// (letters must then give their reference numbers).
     pub db: Option<PathBuf>,
@@ -81,12 +99,18 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue: 64,
+            streams: 32,
+            stall: Duration::from_secs(30),
             max_letter_bytes: 2 << 20,
             max_batch_bytes: 16 << 20,
             max_batch_letters: 10_000,
             max_merge_letters: 1_000,
+            max_merge_pages: 2_000,
             timeout: Duration::from_secs(30),
             batch_timeout: Duration::from_secs(30 * 60),
+            header_timeout: Duration::from_secs(10),
+            drain: Duration::from_secs(60),
+            any_year: false,
             db: None,
         }
     }
@@ -110,6 +134,9 @@ pub struct Shared {
     pub config: Config,
     /// The outgoing register, when the service keeps one.
     pub register: Option<Arc<dyn RegisterStore>>,
+    /// Work that outlives its request (a numbered letter or batch whose
+    /// client went away): shutdown waits for it, up to `drain`.
+    pub tasks: tokio_util::task::TaskTracker,
 }
 
 impl std::ops::Deref for AppState {
@@ -139,7 +166,8 @@ impl AppState {
         AppState(Arc::new(Shared {
             engine,
             agencies,
-            pool: pool::Pool::new(config.workers, config.queue),
+            tasks: tokio_util::task::TaskTracker::new(),
+            pool: pool::Pool::new(config.workers, config.queue, config.streams),
             metrics: metrics::Metrics::default(),
             config,
             register,
@@ -149,6 +177,14 @@ impl AppState {
     /// The register, or 501 when the service runs without one.
     pub fn register(&self) -> Result<Arc<dyn RegisterStore>, ApiError> {
         self.register.clone().ok_or_else(ApiError::no_register)
+    }
+
+    /// Admits a batch, or 503 when `streams` batches are running.
+    pub fn admit_stream(&self) -> Result<pool::Ticket, ApiError> {
+        self.pool.admit_stream().ok_or_else(|| {
+            self.metrics.rejected();
+            ApiError::overloaded(5)
+        })
     }
 
     /// Admits a rendering request, or 503 when the queue is full.
@@ -220,18 +256,94 @@ pub async fn serve_on(
         "saraban listening"
     );
     let pool = state.pool.clone();
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    // Connections are closed; renders whose clients went away may still run.
-    if tokio::time::timeout(Duration::from_secs(60), pool.drain())
-        .await
-        .is_err()
-    {
-        tracing::warn!("renders still running after 60 s; stopping anyway");
+    let tasks = state.tasks.clone();
+    let (header_timeout, drain) = (state.config.header_timeout, state.config.drain);
+    let app = router(state);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let connections = tokio_util::task::TaskTracker::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        connections.spawn(connection(
+            stream,
+            app.clone(),
+            header_timeout,
+            stop_rx.clone(),
+        ));
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing requests in flight");
+    let _ = stop_tx.send(true);
+    connections.close();
+    tasks.close();
+    let deadline = tokio::time::Instant::now() + drain;
+    let finished = tokio::time::timeout_at(deadline, async {
+        connections.wait().await;
+        tasks.wait().await;
+        // Renders whose clients went away may still run.
+        pool.drain().await;
+    })
+    .await;
+    if finished.is_err() {
+        tracing::warn!(
+            seconds = drain.as_secs(),
+            "work still in flight after the drain time; stopping anyway"
+        );
     }
     tracing::info!("saraban stopped");
     Ok(())
+}
+
+/// Serves one HTTP/1.1 connection, whose headers must arrive within
+/// `header_timeout` (an idle keep-alive connection ends after as long); shuts
+/// down gracefully when `stop` turns true.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    app: Router,
+    header_timeout: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let service = hyper_util::service::TowerToHyperService::new(app.map_request(
+        |req: axum::http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new),
+    ));
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(stream), service);
+    let mut conn = std::pin::pin!(conn);
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::debug!(error = %e, "connection ended");
+                }
+                return;
+            }
+            changed = stop.changed() => {
+                if changed.is_err() || *stop.borrow() {
+                    conn.as_mut().graceful_shutdown();
+                    // Keep polling the connection until it has finished.
+                    if let Err(e) = conn.as_mut().await {
+                        tracing::debug!(error = %e, "connection ended");
+                    }
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

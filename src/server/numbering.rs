@@ -3,6 +3,7 @@
 //! about them. Everything here is decided from the document and its agency
 //! profile before any number is taken.
 
+use crate::agency::Agencies;
 use crate::agency::Agency;
 use crate::error::{Problem, Problems};
 use crate::model::{AgencyRef, Document, Kind, Reference};
@@ -114,6 +115,7 @@ impl Plan {
             .as_deref()
             .and_then(|d| year_be_of_date(d.trim()).ok())
             .unwrap_or_else(current_year_be);
+
         p.into_result(Plan {
             agency: id,
             series,
@@ -168,10 +170,54 @@ impl Plan {
     }
 }
 
+/// Days since the first of January in Bangkok (0 on New Year's Day).
+fn days_into_year() -> u16 {
+    let now = time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(7, 0, 0).expect("+07:00 is valid"));
+    now.ordinal() - 1
+}
+
+/// Only this year's book is open: a letter dated in another year is not
+/// numbered (its book is closed, or not yet begun), except last year's in
+/// the first fortnight of January, for letters signed before New Year.
+pub fn open_year(year_be: i32, now_be: i32, days_into_year: u16) -> Result<(), String> {
+    if year_be == now_be || (year_be + 1 == now_be && days_into_year < 14) {
+        return Ok(());
+    }
+    Err(format!(
+        "is in {year_be}; the register numbers letters of this year ({now_be}) only: a number \
+         from a closed or future year's book cannot be issued now"
+    ))
+}
+
 /// Checks an `"auto"` document as it will be rendered, with a stand-in for the
 /// number: every problem comes back before a number is taken. Returns the plan.
-pub fn check(doc: &Document, agency: &Agency) -> Result<(Plan, Prepared), Problems> {
-    let plan = Plan::of(doc, agency);
+///
+/// Unless `any_year`, a letter dated in another year than this one is refused
+/// (see [`open_year`]).
+pub fn check(
+    doc: &Document,
+    agencies: &Agencies,
+    any_year: bool,
+) -> Result<(Plan, Prepared, Agency), Problems> {
+    let agency = agencies.resolve(&doc.agency)?;
+    let agency = &agency;
+    let mut plan = Plan::of(doc, agency);
+    if let Ok(ok) = &plan
+        && !any_year
+        && let Err(e) = open_year(ok.year_be, current_year_be(), days_into_year())
+    {
+        plan = Err(Problems::one(crate::error::Problem::new("date", e)));
+    }
+    if let Err(p) = stored_profile(doc, agencies) {
+        plan = Err(match plan {
+            Ok(_) => p,
+            Err(mut all) => {
+                all.0.extend(p.0);
+                all
+            }
+        });
+    }
     // The widest number a year is likely to reach, so the check sees a
     // realistic line.
     let placeholder = match &plan {
@@ -180,13 +226,65 @@ pub fn check(doc: &Document, agency: &Agency) -> Result<(Plan, Prepared), Proble
     };
     let prepared = view::prepare_unchunked(doc, agency, Some(&placeholder));
     match (plan, prepared) {
-        (Ok(plan), Ok(prepared)) => Ok((plan, prepared)),
+        (Ok(plan), Ok(prepared)) => Ok((plan, prepared, agency.clone())),
         (plan, prepared) => {
             let mut all = plan.err().unwrap_or_default();
             all.0.extend(prepared.err().unwrap_or_default().0);
             Err(all)
         }
     }
+}
+
+/// A letter numbered in an agency's register prints that agency's code and
+/// name: an inline profile may be numbered only under the id of a stored
+/// profile whose code and name it repeats (a key of one agency could
+/// otherwise number letters that print another's).
+fn stored_profile(doc: &Document, agencies: &Agencies) -> Result<(), Problems> {
+    let AgencyRef::Inline(inline) = &doc.agency else {
+        return Ok(());
+    };
+    let Some(id) = inline
+        .id
+        .as_deref()
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+    else {
+        // Plan::of names the missing id.
+        return Ok(());
+    };
+    let Some(stored) = agencies.get(id) else {
+        return Err(Problems::one(crate::error::Problem::new(
+            "agency.id",
+            format!(
+                "'{id}' is not a stored agency profile: a letter numbered from the register \
+                 needs its agency's stored profile (built in, or --agencies)"
+            ),
+        )));
+    };
+    let mut p = Problems::default();
+    let same = |a: &Option<String>, b: &Option<String>| {
+        a.as_deref().map(str::trim).unwrap_or_default()
+            == b.as_deref().map(str::trim).unwrap_or_default()
+    };
+    if !same(&inline.code, &stored.code) {
+        p.push(
+            "agency.code",
+            format!(
+                "differs from the stored profile of '{id}' ({}): its register numbers only letters that print its own code",
+                stored.code.as_deref().unwrap_or("no code")
+            ),
+        );
+    }
+    if inline.name.trim() != stored.name.trim() {
+        p.push(
+            "agency.name",
+            format!(
+                "differs from the stored profile of '{id}' ({}): its register numbers only letters in its own name",
+                stored.name
+            ),
+        );
+    }
+    p.into_result(())
 }
 
 /// What the register records about one letter: its date, who sends it
@@ -301,8 +399,22 @@ mod tests {
         assert_eq!(plan.reference(123), "๑๒๓/๒๕๖๗");
         let p = Plan::of(&doc("announcement", "khonkaen-province", "2024-03-01"), kk);
         assert_eq!(p.unwrap_err().0[0].field, "reference");
-        let (plan, _) = check(&doc("memo", "khonkaen-province", "2025-01-01"), kk).unwrap();
+        let memo = doc("memo", "khonkaen-province", "2025-01-01");
+        let (plan, _, _) = check(&memo, &agencies, true).unwrap();
         assert_eq!(plan.reference(2), "ขก ๐๐๑๗.๕/๒");
+        // 2025 is a closed book now.
+        let closed = check(&memo, &agencies, false).unwrap_err();
+        assert_eq!(closed.0[0].field, "date");
+    }
+
+    #[test]
+    fn only_this_years_book_is_open() {
+        assert!(open_year(2569, 2569, 200).is_ok());
+        // Letters signed before New Year, numbered in the first fortnight.
+        assert!(open_year(2568, 2569, 3).is_ok());
+        assert!(open_year(2568, 2569, 14).is_err());
+        assert!(open_year(2570, 2569, 364).is_err());
+        assert!(open_year(2443, 2569, 0).is_err());
     }
 
     #[test]

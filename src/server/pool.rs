@@ -1,6 +1,11 @@
-//! The bounded worker pool: renders run on blocking threads, never on the async
-//! runtime's, at most `workers` at a time, and at most `workers + queue` requests
+//! The bounded worker pool: renders run on the pool's own `workers` threads,
+//! never on the async runtime's, at most `workers` at a time (typst's parallel
+//! layout runs on the same threads, so `workers` bounds the cores a render uses), and at most `workers + queue` requests
 //! are admitted; the rest are turned away (503) instead of piling up.
+//!
+//! Batches are admitted apart, at most `streams` at a time: a streamed batch
+//! lives as long as its client reads, and slow readers must not take the
+//! places of single letters. Their letters share the same workers.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,10 +15,13 @@ use tokio::sync::Semaphore;
 /// Workers and admission.
 #[derive(Debug)]
 pub struct Pool {
+    threads: rayon::ThreadPool,
     permits: Arc<Semaphore>,
     workers: usize,
     capacity: usize,
     admitted: AtomicUsize,
+    stream_capacity: usize,
+    streams: AtomicUsize,
     waiting: AtomicUsize,
     busy: Arc<AtomicUsize>,
 }
@@ -24,11 +32,22 @@ pub struct Pool {
 pub struct Ticket(#[allow(dead_code)] Arc<Slot>);
 
 #[derive(Debug)]
-struct Slot(Arc<Pool>);
+struct Slot(Arc<Pool>, Kind);
+
+/// Which admission a ticket counts in.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Request,
+    Stream,
+}
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.admitted.fetch_sub(1, Ordering::SeqCst);
+        let counter = match self.1 {
+            Kind::Request => &self.0.admitted,
+            Kind::Stream => &self.0.streams,
+        };
+        counter.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -44,15 +63,23 @@ pub enum JobError {
 }
 
 impl Pool {
-    /// `workers` render threads at a time (at least 1) and `queue` further
-    /// admitted requests waiting for one.
-    pub fn new(workers: usize, queue: usize) -> Arc<Pool> {
+    /// `workers` render threads at a time (at least 1), `queue` further
+    /// admitted requests waiting for one, and `streams` batches.
+    pub fn new(workers: usize, queue: usize, streams: usize) -> Arc<Pool> {
         let workers = workers.max(1);
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(workers)
+            .thread_name(|i| format!("saraban-render-{i}"))
+            .build()
+            .expect("render threads start");
         Arc::new(Pool {
+            threads,
             permits: Arc::new(Semaphore::new(workers)),
             workers,
             capacity: workers + queue,
             admitted: AtomicUsize::new(0),
+            stream_capacity: streams,
+            streams: AtomicUsize::new(0),
             waiting: AtomicUsize::new(0),
             busy: Arc::new(AtomicUsize::new(0)),
         })
@@ -60,12 +87,25 @@ impl Pool {
 
     /// Admits a request, or `None` when `workers + queue` are already in.
     pub fn admit(self: &Arc<Self>) -> Option<Ticket> {
-        self.admitted
+        self.take(Kind::Request)
+    }
+
+    /// Admits a batch, or `None` when `streams` batches are already in.
+    pub fn admit_stream(self: &Arc<Self>) -> Option<Ticket> {
+        self.take(Kind::Stream)
+    }
+
+    fn take(self: &Arc<Self>, kind: Kind) -> Option<Ticket> {
+        let (counter, capacity) = match kind {
+            Kind::Request => (&self.admitted, self.capacity),
+            Kind::Stream => (&self.streams, self.stream_capacity),
+        };
+        counter
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-                (n < self.capacity).then_some(n + 1)
+                (n < capacity).then_some(n + 1)
             })
             .ok()
-            .map(|_| Ticket(Arc::new(Slot(self.clone()))))
+            .map(|_| Ticket(Arc::new(Slot(self.clone(), kind))))
     }
 
     /// Runs `job` on a blocking thread once a worker is free. If the caller stops
@@ -86,14 +126,19 @@ impl Pool {
         };
         let ticket = ticket.clone();
         let pool_busy = BusyGuard::new(self.busy.clone());
-        tokio::task::spawn_blocking(move || {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.threads.spawn(move || {
             let _permit = permit;
             let _ticket = ticket;
             let _busy = pool_busy;
-            job()
-        })
-        .await
-        .map_err(|_| JobError::Panicked)
+            // A panic in a rayon job would abort the process.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            let _ = done.send(outcome);
+        });
+        match result.await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(_)) | Err(_) => Err(JobError::Panicked),
+        }
     }
 
     /// Waits until no job is running (used at shutdown).

@@ -126,15 +126,26 @@ impl ApiError {
     }
 
     /// 503 with `Retry-After`: the request took longer than the time limit.
-    pub fn timed_out(limit: std::time::Duration) -> Self {
+    pub fn timed_out(limit: std::time::Duration, keyed: bool) -> Self {
+        let detail = if keyed {
+            format!(
+                "the request took longer than {} s. A letter numbered from the register is \
+                 issued to its end anyway and keeps its number: repeat the request with the \
+                 same Idempotency-Key to receive it, or find it in the register, rather than \
+                 sending it again without one",
+                limit.as_secs_f64()
+            )
+        } else {
+            format!(
+                "the request took longer than {} s; try again later or send a smaller batch",
+                limit.as_secs_f64()
+            )
+        };
         let mut e = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "urn:saraban:timeout",
             "Time limit exceeded",
-            format!(
-                "the request took longer than {} s; try again later or send a smaller batch",
-                limit.as_secs_f64()
-            ),
+            detail,
         );
         e.retry_after = Some(5);
         e

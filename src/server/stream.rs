@@ -209,7 +209,12 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
     let numbers = issue
         .as_ref()
         .map(|i| (i.allocated.clone(), i.numbering == Numbering::Each));
+    let tasks = state.tasks.clone();
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_CHUNKS);
+    // Set when the client stalled: the body then ends in an error (the
+    // connection is cut) rather than as if the ZIP were complete.
+    let stalled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stalled_in = stalled.clone();
     let producer = async move {
         let mut zip = match &issue {
             Some(_) => {
@@ -244,7 +249,14 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
                         whole.update(&chunk);
                         kept.push(&chunk);
                     }
-                    if !client_gone && tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                    let stall = state.config.stall;
+                    let sent = !client_gone
+                        && matches!(
+                            tokio::time::timeout(stall, tx.send(Ok(Bytes::from(chunk)))).await,
+                            Ok(Ok(()))
+                        );
+                    if !client_gone && !sent {
+                        stalled_in.store(true, std::sync::atomic::Ordering::SeqCst);
                         if issue.is_none() {
                             tracing::warn!("client went away before the batch was complete");
                             return;
@@ -300,9 +312,19 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
         }
         drop(ticket);
     };
-    tokio::spawn(producer.instrument(tracing::Span::current()));
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
+    tasks.spawn(producer.instrument(tracing::Span::current()));
+    let stream = futures_util::stream::unfold(Some(rx), move |rx| {
+        let stalled = stalled.clone();
+        async move {
+            let mut rx = rx?;
+            match rx.recv().await {
+                Some(item) => Some((item, Some(rx))),
+                None if stalled.load(std::sync::atomic::Ordering::SeqCst) => {
+                    Some((Err(io::Error::other("the client stalled")), None))
+                }
+                None => None,
+            }
+        }
     });
     let mut res = Body::from_stream(stream).into_response();
     let headers = res.headers_mut();
@@ -333,8 +355,10 @@ pub async fn merged(
     match issue {
         None => merged_pdf(state, batch, ticket, None).await,
         Some(issue) => {
+            let tasks = state.tasks.clone();
             let job = merged_pdf(state, batch, ticket, Some(issue));
-            tokio::spawn(job.instrument(tracing::Span::current()))
+            tasks
+                .spawn(job.instrument(tracing::Span::current()))
                 .await
                 .map_err(|e| ApiError::internal(format!("the merged batch failed: {e}")))?
         }
@@ -385,6 +409,13 @@ async fn merge_pages(
             ApiError::internal(e)
         })?;
         pages.extend(p);
+        let limit = state.config.max_merge_pages;
+        if pages.len() > limit {
+            return Err(ApiError::too_large(
+                "merge",
+                format!("the merged PDF passes {limit} pages; ask for a ZIP instead"),
+            ));
+        }
     }
     drop(letters_in);
     let count = pages.len();

@@ -71,6 +71,9 @@ impl Register {
     }
 
     /// [`open`](Self::open) with another busy timeout.
+    ///
+    /// A new database file, and its WAL and shared-memory files, are readable
+    /// by their owner only: they hold the letters' PDFs.
     pub fn open_with_timeout(
         path: impl AsRef<Path>,
         busy_timeout: Duration,
@@ -81,6 +84,7 @@ impl Register {
                 RegisterError::Internal(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        create_private(&path)?;
         // Switching a new file to WAL, and the first migration, can report
         // SQLITE_BUSY at once, without waiting in the busy handler, while
         // another process opens the same new file: retry until the timeout.
@@ -246,4 +250,18 @@ impl RegisterStore for Register {
     fn keys(&self, agency: &str) -> Result<Vec<ApiKey>, RegisterError> {
         self.with_conn(|conn| keys::keys(conn, agency))
     }
+}
+
+/// Creates the database file, if it does not exist, readable and writable by
+/// its owner only (0600); SQLite gives the `-wal` and `-shm` files it creates
+/// the same mode as the database.
+fn create_private(path: &Path) -> Result<(), RegisterError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|e| RegisterError::Internal(format!("cannot create {}: {e}", path.display())))
 }

@@ -1,0 +1,145 @@
+//! Passes over typst's laid-out pages before PDF export, so that the PDF's text
+//! layer says what the letter says, in Thai.
+//!
+//! - **One text item per GPOS-stacked cluster.** typst 0.15 groups a run's
+//!   glyphs into text items by vertical offset; a Thai cluster whose upper
+//!   mark the font raises by GPOS (`ธิ์`, `ดิ์`) is cut into two items that
+//!   both carry the cluster's text, and the PDF's text doubles it (`ศักดิ์ดิ์`).
+//!   [`merge_stacked`] joins such neighbours back into one item whose glyphs
+//!   keep their own `y_offset` (which the PDF, PNG and SVG exporters honour).
+//! - **Thai, not Japanese.** Templates lay Thai out under `lang: "ja"` so that
+//!   typst's own segmenter leaves Thai runs whole (our dictionary breaks them);
+//!   the language of every text item and of the document is set back to Thai
+//!   here, so the catalogue and tagged spans say `/Lang (th)`.
+//!
+//! Upstream report text for the first: docs/upstream.md.
+
+use typst::foundations::Smart;
+use typst::layout::{Abs, Em, Frame, FrameItem, Point};
+use typst::model::{Document as _, DocumentInfo};
+use typst::text::{Lang, Locale, TextItem};
+use typst_layout::{Page, PagedDocument};
+
+/// The document as every reader of its frames (the line reader, the PDF and
+/// PNG exporters) should see it: stacked clusters whole, Thai language on
+/// every text item and on the document. Applied once, right after a compile.
+pub fn fix(doc: PagedDocument) -> PagedDocument {
+    let pages = doc
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut page: Page = page.clone();
+            fix_frame(&mut page.frame);
+            page
+        })
+        .collect::<Vec<_>>();
+    document(pages, doc.info().clone())
+}
+
+/// A document of pages already [`fix`]ed (of one letter or several), declared Thai.
+pub fn document(pages: impl IntoIterator<Item = Page>, mut info: DocumentInfo) -> PagedDocument {
+    info.locale = Smart::Custom(Locale {
+        lang: Lang::THAI,
+        region: None,
+    });
+    PagedDocument::new(pages.into_iter().collect(), info)
+}
+
+/// Applies both passes to a frame and its groups.
+fn fix_frame(frame: &mut Frame) {
+    let needs_merge = frame
+        .items()
+        .zip(frame.items().skip(1))
+        .any(|((pa, a), (pb, b))| match (a, b) {
+            (FrameItem::Text(a), FrameItem::Text(b)) => stacked(*pa, a, *pb, b),
+            _ => false,
+        });
+    if needs_merge {
+        let items: Vec<(Point, FrameItem)> = frame.items().cloned().collect();
+        frame.clear();
+        frame.push_multiple(merge_stacked(items));
+    }
+    frame.retain(|item| {
+        match item {
+            FrameItem::Text(text) if text.lang == Lang::JAPANESE => text.lang = Lang::THAI,
+            FrameItem::Group(group) => fix_frame(&mut group.frame),
+            _ => {}
+        }
+        true
+    });
+}
+
+/// True when `b` continues `a` on the same line at another height: the raised
+/// or lowered marks of a cluster typst cut off into an item of their own.
+fn stacked(pa: Point, a: &TextItem, pb: Point, b: &TextItem) -> bool {
+    let tolerance = Abs::pt(0.01);
+    a.font == b.font
+        && a.size == b.size
+        && a.fill == b.fill
+        && a.stroke == b.stroke
+        && a.lang == b.lang
+        && pa.y != pb.y
+        && (pa.y - pb.y).abs() < a.size
+        && (pa.x + a.width() - pb.x).abs() < tolerance
+}
+
+/// Joins every run of [`stacked`] neighbours into one text item positioned
+/// where the first was, each glyph keeping its height as `y_offset`.
+pub fn merge_stacked(items: Vec<(Point, FrameItem)>) -> Vec<(Point, FrameItem)> {
+    let mut out: Vec<(Point, FrameItem)> = Vec::with_capacity(items.len());
+    for (pos, item) in items {
+        if let (FrameItem::Text(b), Some((pa, FrameItem::Text(a)))) = (&item, out.last_mut())
+            && stacked(*pa, a, pos, b)
+        {
+            append(a, *pa, b, pos);
+            continue;
+        }
+        out.push((pos, item));
+    }
+    out
+}
+
+/// Appends `b` (at `pb`) to `a` (at `pa`): the cluster both carry is written once.
+fn append(a: &mut TextItem, pa: Point, b: &TextItem, pb: Point) {
+    // Y grows downwards on the page, upwards in a glyph's offset.
+    let lift = Em::from_abs(pa.y - pb.y, a.size);
+    let overlap = shared_cluster(a, b);
+    let shift = a.text.len() - overlap;
+    let mut text = a.text.to_string();
+    text.push_str(&b.text[overlap..]);
+    a.text = text.into();
+    a.glyphs.extend(b.glyphs.iter().map(|g| {
+        let mut g = g.clone();
+        g.y_offset += lift;
+        // `a`'s text ends with the shared cluster, so `b`'s text starts at `shift`.
+        g.range = saturate(usize::from(g.range.start) + shift)
+            ..saturate(usize::from(g.range.end) + shift);
+        g
+    }));
+}
+
+/// The length in bytes of the cluster `b` opens with that `a` ends with (the
+/// text both were given for the same characters), or 0.
+fn shared_cluster(a: &TextItem, b: &TextItem) -> usize {
+    let Some(first) = b.glyphs.first() else {
+        return 0;
+    };
+    let n = usize::from(first.range.end);
+    let Some(last) = a.glyphs.last() else {
+        return 0;
+    };
+    let a_len = a.text.len();
+    let shares = first.range.start == 0
+        && n <= a_len
+        && n <= b.text.len()
+        && usize::from(last.range.end) == a_len
+        && usize::from(last.range.start) <= a_len - n
+        && a.text.is_char_boundary(a_len - n)
+        && b.text.is_char_boundary(n)
+        && a.text[a_len - n..] == b.text[..n];
+    if shares { n } else { 0 }
+}
+
+fn saturate(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
