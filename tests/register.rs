@@ -434,6 +434,32 @@ fn schema_is_migrated_once_and_versioned() {
     assert!(err.to_string().contains("newer"), "{err}");
 }
 
+/// The register holds the letters' PDFs: its files are its owner's alone.
+#[cfg(unix)]
+#[test]
+fn database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("private");
+    let db = dir.db();
+    let register = Register::open(&db).unwrap();
+    register.allocate(&one(Series::Normal, 2568)).unwrap();
+    for file in [
+        db.clone(),
+        db.with_extension("sqlite-wal"),
+        db.with_extension("sqlite-shm"),
+    ] {
+        if let Ok(meta) = std::fs::metadata(&file) {
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                0o600,
+                "{}",
+                file.display()
+            );
+        }
+    }
+    assert!(std::fs::metadata(&db).is_ok());
+}
+
 /// Environment variable telling [`crash_child`] which database to fill.
 const CRASH_DB: &str = "SARABAN_REGISTER_CRASH_DB";
 

@@ -803,6 +803,34 @@ async fn only_this_years_book_and_the_agencys_own_profile_are_numbered() {
     s.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_finishes_numbered_batches_whose_client_left() {
+    let dir = TempDir::new("drain");
+    let s = Server::start(Some(&dir.db())).await;
+    let res = s
+        .post("/v1/batches", &batch(120, Some("each")), Some(&s.kk), None)
+        .await;
+    assert_eq!(res.status(), 200);
+    let (first, last): (u32, u32) = (
+        header(&res, "x-register-number").parse().unwrap(),
+        header(&res, "x-register-last").parse().unwrap(),
+    );
+    assert_eq!(last - first + 1, 120);
+    // The client goes away at once, and the service is told to stop.
+    drop(res);
+    s.stop().await;
+    // Every number the batch took is issued, none left pending.
+    let register = Register::open(dir.db()).unwrap();
+    let year =
+        saraban::register::year_be_of_date(batch(1, None)["document"]["date"].as_str().unwrap())
+            .unwrap();
+    let audit = register
+        .audit(KK, year, saraban::register::Series::Circular)
+        .unwrap();
+    assert!(audit.pending.is_empty(), "pending: {:?}", audit.pending);
+    assert_eq!((audit.last, audit.cancelled), (last, 0));
+}
+
 /// A `saraban serve` child process, killed when dropped.
 struct Served {
     child: Child,
