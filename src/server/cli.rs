@@ -59,7 +59,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = 1_000)]
     pub max_merge_letters: usize,
     /// Most pages of a merged PDF.
-    #[arg(long, env = "SARABAN_MAX_MERGE_PAGES", default_value_t = 2_000)]
+    #[arg(long, env = "SARABAN_MAX_MERGE_PAGES", default_value_t = 1_000)]
     pub max_merge_pages: usize,
     /// The outgoing register's database file (SQLite), created on first start.
     /// Without it the service keeps no register and `"reference": "auto"` is

@@ -105,7 +105,7 @@ impl Default for Config {
             max_batch_bytes: 16 << 20,
             max_batch_letters: 10_000,
             max_merge_letters: 1_000,
-            max_merge_pages: 2_000,
+            max_merge_pages: 1_000,
             timeout: Duration::from_secs(30),
             batch_timeout: Duration::from_secs(30 * 60),
             header_timeout: Duration::from_secs(10),
