@@ -61,8 +61,13 @@ pub struct Layout {
     pub signature_x_cm: f64,
     /// Space between blocks, in points: 20.8 for one blank line, 6 for `Enter + 6 pt`.
     pub block_gap_pt: f64,
-    /// Font size of the text, in points.
+    /// Font size of the text, in points of TH SarabunPSK (the Regulation's 16 pt):
+    /// a font drawn larger for its size, such as Laksaman, is set smaller so that
+    /// its type is as large (see [`crate::render::Engine::font_scale`]).
     pub font_size_pt: f64,
+    /// One line of text, baseline to baseline, in points: 20.8 (1.3 × 16, TH
+    /// Sarabun's single spacing) by default; offices measured at 18.1 to 21.
+    pub line_pitch_pt: f64,
     /// Font family names, first choice first (an agency may drop TH SarabunPSK into
     /// the fonts directory and name it here).
     pub fonts: Vec<String>,
@@ -76,6 +81,7 @@ impl Default for Layout {
             signature_x_cm: 12.5,
             block_gap_pt: 6.0,
             font_size_pt: 16.0,
+            line_pitch_pt: 20.8,
             fonts: vec!["TH SarabunPSK".into(), "Laksaman".into()],
         }
     }

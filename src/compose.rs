@@ -207,6 +207,7 @@ fn typst_defaults() -> bool {
 /// Compiles a prepared view, repeating until every continuation line matches the
 /// page after it (two compiles for a letter of several pages, one otherwise).
 pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> {
+    prepared.view.font_scale = engine.font_scale(&prepared.view.layout.fonts);
     let assets: Vec<(&'static str, Bytes)> = prepared
         .assets
         .iter()

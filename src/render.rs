@@ -57,6 +57,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The advance of `ก` in TH SarabunPSK, in em: the measure of the official size.
+/// (Laksaman's is 0.580 em, and Laksaman sets the closing `ขอแสดงความนับถือ`
+/// 126.6 pt wide at 16 pt where TH SarabunPSK sets it 87.7 pt.)
+const SARABUN_KO_EM: f64 = 0.580 * 87.7 / 126.6;
+
 /// The default emblem: the Garuda (ตราครุฑ), 472 px tall.
 pub const GARUDA_PNG: &[u8] = include_bytes!("../letter-templates/assets/garuda.png");
 /// Where the default emblem is served.
@@ -151,6 +156,30 @@ impl Engine {
                 .info(i)
                 .is_some_and(|f| f.coverage.contains(c as u32))
         })
+    }
+
+    /// The size `families` (the first the engine has) are set at, relative
+    /// to the official size: the Regulation's "16 pt" is TH SarabunPSK's, and a
+    /// font whose `ก` is wider for its size is drawn larger and set smaller by
+    /// as much (Laksaman, TH SarabunPSK scaled up 1.444×: 0.6926). 1 when none
+    /// of the families is there or the font has no `ก`.
+    pub fn font_scale(&self, families: &[String]) -> f64 {
+        families
+            .iter()
+            .find_map(|family| {
+                let index = self
+                    .book
+                    .select(&family.to_lowercase(), typst::text::FontVariant::default())?;
+                let font = self.fonts.get(index)?.clone().instantiate(
+                    typst::text::FontVariant::default(),
+                    typst::layout::Abs::pt(16.0),
+                    &Default::default(),
+                );
+                let glyph = font.ttf().glyph_index('ก')?;
+                let em = font.x_advance(glyph.0)?.get();
+                (em > 0.0).then(|| SARABUN_KO_EM / em)
+            })
+            .unwrap_or(1.0)
     }
 
     /// Font family names available to templates.

@@ -39,6 +39,10 @@ pub struct View {
     pub doc_title: String,
     /// Layout figures from the profile.
     pub layout: Layout,
+    /// The size a font is set at, relative to the official size: 1 for TH
+    /// SarabunPSK, 1/1.444 for Laksaman (set by [`crate::compose::layout`]
+    /// from the engine's fonts).
+    pub font_scale: f64,
     /// `thai` or `arabic`.
     pub digits: &'static str,
     /// Virtual path of the emblem.
@@ -656,6 +660,7 @@ pub fn prepare_unchunked(
         ("agency.layout.signature_x_cm", l.signature_x_cm, 5.0, 17.0),
         ("agency.layout.block_gap_pt", l.block_gap_pt, 0.0, 40.0),
         ("agency.layout.font_size_pt", l.font_size_pt, 8.0, 24.0),
+        ("agency.layout.line_pitch_pt", l.line_pitch_pt, 10.0, 40.0),
     ] {
         if !(lo..=hi).contains(&v) || !v.is_finite() {
             p.push(name, format!("{v} is outside {lo}..{hi}"));
@@ -675,6 +680,7 @@ pub fn prepare_unchunked(
         kind: doc.kind.name(),
         doc_title,
         layout: agency.layout.clone(),
+        font_scale: 1.0,
         digits: match digits {
             DigitStyle::Thai => "thai",
             DigitStyle::Arabic => "arabic",

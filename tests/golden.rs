@@ -437,23 +437,25 @@ fn committee_roles_stand_in_one_column() {
         .as_array()
         .unwrap()
         .clone();
-    let page_of = |needle: &str| {
+    // The first line at or after `from` holding `needle`.
+    let line_of = |needle: &str, from: usize| {
         let squashed: String = needle.split_whitespace().collect();
-        lines
-            .iter()
-            .find(|x| {
-                x.text
-                    .split_whitespace()
-                    .collect::<String>()
-                    .contains(&squashed)
-            })
-            .map(|x| x.page)
+        (from..lines.len()).find(|&i| {
+            lines[i]
+                .text
+                .split_whitespace()
+                .collect::<String>()
+                .contains(&squashed)
+        })
     };
     for m in &members {
         let name = m["name"].as_str().unwrap();
         let position = m["position"].as_str().unwrap();
         let first_words: String = position.chars().take(8).collect();
-        assert_eq!(page_of(name), page_of(&first_words), "{name} / {position}");
+        // The position is on the name's line, or under it.
+        let at = line_of(name, 0).expect("the name is printed");
+        let pos = line_of(&first_words, at).expect("the position is printed");
+        assert_eq!(lines[at].page, lines[pos].page, "{name} / {position}");
     }
     // Every member is numbered in order.
     let text = text(&l);

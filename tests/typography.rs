@@ -301,7 +301,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 #[test]
 fn pdf_text_layer_gives_back_the_input() {
     // Words whose marks the font stacks with GPOS offsets (ธิ์, ดิ์) used to come
-    // back doubled from the PDF (ธิ์ธิ์); see vendor/typst-layout/PATCH.md.
+    // back doubled from the PDF (ธิ์ธิ์); see src/textlayer.rs.
     let words = "สิทธิ์ ศักดิ์ศรี ฤทธิ์ ผลสัมฤทธิ์ ที่นี่ ตั้งแต่ ผู้ใต้บังคับบัญชา ปัญญา ฎีกา น้ำ กำหนด";
     let doc = serde_json::json!({
         "kind": "external", "agency": "khonkaen-province", "subject": words, "to": "ผู้ว่าราชการจังหวัดขอนแก่น",
@@ -370,4 +370,64 @@ fn unseen_letters_are_typeset_cleanly() {
         let letter = render_json(&std::fs::read(&path).unwrap());
         check_typography(&name, &letter);
     }
+}
+
+/// The Regulation's 16 pt is TH SarabunPSK's: the closing ขอแสดงความนับถือ is
+/// 87.7 pt wide in real letters' PDFs (Laksaman at 16 pt made it 126.6 pt),
+/// and a line of body text advances the profile's pitch (20.8 pt).
+#[test]
+fn type_is_the_official_size() {
+    let letter = render_example("external-letter");
+    let lines = lines(&letter);
+    let closing = lines
+        .iter()
+        .find(|l| l.text.trim() == "ขอแสดงความนับถือ")
+        .expect("the closing has a line of its own");
+    let width = closing.x1 - closing.x0;
+    assert!(
+        (width - 87.7).abs() <= 87.7 * 0.03,
+        "closing {width:.1} pt wide"
+    );
+    // Consecutive lines of the first body paragraph.
+    let body = body_lines(&lines);
+    let pitches: Vec<f64> = body
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && (w[0].x1 - 19.0 * CM).abs() < 1.0)
+        .map(|w| w[1].y - w[0].y)
+        .collect();
+    assert!(
+        pitches.iter().any(|p| (p - 20.8).abs() < 0.05),
+        "no line advances 20.8 pt: {pitches:?}"
+    );
+}
+
+/// The PDF declares Thai (`/Lang (th)`) in its catalogue and on its tagged
+/// spans, never the `ja` the layout borrows, and carries the subject as title.
+#[test]
+fn the_pdf_is_thai() {
+    let letter = render_example("memo-phatthalung");
+    let pdf = letter.pdf().unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("/Lang(th)") || text.contains("/Lang (th)"),
+        "no /Lang (th)"
+    );
+    assert!(
+        !text.contains("(ja)"),
+        "a part of the PDF says it is Japanese"
+    );
+    let info = std::process::Command::new("pdfinfo")
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(&pdf)?;
+            child.wait_with_output()
+        })
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    let subject = letter.prepared.view.doc_title.clone();
+    assert!(info.contains(&subject), "title is not the subject: {info}");
 }
