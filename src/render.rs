@@ -315,7 +315,8 @@ impl World for LetterWorld<'_> {
 
 /// Exports a laid-out document as PDF.
 pub fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, Error> {
-    typst_pdf::pdf(doc, &typst_pdf::PdfOptions::default()).map_err(|diags| {
+    let doc = crate::textlayer::for_pdf(doc.pages(), typst::model::Document::info(doc).clone());
+    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|diags| {
         Error::Export(
             diags
                 .iter()

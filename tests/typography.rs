@@ -289,7 +289,12 @@ fn pdf_text(pdf: &[u8]) -> String {
         pdf.len() ^ pdf.iter().map(|b| *b as usize).sum::<usize>()
     ));
     std::fs::write(&path, pdf).unwrap();
+    // In content order (-raw): poppler's layout mode re-sorts by x, and the
+    // first use of a cluster with two stacked marks inside a word, which the
+    // PDF writes glyph by glyph for pdf.js (src/textlayer/tounicode.rs), comes
+    // out with its marks after the next letter there (ที่ก -> ทีก่).
     let out = std::process::Command::new("pdftotext")
+        .arg("-raw")
         .arg(&path)
         .arg("-")
         .output()

@@ -105,7 +105,7 @@ pub fn pages_numbered(
 /// structure tree was built for it alone, and stitched together they would not
 /// make one valid tree.
 pub fn merged_pdf(pages: Vec<Page>) -> Result<Vec<u8>, Error> {
-    let doc = crate::textlayer::document(pages, typst::model::DocumentInfo::default());
+    let doc = crate::textlayer::for_pdf(&pages, typst::model::DocumentInfo::default());
     let options = typst_pdf::PdfOptions {
         tagged: false,
         ..typst_pdf::PdfOptions::default()
