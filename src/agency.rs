@@ -68,6 +68,10 @@ pub struct Layout {
     /// One line of text, baseline to baseline, in points: 20.8 (1.3 × 16, TH
     /// Sarabun's single spacing) by default; offices measured at 18.1 to 21.
     pub line_pitch_pt: f64,
+    /// The contact block (owning unit, telephone, สำเนาส่ง) at the foot of the
+    /// signature's page, as most offices print it (default), or right under
+    /// the signature.
+    pub contact_at_foot: bool,
     /// Font family names, first choice first (an agency may drop TH SarabunPSK into
     /// the fonts directory and name it here).
     pub fonts: Vec<String>,
@@ -82,6 +86,7 @@ impl Default for Layout {
             block_gap_pt: 6.0,
             font_size_pt: 16.0,
             line_pitch_pt: 20.8,
+            contact_at_foot: true,
             fonts: vec!["TH SarabunPSK".into(), "Laksaman".into()],
         }
     }

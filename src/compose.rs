@@ -229,26 +229,24 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
             .filter(|l| !spots.iter().any(|s| s.line == l.line))
             .collect();
         let wanted = continuations_of(&compiled, &lines, &table_headers(&prepared.view));
-        let lonely = if prepared.view.keep_from.is_none() {
-            lonely_signature_line(&lines, &prepared.view)
+        // Carried once: a second carry could chase the signature down the pages.
+        let carry = if prepared.view.keep_from.is_none() {
+            signature_carry(&lines, &prepared.view)
         } else {
             None
         };
         let multipage = compiled.pages().len() > 1;
         let settled = loose.is_empty()
-            && lonely.is_none()
+            && carry.is_none()
             && wanted == prepared.view.continuations
             && multipage == prepared.view.multipage;
         doc = Some(compiled);
         if settled {
             break;
         }
-        if let Some(line) = lonely {
+        if let Some(carried) = carry {
             let words = Words::new(Some(&prepared.extra_words));
-            if !view::carry_last_line(&mut prepared.view, &words, &line) {
-                // Nothing to carry: keep the layout as it is.
-                prepared.view.keep_from = Some(prepared.view.body.len().saturating_sub(1));
-            }
+            view::carry_lines(&mut prepared.view, &words, &carried);
         }
         if !loose.is_empty() {
             spots.extend(loose);
@@ -317,57 +315,48 @@ impl Loose {
     }
 }
 
-/// When the closing paragraph stands alone at the top of the signature's page
-/// (one line of body text there), the last line of the paragraph before it,
-/// which the next pass moves over.
-fn lonely_signature_line(lines: &[frames::Line], view: &crate::view::View) -> Option<String> {
-    use crate::view::ViewBlock;
-    let n = view.body.len();
-    let last = match view.body.last() {
-        Some(ViewBlock::Par { text, .. }) => text.flat(),
-        Some(ViewBlock::Item { label, text, .. }) => format!("{label} {}", text.flat()),
-        _ => return None,
-    };
-    if n < 2
-        || !matches!(
-            view.body[n - 2],
-            ViewBlock::Par { .. } | ViewBlock::Item { .. }
-        )
-    {
-        return None;
-    }
+/// Lines of body text the Regulation wants with the closing and signature.
+const LINES_WITH_SIGNATURE: usize = 2;
+
+/// When the signature block (the closing or date line, the signature, the
+/// contact block) stands on a page with fewer than [`LINES_WITH_SIGNATURE`]
+/// lines of body text above it, the last body lines of the page before, in
+/// order, which the next pass carries over.
+fn signature_carry(lines: &[frames::Line], view: &crate::view::View) -> Option<Vec<String>> {
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let last = squash(&last);
-    let body = |l: &&frames::Line| l.y > BODY_TOP_PT && l.y < 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
-    // The first line of the closing paragraph, searched from the end.
-    let head: String = last.chars().take(12).collect();
-    let (i, first) = lines
+    let page_bottom = 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
+    let body = |l: &frames::Line| l.y > BODY_TOP_PT && l.y < page_bottom;
+    let name = squash(&format!("({})", view.signatory.name));
+    let at = lines
         .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, l)| body(l) && squash(&l.text).starts_with(&head))?;
-    let above = lines[..i]
-        .iter()
-        .filter(|l| l.page == first.page && body(l))
-        .count();
-    let own = lines[i..]
-        .iter()
-        .take_while(|l| l.page == first.page)
-        .scan(String::new(), |acc, l| {
-            acc.push_str(&squash(&l.text));
-            Some(acc.len() <= last.len())
-        })
-        .filter(|inside| *inside)
-        .count();
-    if above > 0 || own >= 2 || first.page == 0 {
+        .rposition(|l| body(l) && squash(&l.text) == name)?;
+    let page = lines[at].page;
+    if page == 0 {
         return None;
     }
-    // The paragraph before ends on the previous page: its last body line.
-    lines[..i]
+    // The block opens with the closing or date line, three lines of
+    // signature space above the name, when there is one.
+    let pitch = view.layout.line_pitch_pt;
+    let above: Vec<&frames::Line> = lines[..at]
         .iter()
-        .rev()
-        .find(|l| l.page + 1 == first.page && body(l))
+        .filter(|l| l.page == page && body(l))
+        .collect();
+    let opening = above
+        .last()
+        .filter(|l| lines[at].y - l.y > 2.5 * pitch)
+        .map(|l| l.y)
+        .unwrap_or(lines[at].y);
+    let with = above.iter().filter(|l| l.y < opening - 1.0).count();
+    if with >= LINES_WITH_SIGNATURE {
+        return None;
+    }
+    let before: Vec<String> = lines
+        .iter()
+        .filter(|l| l.page + 1 == page && body(l))
         .map(|l| without_label(l.text.trim()).to_string())
+        .collect();
+    let n = (LINES_WITH_SIGNATURE - with).min(before.len());
+    (n > 0).then(|| before[before.len() - n..].to_vec())
 }
 
 /// Every justified line whose word gaps exceed [`MAX_GAP_EM`].

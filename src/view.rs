@@ -1327,56 +1327,77 @@ impl TextIn {
     }
 }
 
-/// Moves the last line of the paragraph (or item) before the last one into the
-/// block kept with the signature, so that the signature's page carries at least
-/// two lines of body text. `line` is that paragraph's last line as laid out.
-/// Returns false when there is no such paragraph or the line is not found.
-pub fn carry_last_line(view: &mut View, words: &Words, line: &str) -> bool {
-    let n = view.body.len();
-    if n < 2
-        || !matches!(
-            view.body[n - 1],
-            ViewBlock::Par { .. } | ViewBlock::Item { .. }
-        )
-    {
-        return false;
-    }
-    let text = match &view.body[n - 2] {
-        ViewBlock::Par { text, .. } | ViewBlock::Item { text, .. } => text.flat(),
-        _ => return false,
-    };
-    let Some(at) = find_squashed(&text, line) else {
-        return false;
-    };
-    if at == 0 {
-        // The block is that one line: it moves over whole.
-        view.keep_from = Some(n - 2);
-        return true;
-    }
-    let (head, tail) = text.split_at(at);
-    let no_relax = |_: &str, _: usize, _: &str| false;
-    match &mut view.body[n - 2] {
-        ViewBlock::Par {
+/// Moves the body's last lines (`lines`, as laid out, in order) into the
+/// block kept with the signature, so that the signature's page carries them:
+/// a paragraph (or item) they end is split where the first of them starts,
+/// the part before keeping its last line justified; a block they hold whole
+/// moves whole. Sets `keep_from` in every case, so the carry is made once.
+pub fn carry_lines(view: &mut View, words: &Words, lines: &[String]) {
+    let mut from = view.body.len();
+    let mut left: Vec<&str> = lines.iter().map(String::as_str).collect();
+    while !left.is_empty() {
+        let Some(j) = from.checked_sub(1) else { break };
+        let text = match &view.body[j] {
+            ViewBlock::Par { text, .. } | ViewBlock::Item { text, .. } => text.flat(),
+            // A table, a committee, a heading: moves whole, and ends the carry.
+            _ => {
+                from = j;
+                break;
+            }
+        };
+        // The lines of `left` this block ends with, from its own last line back.
+        let mut taken = 0;
+        let mut at = None;
+        for k in (0..left.len()).rev() {
+            let tail: String = left[k..].concat();
+            match find_squashed(&text, &tail) {
+                Some(i) if squashed_eq(&text[i..], &tail) => {
+                    taken = left.len() - k;
+                    at = Some(i);
+                }
+                _ => break,
+            }
+        }
+        let Some(at) = at else {
+            // The last line is not this block's (a label line, say): stop.
+            break;
+        };
+        left.truncate(left.len() - taken);
+        if at == 0 {
+            from = j;
+            continue;
+        }
+        let (head, tail) = text.split_at(at);
+        let no_relax = |_: &str, _: usize, _: &str| false;
+        if let ViewBlock::Par {
             text, justify_last, ..
         }
         | ViewBlock::Item {
             text, justify_last, ..
-        } => {
+        } = &mut view.body[j]
+        {
             *text = words.chunks(head, &no_relax);
             *justify_last = true;
         }
-        _ => unreachable!("checked above"),
+        view.body.insert(
+            j + 1,
+            ViewBlock::Par {
+                text: words.chunks(tail, &no_relax),
+                indent: false,
+                justify_last: false,
+            },
+        );
+        from = j + 1;
+        break;
     }
-    view.body.insert(
-        n - 1,
-        ViewBlock::Par {
-            text: words.chunks(tail, &no_relax),
-            indent: false,
-            justify_last: false,
-        },
-    );
-    view.keep_from = Some(n - 1);
-    true
+    view.keep_from = Some(from.min(view.body.len()));
+}
+
+/// True when `a` and `b` are the same text, white space aside.
+fn squashed_eq(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(b.chars().filter(|c| !c.is_whitespace()))
 }
 
 /// The byte offset in `text` where the last occurrence of `needle` starts,

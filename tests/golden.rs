@@ -466,7 +466,7 @@ fn committee_roles_stand_in_one_column() {
 fn a_long_committee_breaks_between_members() {
     let path = examples_dir().join("order.json");
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let members: Vec<serde_json::Value> = (0..40)
+    let members: Vec<serde_json::Value> = (0..70)
         .map(|i| {
             serde_json::json!({
                 "name": format!("นายทดสอบ{} ระบบงาน", saraban::thai::number(i + 1, saraban::thai::DigitStyle::Thai)),
@@ -481,7 +481,7 @@ fn a_long_committee_breaks_between_members() {
     assert!(l.pages() >= 3);
     let lines = lines(&l);
     // Every member: its name line and the last line of its position on one page.
-    for i in 0..40 {
+    for i in 0..70 {
         let name = format!(
             "นายทดสอบ{}",
             saraban::thai::number(i + 1, saraban::thai::DigitStyle::Thai)

@@ -436,3 +436,69 @@ fn the_pdf_is_thai() {
     let subject = letter.prepared.view.doc_title.clone();
     assert!(info.contains(&subject), "title is not the subject: {info}");
 }
+
+/// Page flow a clerk accepts (FORMAT.md): the signature's page carries at
+/// least two lines of body text above the closing; no page but the two last
+/// of the letter ends more than six lines short of the bottom margin (the
+/// page before the signature's may lose the signature block's height); the
+/// contact block sits at the foot of its page.
+#[test]
+fn pages_flow_as_a_clerk_sets_them() {
+    let bottom = 29.7 * CM - 2.0 * CM;
+    let mut problems = Vec::new();
+    for file in example_files().into_iter().chain(letter_files()) {
+        let name = file.file_stem().unwrap().to_string_lossy().to_string();
+        let letter = render_json(&std::fs::read(&file).unwrap());
+        let lines = lines(&letter);
+        let view = &letter.prepared.view;
+        let body = body_lines(&lines);
+        let signed = format!("({})", view.signatory.name);
+        let Some(at) = body
+            .iter()
+            .rposition(|l| squash(&l.text) == squash(&signed))
+        else {
+            problems.push(format!("{name}: no signature line"));
+            continue;
+        };
+        let page = body[at].page;
+        let pitch = view.layout.line_pitch_pt;
+        let above: Vec<&&Line> = body[..at].iter().filter(|l| l.page == page).collect();
+        let opening = above
+            .last()
+            .filter(|l| body[at].y - l.y > 2.5 * pitch)
+            .map_or(body[at].y, |l| l.y);
+        let with = above.iter().filter(|l| l.y < opening - 1.0).count();
+        if page > 0 && with < 2 {
+            problems.push(format!(
+                "{name}: {with} body line(s) on the signature's page"
+            ));
+        }
+        for p in 0..page.saturating_sub(1) {
+            let last = body
+                .iter()
+                .filter(|l| l.page == p)
+                .map(|l| l.y)
+                .fold(0.0, f64::max);
+            let empty = (bottom - last) / pitch;
+            if empty > 6.5 {
+                problems.push(format!(
+                    "{name}: page {} ends {empty:.1} lines short",
+                    p + 1
+                ));
+            }
+        }
+        if view.layout.contact_at_foot
+            && let Some(contact) = view.contact.last()
+        {
+            let text = squash(&contact.flat());
+            if let Some(l) = body.iter().rev().find(|l| squash(&l.text) == text)
+                && bottom - l.y > (1.5 + (view.copies_to.len() as f64 + 1.0).min(9.0)) * pitch
+            {
+                problems.push(format!(
+                    "{name}: the contact block is not at the foot of its page"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
