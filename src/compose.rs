@@ -279,10 +279,11 @@ pub struct Loose {
 }
 
 impl Loose {
-    /// True for the word at byte `start` of `text` that opens the line after this
-    /// one (it did not fit), or for a kept pair on this line (its box cannot
-    /// stretch) or on the next (a long one, a date say, that did not fit after
-    /// the words before it).
+    /// True for a word at byte `start` of `text` on the line after this one
+    /// (the first did not fit, and typst prefers one hopeless line to
+    /// breaking the ones after it), or for a kept pair on this line (its box
+    /// cannot stretch) or on the next (a long one, a date say, that did not
+    /// fit after the words before it).
     pub fn covers(&self, text: &str, start: usize, word: &str) -> bool {
         let line: String = self.line.chars().filter(|c| !c.is_whitespace()).collect();
         if line.is_empty() {
@@ -302,8 +303,12 @@ impl Loose {
             let at = |i: usize| origin.get(i).copied().unwrap_or(text.len());
             let (line_start, line_end) = (origin[s], at(e));
             let next = line_end + (text[line_end..].len() - text[line_end..].trim_start().len());
-            let pair_near = word.contains(' ') && (line_start..at(e + next_len)).contains(&start);
-            if start == next || pair_near {
+            let next_end = at(e + next_len);
+            let pair_near = word.contains(' ') && (line_start..next_end).contains(&start);
+            // Any compound of the next line may open: typst sets one hopeless
+            // line (`๓.๔ ให้` and a hole) rather than two poor ones when the
+            // words after it are long compounds it cannot break.
+            if (next..next_end.max(next + 1)).contains(&start) || pair_near {
                 return true;
             }
             from = s + 1;
@@ -378,7 +383,7 @@ fn loose_lines_of(lines: &[frames::Line]) -> Vec<Loose> {
                 .map(|n| without_label(n.text.trim()).replace('\u{00A0}', " "))
                 .unwrap_or_default(),
         })
-        .filter(|l| l.line.chars().count() > 3)
+        .filter(|l| !l.line.trim().is_empty())
         .collect()
 }
 

@@ -357,11 +357,12 @@ impl<'a> Words<'a> {
 
     /// [`Words::segment`] with words of at most `max_chars` clusters.
     fn segment_limited(&self, run: &str, max_chars: usize) -> Vec<Range<usize>> {
-        // Positions where a word may start or end: not before a combining mark.
+        // Positions where a word may start or end: never inside a syllable,
+        // whatever the dictionary knows (see [`syllable_boundary`]).
         let idx: Vec<usize> = run
             .char_indices()
-            .filter(|(_, c)| !is_thai_mark(*c))
             .map(|(i, _)| i)
+            .filter(|&i| syllable_boundary(run, i))
             .chain(std::iter::once(run.len()))
             .collect();
         // The boundary number of each byte offset that is a boundary.
@@ -566,6 +567,32 @@ fn is_thai_mark(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
+/// Vowels written before the consonant they follow in speech: a syllable
+/// never ends with one.
+fn is_leading_vowel(c: char) -> bool {
+    matches!(c, 'เ' | 'แ' | 'โ' | 'ใ' | 'ไ')
+}
+
+/// Characters that never open a syllable: following vowels (ะ า ำ ๅ), the
+/// marks above and below, ๆ and ฯ.
+fn is_following(c: char) -> bool {
+    is_thai_mark(c) || matches!(c, 'ะ' | 'า' | 'ำ' | 'ๅ' | 'ๆ' | 'ฯ')
+}
+
+/// True when a line may break before byte `i` of the Thai run `run` as far as
+/// the writing goes: not after a leading vowel (`แม่เ|หียะ`), not before a
+/// following vowel, a mark, ๆ or ฯ (`แม่เหี|ยะ` is the dictionary's business,
+/// but `เหี|ยะ`'s `ะ` is not). Unknown words then fall apart only between
+/// syllables.
+pub fn syllable_boundary(run: &str, i: usize) -> bool {
+    if i == 0 || i >= run.len() {
+        return true;
+    }
+    let before = run[..i].chars().next_back();
+    let after = run[i..].chars().next();
+    !before.is_some_and(is_leading_vowel) && !after.is_some_and(is_following)
+}
+
 /// Byte ranges of the maximal runs of Thai letters in `text`.
 pub fn thai_runs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -719,6 +746,25 @@ mod tests {
             "{relaxed:?}"
         );
         assert!(relaxed.iter().any(|p| p.0 == "การศึกษา"), "{relaxed:?}");
+    }
+
+    #[test]
+    fn words_never_cut_a_syllable() {
+        let words = Words::new(None);
+        for name in ["ตำบลแม่เหียะ", "บ้านหนองใหญ่", "เชิงดอย", "สันผีเสื้อ", "แม่เหียะเหนือ"]
+        {
+            let cuts: Vec<usize> = words.segment(name).iter().map(|r| r.start).collect();
+            for at in cuts {
+                assert!(
+                    syllable_boundary(name, at),
+                    "{name} cut at {at}: {:?}",
+                    &name[at..]
+                );
+            }
+        }
+        assert!(!syllable_boundary("แม่เหียะ", "แม่เ".len()));
+        assert!(!syllable_boundary("เหียะ", "เหีย".len()));
+        assert!(syllable_boundary("แม่เหียะ", "แม่".len()));
     }
 
     #[test]

@@ -161,6 +161,10 @@ pub enum ViewBlock {
     Table {
         /// Header labels.
         headers: Vec<String>,
+        /// The header labels as printed: they wrap between their words (a
+        /// header typed without spaces, `ผู้รับผิดชอบโครงการ`, does not claim
+        /// its whole width).
+        header_text: Vec<Text>,
         /// Cells: text, numbered lines, or `{strong: text}`.
         rows: Vec<Vec<serde_json::Value>>,
         /// Per column: `left`, `center`, `right`.
@@ -1047,6 +1051,7 @@ fn activity_table(
         ]);
     }
     ViewBlock::Table {
+        header_text: headers.iter().map(|h| Text::plain(h)).collect(),
         headers,
         rows,
         align: vec!["left", "left", "right", "center", "left"],
@@ -1164,6 +1169,7 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
     }
     ViewBlock::Table {
         headers: t.headers.clone(),
+        header_text: t.headers.iter().map(|h| Text::plain(h)).collect(),
         rows,
         align: (0..n)
             .map(|i| match t.align.get(i) {
@@ -1276,9 +1282,16 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
     };
     for_each_text(view, &mut fix);
     for b in &mut view.body {
-        let ViewBlock::Table { rows, .. } = b else {
+        let ViewBlock::Table {
+            rows, header_text, ..
+        } = b
+        else {
             continue;
         };
+        for h in header_text.iter_mut() {
+            let in_cell = |_: &str, _: usize, word: &str| !word.contains(' ');
+            *h = words.chunks(&h.flat(), &in_cell);
+        }
         for cell in rows.iter_mut().flatten() {
             match cell {
                 serde_json::Value::Array(lines)
