@@ -1281,6 +1281,21 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
         *v = serde_json::to_value(words.chunks(&flat, &in_cell)).unwrap_or_default();
     };
     for_each_text(view, &mut fix);
+    // A committee's positions and roles stand in narrow columns, set ragged:
+    // a long compound there may break between its words, as in a table cell
+    // (`ผู้อำนวยการสำนักงานเขต | พื้นที่การศึกษา`, not `ผู้อำนวยการ` alone).
+    let in_column = |_: &str, _: usize, word: &str| !word.contains(' ');
+    for b in &mut view.body {
+        if let ViewBlock::Members { rows, .. } = b {
+            for t in rows
+                .iter_mut()
+                .flat_map(|r| [&mut r.position, &mut r.role])
+                .flatten()
+            {
+                *t = words.chunks(&t.flat(), &in_column);
+            }
+        }
+    }
     for b in &mut view.body {
         let ViewBlock::Table {
             rows, header_text, ..
