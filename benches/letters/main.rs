@@ -670,6 +670,9 @@ fn one_letter(
         layout.push(t1 - t0);
         pdf.push(t2 - t1);
         pdf_bytes += out.len();
+        // The font's scale is set by layout itself, not by a second pass.
+        let mut before = before;
+        before["font_scale"] = serde_json::json!(letter.prepared.view.font_scale);
         if serde_json::to_value(&letter.prepared.view)? == before {
             one_compile += 1;
         }

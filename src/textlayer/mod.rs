@@ -35,31 +35,35 @@ pub use stacked::merge_stacked;
 use stacked::stacked;
 
 /// The document as every reader of its frames (the line reader, the PDF and
-/// PNG exporters) should see it: stacked clusters whole, Thai language on
-/// every text item and on the document. Applied once, right after a compile.
+/// PNG exporters) should see it: stacked clusters whole. Applied once, right
+/// after a compile; the document is rebuilt only when a page has such a
+/// cluster (most letters have none).
 pub fn fix(doc: PagedDocument) -> PagedDocument {
-    let pages = doc
+    if !doc.pages().iter().any(|p| has_stacked(&p.frame)) {
+        return doc;
+    }
+    let pages: Vec<Page> = doc
         .pages()
         .iter()
         .map(|page| {
             let mut page: Page = page.clone();
-            fix_frame(&mut page.frame);
+            merge_frame(&mut page.frame);
             page
         })
-        .collect::<Vec<_>>();
-    document(pages, typst::model::Document::info(&doc).clone())
+        .collect();
+    PagedDocument::new(pages.into_iter().collect(), typst::model::Document::info(&doc).clone())
 }
 
-/// The document to export as PDF, for readers of ToUnicode maps too (pdf.js):
-/// pages already [`fix`]ed (of one letter or several), their Thai clusters
-/// rewritten in the order typst-pdf will write them. Only for export: line readers and PNGs
-/// take the document as [`fix`] left it.
-pub fn for_pdf(pages: &[Page], info: DocumentInfo) -> PagedDocument {
-    document(tounicode::rewrite(pages), info)
-}
-
-/// A document of pages already [`fix`]ed (of one letter or several), declared Thai.
-fn document(pages: impl IntoIterator<Item = Page>, mut info: DocumentInfo) -> PagedDocument {
+/// The document to export as PDF: pages already [`fix`]ed (of one letter or
+/// several), declared Thai on every text item and as a whole, their Thai
+/// clusters rewritten for readers of ToUnicode maps (pdf.js) in the order
+/// typst-pdf will write them. Only for export: line readers and PNGs take the
+/// document as [`fix`] left it.
+pub fn for_pdf(pages: &[Page], mut info: DocumentInfo) -> PagedDocument {
+    let mut pages = tounicode::rewrite(pages);
+    for page in &mut pages {
+        thai(&mut page.frame);
+    }
     info.locale = Smart::Custom(Locale {
         lang: Lang::THAI,
         region: None,
@@ -67,24 +71,43 @@ fn document(pages: impl IntoIterator<Item = Page>, mut info: DocumentInfo) -> Pa
     PagedDocument::new(pages.into_iter().collect(), info)
 }
 
-/// Applies both passes to a frame and its groups.
-fn fix_frame(frame: &mut Frame) {
-    let needs_merge = frame
+/// True when the frame or a group in it has [`stacked`] neighbours.
+fn has_stacked(frame: &Frame) -> bool {
+    frame
         .items()
         .zip(frame.items().skip(1))
         .any(|((pa, a), (pb, b))| match (a, b) {
             (FrameItem::Text(a), FrameItem::Text(b)) => stacked(*pa, a, *pb, b),
             _ => false,
-        });
-    if needs_merge {
-        let items: Vec<(Point, FrameItem)> = frame.items().cloned().collect();
-        frame.clear();
-        frame.push_multiple(merge_stacked(items));
+        })
+        || frame.items().any(|(_, item)| match item {
+            FrameItem::Group(g) => has_stacked(&g.frame),
+            _ => false,
+        })
+}
+
+/// Merges the stacked clusters of a frame and its groups.
+fn merge_frame(frame: &mut Frame) {
+    if !has_stacked(frame) {
+        return;
     }
+    let items: Vec<(Point, FrameItem)> = frame.items().cloned().collect();
+    frame.clear();
+    frame.push_multiple(merge_stacked(items));
+    frame.retain(|item| {
+        if let FrameItem::Group(group) = item {
+            merge_frame(&mut group.frame);
+        }
+        true
+    });
+}
+
+/// Thai, not the `ja` the layout borrows, on every text item.
+fn thai(frame: &mut Frame) {
     frame.retain(|item| {
         match item {
             FrameItem::Text(text) if text.lang == Lang::JAPANESE => text.lang = Lang::THAI,
-            FrameItem::Group(group) => fix_frame(&mut group.frame),
+            FrameItem::Group(group) => thai(&mut group.frame),
             _ => {}
         }
         true
