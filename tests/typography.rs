@@ -581,3 +581,59 @@ fn syllables_stay_whole_in_names_the_dictionary_does_not_know() {
         "names not in the PDF's text: {missing:?}"
     );
 }
+
+/// Tables on input as agencies type it: header words run together without
+/// spaces (ผู้รับผิดชอบโครงการ), long compounds and amounts in narrow columns.
+/// No column collapses (the document stays short), and no cell's text runs
+/// into the next cell's on any line.
+#[test]
+fn tables_hold_their_text_within_their_cells() {
+    let headers = [
+        "ลำดับที่",
+        "โครงการกิจกรรมที่สอดคล้องกับมาตรการ",
+        "ตัวชี้วัดความสำเร็จของโครงการ",
+        "งบประมาณที่ได้รับจัดสรร(บาท)",
+        "ระยะเวลาดำเนินการ",
+        "ผู้รับผิดชอบโครงการ",
+    ];
+    let rows: Vec<serde_json::Value> = (1..=30)
+        .map(|i| {
+            serde_json::json!([
+                saraban::thai::number(i, saraban::thai::DigitStyle::Thai),
+                "โครงการส่งเสริมคุณธรรมและความโปร่งใสในการดำเนินงานของสำนักงานเขตพื้นที่การศึกษาประถมศึกษา",
+                "ร้อยละของบุคลากรที่ผ่านการอบรมหลักสูตรต้านทุจริตศึกษา",
+                "๑,๒๓๔,๕๖๗.๘๙",
+                "ตุลาคม ๒๕๖๗ - กันยายน ๒๕๖๘",
+                "กลุ่มบริหารงานบุคคลและกลุ่มนิเทศติดตามและประเมินผลการจัดการศึกษา",
+            ])
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "kind": "announcement", "agency": "samutprakan-2", "date": "2024-10-01",
+        "subject": "แผนปฏิบัติการ", "body": ["ตารางแผน", {"type": "table", "headers": headers, "rows": rows}],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ผู้อำนวยการ"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    assert!(
+        letter.pages() <= 12,
+        "{} pages: a column collapsed",
+        letter.pages()
+    );
+    let mut crossing = Vec::new();
+    for (page, p) in letter.doc.pages().iter().enumerate() {
+        let mut runs = saraban::frames::runs(&p.frame);
+        // Baselines within a tenth of a point are one line.
+        runs.sort_by(|a, b| {
+            ((a.y * 10.0).round() as i64)
+                .cmp(&((b.y * 10.0).round() as i64))
+                .then(a.x.total_cmp(&b.x))
+        });
+        for w in runs.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if (a.y - b.y).abs() < 0.5 && a.x + a.width > b.x + 0.5 {
+                crossing.push(format!("p{} '{}' runs into '{}'", page + 1, a.text, b.text));
+            }
+        }
+    }
+    assert!(crossing.is_empty(), "{crossing:?}");
+}

@@ -51,7 +51,10 @@ pub fn fix(doc: PagedDocument) -> PagedDocument {
             page
         })
         .collect();
-    PagedDocument::new(pages.into_iter().collect(), typst::model::Document::info(&doc).clone())
+    PagedDocument::new(
+        pages.into_iter().collect(),
+        typst::model::Document::info(&doc).clone(),
+    )
 }
 
 /// The document to export as PDF: pages already [`fix`]ed (of one letter or
