@@ -217,7 +217,8 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
     // Lines that could only be justified with holes; the words at them may
     // break or stretch on the next pass.
     let mut spots: Vec<Loose> = Vec::new();
-    for _ in 0..5 {
+    let started = std::time::Instant::now();
+    for pass in 1..=5 {
         let data = serde_json::to_vec(&prepared.view)
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
         let compiled = engine.compile(prepared.template, data, &assets)?;
@@ -241,7 +242,10 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
             && wanted == prepared.view.continuations
             && multipage == prepared.view.multipage;
         doc = Some(compiled);
-        if settled {
+        // A document whose compiles take seconds (a hundred pages of one
+        // unbroken run) stops refining after its continuation pass: a compile
+        // cannot be cancelled, and the worker is wanted by other letters.
+        if settled || (pass >= 2 && started.elapsed() > LAYOUT_BUDGET) {
             break;
         }
         if let Some(carried) = carry {
@@ -258,12 +262,14 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         prepared.view.continuations = wanted;
         prepared.view.multipage = multipage;
     }
-    render::evict_cache();
-    Ok(Letter {
-        doc: doc.expect("the loop compiles at least once"),
-        prepared,
-    })
+    let doc = doc.expect("the loop compiles at least once");
+    render::evict_cache_after(doc.pages().len());
+    Ok(Letter { doc, prepared })
 }
+
+/// Time after which the layout passes stop refining a document (see
+/// [`layout`]); letters take a few milliseconds.
+const LAYOUT_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Widest word gap allowed on a justified line, in em.
 pub const MAX_GAP_EM: f64 = 0.5;

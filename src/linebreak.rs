@@ -20,6 +20,10 @@ use regex::Regex;
 
 use crate::text::{Segment, Text};
 
+/// An unknown word longer than this many letter clusters is cut (between
+/// syllables) into pieces of at most this many: no Thai word is that long.
+pub const MAX_UNKNOWN_CLUSTERS: usize = 24;
+
 /// Compounds longer than this many letter clusters may be cut between their
 /// words when a paragraph cannot be justified otherwise.
 pub const RELAX_CHARS: usize = 9;
@@ -409,13 +413,22 @@ impl<'a> Words<'a> {
         }
         out.reverse();
         // Merge adjacent unknown clusters into one unknown word: a name the
-        // dictionary does not know stays whole.
+        // dictionary does not know stays whole, up to a length no word has
+        // (a run of thousands of unknown letters would be one box wider than
+        // any line, and typst's line breaker slow on it).
+        let clusters =
+            |r: &Range<usize>| run[r.clone()].chars().filter(|c| !is_thai_mark(*c)).count();
+        // Runs of one-letter words (`กกกก...`, never Thai prose) are taken
+        // together the same way: tens of thousands of break opportunities
+        // in one paragraph make typst's line breaker take seconds.
+        let lone = |r: &Range<usize>| !self.contains(&run[r.clone()]) || clusters(r) == 1;
         let mut merged: Vec<Range<usize>> = Vec::new();
         for r in out {
             let unknown = !self.contains(&run[r.clone()]);
-            if unknown
-                && let Some(last) = merged.last_mut()
-                && !self.contains(&run[last.clone()])
+            if let Some(last) = merged.last_mut()
+                && ((unknown && !self.contains(&run[last.clone()]))
+                    || (clusters(&r) == 1 && lone(last)))
+                && clusters(last) + clusters(&r) <= MAX_UNKNOWN_CLUSTERS
             {
                 last.end = r.end;
                 continue;

@@ -310,7 +310,7 @@ fn render_capped(
     String::from_utf8(out.0).map_err(|e| RenderErrorReason::Other(e.to_string()).into())
 }
 
-const TOO_LONG: &str = "fills to more than the 20,000 characters a text may have";
+const TOO_LONG: &str = "fills to more text than a field may have";
 
 fn registry() -> Handlebars<'static> {
     let mut r = Handlebars::new();

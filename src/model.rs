@@ -12,11 +12,13 @@ use crate::agency::Agency;
 /// Largest number of body blocks, items and table rows accepted in one document.
 /// A compile cannot be cancelled, so inputs are bounded instead.
 pub const MAX_BLOCKS: usize = 2_000;
-/// Longest text field accepted, in characters.
-pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Longest text field accepted, in characters: a paragraph of two pages,
+/// longer than any real one (typst's line breaker takes seconds on a
+/// paragraph of 20,000 letters without a space).
+pub const MAX_TEXT_CHARS: usize = 5_000;
 /// Most characters all the texts of one document may have together (a
 /// 25-page measures announcement has about 75,000).
-pub const MAX_DOCUMENT_CHARS: usize = 200_000;
+pub const MAX_DOCUMENT_CHARS: usize = 150_000;
 /// Most texts (paragraphs, items, cells, enclosures, positions ...) one document
 /// may have.
 pub const MAX_TEXTS: usize = 10_000;

@@ -225,9 +225,19 @@ impl Engine {
 /// Keeps comemo's process-global memo cache bounded: entries unused for a few
 /// compiles are dropped. Called after every document, from this one place.
 pub fn evict_cache() {
+    evict_cache_after(1);
+}
+
+/// A document of this many pages or more empties the memo cache at once:
+/// its layouts are hundreds of megabytes that no other letter will reuse,
+/// and the memory goes back to the system instead of staying with the process.
+const LARGE_DOCUMENT_PAGES: usize = 30;
+
+/// [`evict_cache`] after a document of `pages` pages.
+pub fn evict_cache_after(pages: usize) {
     static LOCK: Mutex<()> = Mutex::new(());
     let _guard = LOCK.lock();
-    comemo::evict(10);
+    comemo::evict(if pages >= LARGE_DOCUMENT_PAGES { 0 } else { 10 });
 }
 
 fn describe(world: &LetterWorld, diags: &[SourceDiagnostic]) -> String {
