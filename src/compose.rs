@@ -262,7 +262,21 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         prepared.view.continuations = wanted;
         prepared.view.multipage = multipage;
     }
-    let doc = doc.expect("the loop compiles at least once");
+    let mut doc = doc.expect("the loop compiles at least once");
+    // A line the passes could not justify without holes is set flush left,
+    // never spread: one more compile, the lines otherwise as they were.
+    if prepared.view.typesetting == "careful" {
+        let stubborn = loose_lines_of(&frames::lines(&doc));
+        let mut changed = false;
+        for l in &stubborn {
+            changed |= view::ragged_after(&mut prepared.view, &l.line);
+        }
+        if changed {
+            let data = serde_json::to_vec(&prepared.view)
+                .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
+            doc = engine.compile(prepared.template, data, &assets)?;
+        }
+    }
     render::evict_cache_after(doc.pages().len());
     Ok(Letter { doc, prepared })
 }

@@ -644,6 +644,7 @@ mod tests {
                     Segment::Keep { k } => (k.clone(), true),
                     Segment::Tie { t } => (t.clone(), true),
                     Segment::Free(f) => (f.clone(), false),
+                    Segment::Ragged { .. } => (String::new(), false),
                 })
                 .collect(),
         }

@@ -30,6 +30,12 @@ pub enum Segment {
         /// The text, with its ordinary spaces.
         t: String,
     },
+    /// The end of a line that could not be justified without holes: the
+    /// template ends it there, flush left (`br` is always true).
+    Ragged {
+        /// Always true: the mark the template looks for.
+        br: bool,
+    },
 }
 
 impl Text {
@@ -50,9 +56,56 @@ impl Text {
                     Segment::Free(t) => t.as_str(),
                     Segment::Keep { k } => k.as_str(),
                     Segment::Tie { t } => t.as_str(),
+                    Segment::Ragged { .. } => "",
                 })
                 .collect(),
         }
+    }
+
+    /// The text with its line ended, flush left, at byte `at` of [`Text::flat`]
+    /// (a boundary between characters): the rest goes on the next line.
+    pub fn ragged_at(&self, at: usize) -> Text {
+        let segs = match self {
+            Text::Plain(s) => vec![Segment::Free(s.clone())],
+            Text::Segments(segs) => segs.clone(),
+        };
+        let mut out = Vec::with_capacity(segs.len() + 2);
+        let mut pos = 0;
+        let mut placed = false;
+        for seg in segs {
+            let len = match &seg {
+                Segment::Free(t) | Segment::Tie { t } => t.len(),
+                Segment::Keep { k } => k.len(),
+                Segment::Ragged { .. } => 0,
+            };
+            if !placed && at <= pos {
+                out.push(Segment::Ragged { br: true });
+                placed = true;
+            }
+            if !placed && at < pos + len {
+                // Inside a piece (a space of free text): cut it there.
+                let text = match &seg {
+                    Segment::Free(t) | Segment::Tie { t } => t.clone(),
+                    Segment::Keep { k } => k.clone(),
+                    Segment::Ragged { .. } => String::new(),
+                };
+                let cut = at - pos;
+                if text.is_char_boundary(cut) {
+                    out.push(Segment::Free(text[..cut].to_string()));
+                    out.push(Segment::Ragged { br: true });
+                    out.push(Segment::Free(text[cut..].to_string()));
+                    placed = true;
+                    pos += len;
+                    continue;
+                }
+            }
+            out.push(seg);
+            pos += len;
+        }
+        if !placed {
+            out.push(Segment::Ragged { br: true });
+        }
+        Text::Segments(out)
     }
 }
 

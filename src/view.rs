@@ -1421,6 +1421,40 @@ pub fn carry_lines(view: &mut View, words: &Words, lines: &[String]) {
     view.keep_from = Some(from.min(view.body.len()));
 }
 
+/// Ends the body line `line` (as laid out, its list number left off) where
+/// it ends, flush left: a line that the passes could not justify without
+/// holes is set ragged rather than spread. False when no paragraph or item
+/// holds the line.
+pub fn ragged_after(view: &mut View, line: &str) -> bool {
+    let needle: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    if needle.is_empty() {
+        return false;
+    }
+    for b in &mut view.body {
+        let (ViewBlock::Par { text, .. } | ViewBlock::Item { text, .. }) = b else {
+            continue;
+        };
+        let flat = text.flat();
+        let (squashed, origin) = crate::text::squash_with_origin(&flat);
+        let Some(i) = squashed.find(&needle) else {
+            continue;
+        };
+        let end = squashed[..i + needle.len()]
+            .char_indices()
+            .next_back()
+            .map(|(j, c)| origin[j] + c.len_utf8())
+            .unwrap_or(0);
+        // The space after the line stays on it (typst drops it there).
+        let at = end + (flat[end..].len() - flat[end..].trim_start().len());
+        if at >= flat.len() {
+            return false;
+        }
+        *text = text.ragged_at(at);
+        return true;
+    }
+    false
+}
+
 /// True when `a` and `b` are the same text, white space aside.
 fn squashed_eq(a: &str, b: &str) -> bool {
     a.chars()

@@ -637,3 +637,31 @@ fn tables_hold_their_text_within_their_cells() {
     }
     assert!(crossing.is_empty(), "{crossing:?}");
 }
+
+/// A line that no pass can justify without holes (a Latin code longer than
+/// the rest of the line follows it) is set flush left, not spread.
+#[test]
+fn a_line_that_cannot_be_justified_is_set_flush_left() {
+    let code = "SARABAN-ABCDEFGHIJKLMNOPQRSTUVWXYZ-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
+    let text = format!(
+        "ขอให้หน่วยงานในสังกัดทุกแห่งรายงานผลการดำเนินงานตามแบบรายงานที่กำหนด โดยใช้รหัส {code} ในการส่งข้อมูลผ่านระบบรายงานผลการดำเนินงานของจังหวัด"
+    );
+    let doc = serde_json::json!({
+        "kind": "external", "agency": "khonkaen-province", "reference": "ขก ๐๐๑๗.๕/๑", "date": "2024-05-01",
+        "subject": "การรายงานผล", "to": "นายอำเภอทุกอำเภอ",
+        "body": [text], "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    let loose = compose::loose_lines(&letter.doc);
+    assert!(loose.is_empty(), "lines spread with holes: {loose:?}");
+    let lines = lines(&letter);
+    // The line that could not be filled ends short of the margin, ragged.
+    let ragged = lines
+        .iter()
+        .find(|l| l.text.contains("SARABAN-"))
+        .expect("the code is printed");
+    assert!(
+        ragged.x1 < 19.0 * CM - 5.0,
+        "the line is spread: {ragged:?}"
+    );
+}
