@@ -17,6 +17,8 @@ use crate::view::{self, Prepared};
 const BODY_TOP_PT: f64 = 2.5 / 2.54 * 72.0;
 /// Where body text ends, pt from the bottom edge (2 cm).
 const BODY_BOTTOM_PT: f64 = 2.0 / 2.54 * 72.0;
+/// The left margin, pt from the paper's left edge (3 cm).
+const LEFT_EDGE_PT: f64 = 3.0 / 2.54 * 72.0;
 /// The right margin, pt from the paper's left edge (19 cm).
 const RIGHT_EDGE_PT: f64 = 19.0 / 2.54 * 72.0;
 /// At most this many characters of the next page's opening go into a continuation.
@@ -375,13 +377,37 @@ fn signature_carry(lines: &[frames::Line], view: &crate::view::View) -> Option<V
     if with >= LINES_WITH_SIGNATURE {
         return None;
     }
-    let before: Vec<String> = lines
+    let before: Vec<&frames::Line> = lines
         .iter()
         .filter(|l| l.page + 1 == page && body(l))
-        .map(|l| without_label(l.text.trim()).to_string())
         .collect();
-    let n = (LINES_WITH_SIGNATURE - with).min(before.len());
-    (n > 0).then(|| before[before.len() - n..].to_vec())
+    // A line that opens a paragraph is indented; one that goes on is full
+    // to the right margin.
+    let opens = |l: &frames::Line| l.x0 > LEFT_EDGE_PT + 1.0;
+    let full = |l: &frames::Line| (l.x1 - RIGHT_EDGE_PT).abs() < 1.0;
+    let mut n = (LINES_WITH_SIGNATURE - with).min(before.len());
+    // Never one line of a paragraph alone on the signature's page (a widow)
+    // nor at the foot of the page before (an orphan): take one more.
+    for _ in 0..2 {
+        let Some(first) = before.len().checked_sub(n) else {
+            break;
+        };
+        if n == 0 || first == 0 || opens(before[first]) || !full(before[first - 1]) {
+            break;
+        }
+        let own = before[first..].iter().take_while(|l| full(l)).count() + 1;
+        if own == 1 || opens(before[first - 1]) {
+            n = (n + 1).min(before.len());
+        } else {
+            break;
+        }
+    }
+    (n > 0).then(|| {
+        before[before.len() - n..]
+            .iter()
+            .map(|l| without_label(l.text.trim()).to_string())
+            .collect()
+    })
 }
 
 /// Every justified line whose word gaps exceed [`MAX_GAP_EM`].

@@ -456,6 +456,30 @@ fn pages_flow_as_a_clerk_sets_them() {
         let lines = lines(&letter);
         let view = &letter.prepared.view;
         let body = body_lines(&lines);
+        // A paragraph cut by a page break leaves at least two of its lines
+        // on each side (no orphan at the foot, no widow at the top). A body
+        // line is the paragraph's first when indented, its last when short
+        // of the right margin.
+        let full = |l: &Line| (l.x1 - 19.0 * CM).abs() < 1.0;
+        let indented = |l: &Line| l.x0 > 3.0 * CM + 1.0;
+        for w in body.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            if b.page != a.page + 1 || !full(a) || indented(b) || a.text.contains("  ") {
+                continue;
+            }
+            if indented(a) {
+                problems.push(format!(
+                    "{name}: a paragraph's first line alone at the foot of page {}",
+                    a.page + 1
+                ));
+            }
+            if !full(b) {
+                problems.push(format!(
+                    "{name}: a paragraph's last line alone at the top of page {}",
+                    b.page + 1
+                ));
+            }
+        }
         let signed = format!("({})", view.signatory.name);
         let Some(at) = body
             .iter()
