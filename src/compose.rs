@@ -57,13 +57,18 @@ pub fn parse(json: &[u8]) -> Result<Document, Problems> {
 /// Checks a document without rendering it. The view's texts are not split
 /// into line-break chunks (see [`prepare`]).
 pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Prepared, Problems> {
-    let fonts = check_texts(engine, doc);
+    let texts = check_texts(engine, doc);
     let agency = agencies.resolve(&doc.agency)?;
     let prepared = view::prepare_unchunked(doc, &agency, None);
-    match (fonts, prepared) {
+    match (texts, prepared) {
         (Ok(()), prepared) => prepared,
         (Err(mut f), Err(p)) => {
-            f.0.extend(p.0);
+            // A text too long is found by both walks: name it once.
+            for problem in p.0 {
+                if !f.0.contains(&problem) {
+                    f.0.push(problem);
+                }
+            }
             Err(f)
         }
         (Err(f), Ok(_)) => Err(f),
