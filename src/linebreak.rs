@@ -494,6 +494,18 @@ impl<'a> Words<'a> {
                         .or_else(|| Some(self.segment_limited(word, clusters - 1)).filter(known));
                     if let Some(parts) = parts {
                         starts.extend(parts.iter().skip(1).map(|p| w.start + p.start));
+                    } else if !self.contains(word) {
+                        // A name the dictionary does not know, in a line that
+                        // needs it broken (a narrow cell): before a leading
+                        // vowel, where a syllable always starts
+                        // (`เปือยน้อยโนน | เปือยคำ`), never inside one.
+                        starts.extend(
+                            word.char_indices()
+                                .filter(|&(i, c)| {
+                                    i > 0 && is_leading_vowel(c) && syllable_boundary(word, i)
+                                })
+                                .map(|(i, _)| w.start + i),
+                        );
                     }
                 }
                 for start in starts {
@@ -603,7 +615,43 @@ pub fn syllable_boundary(run: &str, i: usize) -> bool {
     }
     let before = run[..i].chars().next_back();
     let after = run[i..].chars().next();
-    !before.is_some_and(is_leading_vowel) && !after.is_some_and(is_following)
+    // The vowel before, tone marks aside: อ after ื (เ-ือ), ย after ี
+    // (เ-ีย) and ว after ั (-ัว) are letters of a compound vowel, not the
+    // start of a syllable (`เปื|อย`, `เขี|ยว`, `ตั|ว` are cuts inside one).
+    let vowel = run[..i]
+        .chars()
+        .rev()
+        .find(|c| !matches!(c, '\u{0E48}'..='\u{0E4B}'));
+    let compound = matches!(
+        (vowel, after),
+        (Some('ื'), Some('อ')) | (Some('ี'), Some('ย')) | (Some('ั'), Some('ว'))
+    );
+    // A leading vowel's consonant cluster: after เ+ห, a ล that takes the
+    // vowel's mark belongs to the same syllable (`เห|ลียง`, `เป|ลี่ยน`);
+    // after เ+ก another leading vowel starts one (`เก|เร`).
+    let mut back = run[..i].chars().rev();
+    let (c1, c0) = (back.next(), back.next());
+    let mut ahead = run[i..].chars();
+    let (a0, a1) = (ahead.next(), ahead.next());
+    // The consonant pairs that begin one syllable: true clusters (กร, ปล,
+    // ขว ...) and the pairs led by ห or อ (หล, หน, อย ...).
+    let initial_pair = matches!(
+        (c1, a0),
+        (
+            Some('ก' | 'ข' | 'ค' | 'ต' | 'ป' | 'พ' | 'ผ' | 'บ' | 'ด' | 'ฟ' | 'ท'),
+            Some('ร' | 'ล' | 'ว'),
+        ) | (
+            Some('ห'),
+            Some('ง' | 'ญ' | 'น' | 'ม' | 'ย' | 'ร' | 'ล' | 'ว')
+        ) | (Some('อ'), Some('ย'))
+    );
+    let cluster = c0.is_some_and(|c| matches!(c, 'เ' | 'แ' | 'โ'))
+        && initial_pair
+        && a1.is_some_and(is_thai_mark);
+    !before.is_some_and(is_leading_vowel)
+        && !after.is_some_and(is_following)
+        && !compound
+        && !cluster
 }
 
 /// Byte ranges of the maximal runs of Thai letters in `text`.
@@ -779,6 +827,13 @@ mod tests {
         assert!(!syllable_boundary("แม่เหียะ", "แม่เ".len()));
         assert!(!syllable_boundary("เหียะ", "เหีย".len()));
         assert!(syllable_boundary("แม่เหียะ", "แม่".len()));
+        assert!(!syllable_boundary("เปือย", "เปื".len()));
+        assert!(!syllable_boundary("เปื่อย", "เปื่".len()));
+        assert!(!syllable_boundary("เขียว", "เขี".len()));
+        assert!(!syllable_boundary("ตัว", "ตั".len()));
+        assert!(!syllable_boundary("เหลียง", "เห".len()));
+        assert!(!syllable_boundary("เปลี่ยน", "เป".len()));
+        assert!(syllable_boundary("เกเร", "เก".len()));
     }
 
     #[test]
