@@ -63,10 +63,12 @@ pub fn fix(doc: PagedDocument) -> PagedDocument {
 /// typst-pdf will write them. Only for export: line readers and PNGs take the
 /// document as [`fix`] left it.
 pub fn for_pdf(pages: &[Page], mut info: DocumentInfo) -> PagedDocument {
-    let mut pages = tounicode::rewrite(pages);
-    for page in &mut pages {
-        thai(&mut page.frame);
-    }
+    // One walk over the frames: each text item declared Thai, then rewritten.
+    let pages = tounicode::rewrite(pages, &|text| {
+        if text.lang == Lang::JAPANESE {
+            text.lang = Lang::THAI;
+        }
+    });
     info.locale = Smart::Custom(Locale {
         lang: Lang::THAI,
         region: None,
@@ -100,18 +102,6 @@ fn merge_frame(frame: &mut Frame) {
     frame.retain(|item| {
         if let FrameItem::Group(group) = item {
             merge_frame(&mut group.frame);
-        }
-        true
-    });
-}
-
-/// Thai, not the `ja` the layout borrows, on every text item.
-fn thai(frame: &mut Frame) {
-    frame.retain(|item| {
-        match item {
-            FrameItem::Text(text) if text.lang == Lang::JAPANESE => text.lang = Lang::THAI,
-            FrameItem::Group(group) => thai(&mut group.frame),
-            _ => {}
         }
         true
     });

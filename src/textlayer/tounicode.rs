@@ -47,8 +47,9 @@ const NIKHAHIT: char = '\u{0E4D}';
 const SARA_AA: char = '\u{0E32}';
 
 /// The pages with every text item rewritten, in the order typst-pdf writes
-/// them (page by page, frame items in order, groups where they stand).
-pub fn rewrite(pages: &[Page]) -> Vec<Page> {
+/// them (page by page, frame items in order, groups where they stand);
+/// `each` is applied to every item first, in the same walk.
+pub fn rewrite(pages: &[Page], each: &dyn Fn(&mut TextItem)) -> Vec<Page> {
     let mut safe_left = SafeLeft::new();
     for page in pages {
         walk(&page.frame, &mut |item| count_safe(item, &mut safe_left));
@@ -58,7 +59,7 @@ pub fn rewrite(pages: &[Page]) -> Vec<Page> {
         .iter()
         .map(|page| {
             let mut page = page.clone();
-            rewrite_frame(&mut page.frame, &mut primed, &mut safe_left);
+            rewrite_frame(&mut page.frame, each, &mut primed, &mut safe_left);
             page
         })
         .collect()
@@ -74,11 +75,19 @@ fn walk(frame: &Frame, f: &mut dyn FnMut(&TextItem)) {
     }
 }
 
-fn rewrite_frame(frame: &mut Frame, primed: &mut Primed, safe_left: &mut SafeLeft) {
+fn rewrite_frame(
+    frame: &mut Frame,
+    each: &dyn Fn(&mut TextItem),
+    primed: &mut Primed,
+    safe_left: &mut SafeLeft,
+) {
     frame.retain(|item| {
         match item {
-            FrameItem::Text(t) => rewrite_item(t, primed, safe_left),
-            FrameItem::Group(g) => rewrite_frame(&mut g.frame, primed, safe_left),
+            FrameItem::Text(t) => {
+                each(t);
+                rewrite_item(t, primed, safe_left);
+            }
+            FrameItem::Group(g) => rewrite_frame(&mut g.frame, each, primed, safe_left),
             _ => {}
         }
         true
