@@ -72,6 +72,16 @@ pub struct Layout {
     /// signature's page, as most offices print it (default), or right under
     /// the signature.
     pub contact_at_foot: bool,
+    /// Where the second line of a numbered item starts: at the left margin
+    /// (`margin`, default, as most offices type them) or under the item's
+    /// text, after its number (`text`, a hanging indent).
+    pub item_wrap: ItemWrap,
+    /// The title lines of an announcement or order in bold (default false:
+    /// the Regulation's forms set them in plain type).
+    pub title_bold: bool,
+    /// What is drawn under the title lines of an announcement or order: a
+    /// short solid rule (`line`, default), a dotted one (`dots`) or nothing.
+    pub title_rule: TitleRule,
     /// Font family names, first choice first (an agency may drop TH SarabunPSK into
     /// the fonts directory and name it here).
     pub fonts: Vec<String>,
@@ -87,9 +97,34 @@ impl Default for Layout {
             font_size_pt: 16.0,
             line_pitch_pt: 20.8,
             contact_at_foot: true,
+            item_wrap: ItemWrap::Margin,
+            title_bold: false,
+            title_rule: TitleRule::Line,
             fonts: vec!["TH SarabunPSK".into(), "Laksaman".into()],
         }
     }
+}
+
+/// Where the second line of a numbered item starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemWrap {
+    /// At the left margin.
+    Margin,
+    /// Under the item's text (a hanging indent).
+    Text,
+}
+
+/// The rule under the title lines of an announcement or order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleRule {
+    /// A short solid rule, 4 cm.
+    Line,
+    /// A dotted rule (`.........................`).
+    Dots,
+    /// Nothing.
+    None,
 }
 
 /// The profiles shipped in `letter-templates/agencies/`.

@@ -442,15 +442,25 @@ fn loose_lines_of(lines: &[frames::Line]) -> Vec<Loose> {
 fn without_label(line: &str) -> &str {
     match line.split_once(' ') {
         Some((first, rest)) if is_label(first) => rest,
+        Some(("ข้อ", rest)) => match rest.split_once(' ') {
+            Some((n, rest)) if is_label(n) => rest,
+            _ => line,
+        },
         _ => line,
     }
 }
 
+/// True for a token the templates print as a list number: `๑.`, `๑.๒`,
+/// `(๓)`, `๔)`, `-`, `•`, `ก.`, `(ข)`.
 fn is_label(token: &str) -> bool {
+    static LETTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\([ก-ฮ]{1,2}\)|[ก-ฮ]{1,2}\.)$").expect("a valid pattern")
+    });
     !token.is_empty()
-        && token
+        && (token
             .chars()
-            .all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".)-(".contains(c))
+            .all(|c| c.is_ascii_digit() || ('๐'..='๙').contains(&c) || ".)-(•".contains(c))
+            || LETTER.is_match(token))
 }
 
 /// The header labels of every table in the view.
@@ -509,7 +519,7 @@ pub fn opening_words(line: &str) -> String {
     let Some(first) = parts.next() else {
         return String::new();
     };
-    let is_label = is_label(first);
+    let labelled = is_label(first);
     let word = |s: &str| -> String {
         if s.chars().count() <= CONTINUATION_CHARS / 2 {
             return s.to_string();
@@ -540,7 +550,19 @@ pub fn opening_words(line: &str) -> String {
     };
     // A list number, or an abbreviation (`พ.ศ.`, whose dot would run into the
     // three of the continuation), takes the word after it along.
-    if is_label || first.ends_with('.') {
+    if first == "ข้อ" {
+        // A clause: `ข้อ ๓ ให้`.
+        let mut rest = parts.clone();
+        if let (Some(n), next) = (rest.next(), rest.next())
+            && is_label(n)
+        {
+            return match next {
+                Some(next) => format!("ข้อ {n} {}", word(next)),
+                None => format!("ข้อ {n}"),
+            };
+        }
+    }
+    if labelled || first.ends_with('.') {
         match parts.next() {
             Some(next) => format!("{first} {}", word(next)),
             None => first.to_string(),
@@ -562,5 +584,16 @@ mod tests {
         );
         assert_eq!(opening_words("ความถูกต้อง เสมอภาค และเป็นธรรม"), "ความถูกต้อง");
         assert_eq!(opening_words("พ.ศ. ๒๕๔๘ มาตรา ๔ (๒)"), "พ.ศ. ๒๕๔๘");
+        assert_eq!(opening_words("ข้อ ๑๒ ให้ผู้อำนวยการ"), "ข้อ ๑๒ ให้");
+        assert_eq!(opening_words("(ก) การจัดซื้อจัดจ้าง"), "(ก) การ");
+    }
+
+    #[test]
+    fn labels_are_left_off_lines() {
+        assert_eq!(without_label("ข้อ ๓ ให้ยกเลิก"), "ให้ยกเลิก");
+        assert_eq!(without_label("(ข) ผู้ว่า"), "ผู้ว่า");
+        assert_eq!(without_label("• ผู้ว่า"), "ผู้ว่า");
+        assert_eq!(without_label("ก.พ. กำหนด"), "ก.พ. กำหนด");
+        assert_eq!(without_label("ข้อความ ที่"), "ข้อความ ที่");
     }
 }

@@ -18,6 +18,8 @@ pub struct Run {
     pub size: f64,
     /// The characters.
     pub text: String,
+    /// Set in a bold face.
+    pub bold: bool,
     /// Each glyph's characters, its left edge and its advance, pt.
     pub glyphs: Vec<Glyph>,
 }
@@ -104,6 +106,61 @@ pub fn images(doc: &PagedDocument) -> Vec<Placed> {
     out
 }
 
+/// A straight horizontal stroke drawn on a page: a rule under a title, an
+/// underline, dot leaders, the dotted lines of a memo's header.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// 0-based page.
+    pub page: usize,
+    /// Left end, pt from the paper's left edge.
+    pub x0: f64,
+    /// Right end.
+    pub x1: f64,
+    /// Height, pt from the paper's top edge.
+    pub y: f64,
+    /// Drawn dotted or dashed.
+    pub dotted: bool,
+}
+
+/// Every horizontal line drawn in the document, page by page (text
+/// decorations included).
+pub fn rules(doc: &PagedDocument) -> Vec<Rule> {
+    use typst::visualize::Geometry;
+    fn walk_rules(frame: &Frame, ts: Transform, page: usize, out: &mut Vec<Rule>) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => {
+                    let ts = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(g.transform);
+                    walk_rules(&g.frame, ts, page, out);
+                }
+                FrameItem::Shape(shape, _) => {
+                    if let Geometry::Line(to) = shape.geometry
+                        && to.y.to_pt().abs() < 0.01
+                    {
+                        let a = Point::new(pos.x, pos.y).transform(ts);
+                        let b = Point::new(pos.x + to.x, pos.y).transform(ts);
+                        out.push(Rule {
+                            page,
+                            x0: a.x.to_pt().min(b.x.to_pt()),
+                            x1: a.x.to_pt().max(b.x.to_pt()),
+                            y: a.y.to_pt(),
+                            dotted: shape.stroke.as_ref().is_some_and(|s| s.dash.is_some()),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (page, p) in doc.pages().iter().enumerate() {
+        walk_rules(&p.frame, Transform::identity(), page, &mut out);
+    }
+    out
+}
+
 /// Every text run on a page, in frame order.
 pub fn runs(frame: &Frame) -> Vec<Run> {
     let mut out = Vec::new();
@@ -147,6 +204,7 @@ fn walk(frame: &Frame, ts: Transform, out: &mut Vec<Run>) {
                     width: t.width().to_pt(),
                     size,
                     text: t.text.to_string(),
+                    bold: t.font.info().variant.weight.to_number() >= 600,
                     glyphs,
                 });
             }

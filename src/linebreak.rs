@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::text::{Segment, Text};
+use crate::text::{Segment, Style, Text};
 
 /// An unknown word longer than this many letter clusters is cut (between
 /// syllables) into pieces of at most this many: no Thai word is that long.
@@ -210,10 +210,12 @@ fn tie(piece: &str) -> Segment {
     if piece.contains(['/', '-']) {
         Segment::Keep {
             k: piece.to_string(),
+            s: Style::PLAIN,
         }
     } else {
         Segment::Tie {
             t: piece.to_string(),
+            s: Style::PLAIN,
         }
     }
 }
@@ -539,6 +541,7 @@ impl<'a> Words<'a> {
                     (true, false) if piece.matches(' ').count() >= 2 => out.push(tie(piece)),
                     (true, false) => out.push(Segment::Keep {
                         k: piece.to_string(),
+                        s: Style::PLAIN,
                     }),
                     // A box cannot stretch; where a line needs the stretch, the
                     // pair is held by no-break spaces instead, which justify
@@ -567,6 +570,16 @@ pub enum BreakKind {
 }
 
 impl Words<'_> {
+    /// [`Words::chunks`] of a text already made, its emphasis kept.
+    pub fn rechunk(&self, text: &Text, relax: &dyn Fn(&str, usize, &str) -> bool) -> Text {
+        let flat = text.flat();
+        let spans = text.spans();
+        // `chunks` trims: the spans move with the start.
+        let lead = flat.len() - flat.trim_start().len();
+        let spans = Text::spans_within(&spans, lead..flat.len());
+        self.chunks(&flat, relax).styled(&spans)
+    }
+
     /// Classifies a break between `left` (the Thai run ending a line) and `right`
     /// (the Thai run opening the next).
     pub fn classify_break(&self, left: &str, right: &str) -> BreakKind {
@@ -688,11 +701,9 @@ mod tests {
             Text::Plain(s) => vec![(s.clone(), false)],
             Text::Segments(s) => s
                 .iter()
-                .map(|x| match x {
-                    Segment::Keep { k } => (k.clone(), true),
-                    Segment::Tie { t } => (t.clone(), true),
-                    Segment::Free(f) => (f.clone(), false),
-                    Segment::Ragged { .. } => (String::new(), false),
+                .map(|x| {
+                    let kept = matches!(x, Segment::Keep { .. } | Segment::Tie { .. });
+                    (x.text().to_string(), kept)
                 })
                 .collect(),
         }

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::Agency;
+use crate::thai::DigitStyle;
 
 /// Largest number of body blocks, items and table rows accepted in one document.
 /// A compile cannot be cancelled, so inputs are bounded instead.
@@ -248,12 +249,84 @@ pub struct ReferenceParts {
     pub year: Option<i32>,
 }
 
+/// A text with bold or underlined words in it: a string, or its runs in
+/// order, each a string or `{"text": ..., "bold": true, "underline": true}`.
+/// The runs are text, never markup: `*`, `_`, `#` print as typed.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Inline {
+    /// Plain text.
+    Plain(String),
+    /// Runs of text, some emphasised.
+    Runs(Vec<Run>),
+}
+
+/// One run of an [`Inline`] text.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Run {
+    /// Plain text.
+    Plain(String),
+    /// Emphasised text.
+    Styled(StyledRun),
+}
+
+/// A run in bold, underlined or both.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StyledRun {
+    /// The text.
+    pub text: String,
+    /// Bold.
+    #[serde(default)]
+    pub bold: bool,
+    /// Underlined.
+    #[serde(default)]
+    pub underline: bool,
+}
+
+impl Inline {
+    /// The runs with their emphasis.
+    pub fn runs(&self) -> Vec<(&str, crate::text::Style)> {
+        use crate::text::Style;
+        match self {
+            Inline::Plain(s) => vec![(s.as_str(), Style::PLAIN)],
+            Inline::Runs(runs) => runs
+                .iter()
+                .map(|r| match r {
+                    Run::Plain(s) => (s.as_str(), Style::PLAIN),
+                    Run::Styled(r) => (
+                        r.text.as_str(),
+                        Style {
+                            bold: r.bold,
+                            underline: r.underline,
+                        },
+                    ),
+                })
+                .collect(),
+        }
+    }
+
+    /// The text without its emphasis.
+    pub fn flat(&self) -> String {
+        self.runs().into_iter().map(|(t, _)| t).collect()
+    }
+}
+
+impl From<&str> for Inline {
+    fn from(s: &str) -> Inline {
+        Inline::Plain(s.to_string())
+    }
+}
+
 /// One block of the body.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Block {
     /// A plain string is a body paragraph.
     Text(String),
+    /// An array of runs is a body paragraph with bold or underlined words.
+    Runs(Vec<Run>),
     /// A typed block.
     Typed(TypedBlock),
 }
@@ -264,8 +337,9 @@ pub enum Block {
 pub enum TypedBlock {
     /// A paragraph; indented 2.5 cm on its first line unless `indent` is false.
     Paragraph {
-        /// The text.
-        text: String,
+        /// The text: a string, or runs with bold or underlined words
+        /// (`["ให้ถือเป็น", {"text": "แนวปฏิบัติ", "bold": true}, " ต่อไป"]`).
+        text: Inline,
         /// First-line indent (default true).
         #[serde(default)]
         indent: Option<bool>,
@@ -286,8 +360,19 @@ pub enum TypedBlock {
         /// First number (default 1).
         #[serde(default)]
         start: Option<u32>,
+        /// Thai or Arabic digits in this list's numbers (default: the agency's).
+        #[serde(default)]
+        digits: Option<DigitStyle>,
         /// The items.
         items: Vec<Item>,
+    },
+    /// A line with dot leaders to a value at the right margin:
+    /// `ค่าใช้จ่าย .................... ๕๘๑,๐๙๖ บาท`.
+    Leaders {
+        /// The text before the dots (`ค่าใช้จ่ายในการเดินทาง`).
+        text: String,
+        /// The value at the right margin (`๕๘๑,๐๙๖ บาท`).
+        value: String,
     },
     /// An activity table: project, indicators, budget, period, responsible unit.
     Activities(ActivityTable),
@@ -334,14 +419,54 @@ pub enum HeadingAlign {
 
 /// Numbering styles of a list level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum ListStyle {
-    /// `๑.` then, nested under a decimal item, `๑.๑`, `๑.๑.๑`.
+    /// `๑.` then, nested under a decimal or clause item, `๑.๑`, `๑.๑.๑`.
     Decimal,
     /// `๑)` `๒)`.
     Paren,
+    /// `(๑)` `(๒)`: the sub-clauses of a clause.
+    Parens,
+    /// `ข้อ ๑` `ข้อ ๒`: the clauses of an order, a regulation, an announcement.
+    Clause,
+    /// `ก.` `ข.`.
+    Letter,
+    /// `(ก)` `(ข)`: the sub-clauses of a sub-clause.
+    LetterParens,
     /// `-`.
     Bullet,
+    /// `•`.
+    Dot,
+}
+
+impl ListStyle {
+    /// The counter that prints this style.
+    pub fn counter(self) -> crate::thai::CounterStyle {
+        use crate::thai::CounterStyle as C;
+        match self {
+            ListStyle::Decimal => C::Decimal,
+            ListStyle::Paren => C::Paren,
+            ListStyle::Parens => C::Parens,
+            ListStyle::Clause => C::Clause,
+            ListStyle::Letter => C::Letter,
+            ListStyle::LetterParens => C::LetterParens,
+            ListStyle::Bullet => C::Dash,
+            ListStyle::Dot => C::Bullet,
+        }
+    }
+
+    /// The style of the sub-items of an item of this style, when the item
+    /// names none, as Thai documents nest them: `ข้อ ๑` → `(๑)` → `(ก)` → `-`;
+    /// `๑.` → `๑.๑`; `๑)` → `(๑)`; `ก.` → `๑)`; under a bullet, a bullet.
+    pub fn nested(self) -> ListStyle {
+        match self {
+            ListStyle::Decimal => ListStyle::Decimal,
+            ListStyle::Clause | ListStyle::Paren => ListStyle::Parens,
+            ListStyle::Parens => ListStyle::LetterParens,
+            ListStyle::Letter => ListStyle::Paren,
+            ListStyle::LetterParens | ListStyle::Bullet | ListStyle::Dot => ListStyle::Bullet,
+        }
+    }
 }
 
 /// One list item: its text, then optional further paragraphs, sub-items and tables.
@@ -358,17 +483,28 @@ pub enum Item {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FullItem {
-    /// The item's text, after its number.
-    pub text: String,
+    /// The item's text, after its number: a string or runs, as a paragraph's.
+    pub text: Inline,
+    /// The item's number as the author typed it (`ข้อ ๓/๑`, `ข้อ ๑๔ ทวิ`,
+    /// `๒.๕`), printed instead of a counted one, for documents numbered
+    /// irregularly. It takes no number of the count: the item after
+    /// `ข้อ ๓/๑` is `ข้อ ๔`.
+    #[serde(default)]
+    pub label: Option<String>,
     /// Print the item's own line in bold (a measure's heading).
     #[serde(default)]
     pub bold: bool,
     /// Blocks under the item (paragraphs, tables), before its sub-items.
     #[serde(default)]
     pub blocks: Vec<Block>,
-    /// Numbering style of the sub-items (default `decimal`).
+    /// Numbering style of the sub-items (default: as Thai documents nest
+    /// them, `(๑)` under `ข้อ ๑` or `๑)`, `(ก)` under `(๑)`, `๑)` under `ก.`,
+    /// `๑.๑` under `๑.`, `-` under `(ก)` or a bullet).
     #[serde(default)]
     pub style: Option<ListStyle>,
+    /// Thai or Arabic digits in the sub-items' numbers (default: this list's).
+    #[serde(default)]
+    pub digits: Option<DigitStyle>,
     /// Sub-items.
     #[serde(default)]
     pub items: Vec<Item>,
@@ -384,6 +520,9 @@ pub struct ActivityTable {
     pub headers: Option<Vec<String>>,
     /// The rows.
     pub rows: Vec<ActivityRow>,
+    /// How several indicators in a cell are numbered (default `paren`, `๑)`).
+    #[serde(default)]
+    pub indicator_style: Option<ListStyle>,
     /// Add a total row under the budgets.
     #[serde(default)]
     pub total: bool,
@@ -640,7 +779,9 @@ impl Recipient {
 
 impl<'de> Deserialize<'de> for Recipient {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        string_or_object(d, "a recipient", Recipient::Name, Recipient::Group)
+        use serde::de::Error;
+        string_or_object(serde_json::Value::deserialize(d)?, "a recipient", Recipient::Name, Recipient::Group)
+            .map_err(D::Error::custom)
     }
 }
 
@@ -648,38 +789,74 @@ impl<'de> Deserialize<'de> for Recipient {
 // with "did not match any variant"; these say what is wrong with the object.
 impl<'de> Deserialize<'de> for Block {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        string_or_object(d, "a body block", Block::Text, Block::Typed)
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            v @ serde_json::Value::Array(_) => runs(v).map(Block::Runs).map_err(D::Error::custom),
+            v => string_or_object(v, "a body block (or an array of runs)", Block::Text, Block::Typed)
+                .map_err(D::Error::custom),
+        }
     }
+}
+
+impl<'de> Deserialize<'de> for Inline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Inline::Plain(s)),
+            v @ serde_json::Value::Array(_) => runs(v).map(Inline::Runs).map_err(D::Error::custom),
+            _ => Err(D::Error::custom(
+                "a text is a string or an array of runs (strings or {\"text\": ..., \"bold\": true})",
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Run {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        string_or_object(serde_json::Value::deserialize(d)?, "a run", Run::Plain, Run::Styled)
+            .map_err(D::Error::custom)
+    }
+}
+
+/// An array of runs, a bad one named by its index (`[1].bold`).
+fn runs(v: serde_json::Value) -> Result<Vec<Run>, String> {
+    serde_path_to_error::deserialize::<_, Vec<Run>>(v).map_err(|e| {
+        let at = e.path().to_string();
+        format!("{at}: {}", e.into_inner())
+    })
 }
 
 impl<'de> Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        string_or_object(d, "a reference", Reference::Text, Reference::Parts)
+        use serde::de::Error;
+        string_or_object(serde_json::Value::deserialize(d)?, "a reference", Reference::Text, Reference::Parts)
+            .map_err(D::Error::custom)
     }
 }
 
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        string_or_object(d, "a list item", Item::Text, Item::Full)
+        use serde::de::Error;
+        string_or_object(serde_json::Value::deserialize(d)?, "a list item", Item::Text, Item::Full)
+            .map_err(D::Error::custom)
     }
 }
 
-fn string_or_object<'de, D, T, O>(
-    d: D,
+fn string_or_object<T, O>(
+    v: serde_json::Value,
     what: &str,
     text: impl FnOnce(String) -> T,
     object: impl FnOnce(O) -> T,
-) -> Result<T, D::Error>
+) -> Result<T, String>
 where
-    D: serde::Deserializer<'de>,
     O: serde::de::DeserializeOwned,
 {
-    use serde::de::Error;
-    match serde_json::Value::deserialize(d)? {
+    match v {
         serde_json::Value::String(s) => Ok(text(s)),
         v @ serde_json::Value::Object(_) => serde_json::from_value(v)
             .map(object)
-            .map_err(D::Error::custom),
-        _ => Err(D::Error::custom(format!("{what} is a string or an object"))),
+            .map_err(|e| e.to_string()),
+        _ => Err(format!("{what} is a string or an object")),
     }
 }

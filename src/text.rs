@@ -19,16 +19,34 @@ pub enum Text {
 pub enum Segment {
     /// Free text.
     Free(String),
+    /// Free text in bold or underlined, or glued to the run before it (no
+    /// break between them: an emphasis that starts inside a word).
+    Run {
+        /// The text.
+        f: String,
+        /// Its emphasis.
+        #[serde(skip_serializing_if = "Style::is_plain")]
+        s: Style,
+        /// No line break before it.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        g: bool,
+    },
     /// A word or phrase kept on one line.
     Keep {
         /// The text.
         k: String,
+        /// Its emphasis.
+        #[serde(skip_serializing_if = "Style::is_plain")]
+        s: Style,
     },
     /// A phrase held together by no-break spaces, which stretch as a line is
     /// justified (a date, a reference); the template puts them in.
     Tie {
         /// The text, with its ordinary spaces.
         t: String,
+        /// Its emphasis.
+        #[serde(skip_serializing_if = "Style::is_plain")]
+        s: Style,
     },
     /// The end of a line that could not be justified without holes: the
     /// template ends it there, flush left (`br` is always true).
@@ -36,6 +54,78 @@ pub enum Segment {
         /// Always true: the mark the template looks for.
         br: bool,
     },
+}
+
+/// Emphasis of a run of text: bold, underlined, both or neither. Written
+/// for templates as `""`, `"b"`, `"u"` or `"bu"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// Bold.
+    pub bold: bool,
+    /// Underlined.
+    pub underline: bool,
+}
+
+impl Style {
+    /// Neither bold nor underlined.
+    pub const PLAIN: Style = Style {
+        bold: false,
+        underline: false,
+    };
+
+    /// True when neither bold nor underlined.
+    pub fn is_plain(&self) -> bool {
+        *self == Style::PLAIN
+    }
+}
+
+impl Serialize for Style {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(match (self.bold, self.underline) {
+            (false, false) => "",
+            (true, false) => "b",
+            (false, true) => "u",
+            (true, true) => "bu",
+        })
+    }
+}
+
+/// A stretch of a text's [`Text::flat`] string (byte offsets) in one emphasis.
+pub type Span = (std::ops::Range<usize>, Style);
+
+impl Segment {
+    /// The segment's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Segment::Free(t) | Segment::Run { f: t, .. } => t,
+            Segment::Keep { k, .. } => k,
+            Segment::Tie { t, .. } => t,
+            Segment::Ragged { .. } => "",
+        }
+    }
+
+    /// The segment's emphasis.
+    pub fn style(&self) -> Style {
+        match self {
+            Segment::Run { s, .. } | Segment::Keep { s, .. } | Segment::Tie { s, .. } => *s,
+            Segment::Free(_) | Segment::Ragged { .. } => Style::PLAIN,
+        }
+    }
+
+    /// The same kind of segment with another text (a part of this one's).
+    fn with_text(&self, text: String) -> Segment {
+        match self {
+            Segment::Free(_) => Segment::Free(text),
+            Segment::Run { s, .. } => Segment::Run {
+                f: text,
+                s: *s,
+                g: false,
+            },
+            Segment::Keep { s, .. } => Segment::Keep { k: text, s: *s },
+            Segment::Tie { s, .. } => Segment::Tie { t: text, s: *s },
+            Segment::Ragged { br } => Segment::Ragged { br: *br },
+        }
+    }
 }
 
 impl Text {
@@ -46,20 +136,125 @@ impl Text {
         Text::Plain(s.trim().replace('\t', " "))
     }
 
+    /// A text made of runs in their emphasis (`["ให้ถือ", {bold: "แนวปฏิบัติ"}]`),
+    /// trimmed as [`Text::plain`] trims.
+    pub fn from_runs<'a>(runs: impl IntoIterator<Item = (&'a str, Style)>) -> Text {
+        let mut flat = String::new();
+        let mut spans: Vec<Span> = Vec::new();
+        for (t, style) in runs {
+            let start = flat.len();
+            flat.push_str(t);
+            if !style.is_plain() {
+                spans.push((start..flat.len(), style));
+            }
+        }
+        let lead = flat.len() - flat.trim_start().len();
+        let plain = Text::plain(&flat);
+        let end = plain.flat().len();
+        let spans: Vec<Span> = spans
+            .into_iter()
+            .map(|(r, s)| (r.start.saturating_sub(lead).min(end)..r.end.saturating_sub(lead).min(end), s))
+            .filter(|(r, _)| !r.is_empty())
+            .collect();
+        plain.styled(&spans)
+    }
+
     /// The text as one string.
     pub fn flat(&self) -> String {
         match self {
             Text::Plain(s) => s.clone(),
-            Text::Segments(segs) => segs
-                .iter()
-                .map(|s| match s {
-                    Segment::Free(t) => t.as_str(),
-                    Segment::Keep { k } => k.as_str(),
-                    Segment::Tie { t } => t.as_str(),
-                    Segment::Ragged { .. } => "",
-                })
-                .collect(),
+            Text::Segments(segs) => segs.iter().map(Segment::text).collect(),
         }
+    }
+
+    /// Where the text is bold or underlined, in byte offsets of [`Text::flat`].
+    pub fn spans(&self) -> Vec<Span> {
+        let Text::Segments(segs) = self else {
+            return Vec::new();
+        };
+        let mut spans: Vec<Span> = Vec::new();
+        let mut at = 0;
+        for seg in segs {
+            let len = seg.text().len();
+            let style = seg.style();
+            if !style.is_plain() && len > 0 {
+                match spans.last_mut() {
+                    Some((r, s)) if r.end == at && *s == style => r.end = at + len,
+                    _ => spans.push((at..at + len, style)),
+                }
+            }
+            at += len;
+        }
+        spans
+    }
+
+    /// The spans of `spans` within `range`, counted from its start.
+    pub fn spans_within(spans: &[Span], range: std::ops::Range<usize>) -> Vec<Span> {
+        spans
+            .iter()
+            .filter_map(|(r, s)| {
+                let start = r.start.max(range.start);
+                let end = r.end.min(range.end);
+                (start < end).then(|| (start - range.start..end - range.start, *s))
+            })
+            .collect()
+    }
+
+    /// This text with `spans` (of its flat string) in their emphasis: a free
+    /// run is cut where an emphasis starts or ends, the part after the cut
+    /// glued to the one before (an emphasis is no place for a line break);
+    /// a kept word or phrase takes the emphasis of its first letter.
+    pub fn styled(self, spans: &[Span]) -> Text {
+        if spans.is_empty() {
+            return self;
+        }
+        let segs = match self {
+            Text::Plain(s) => vec![Segment::Free(s)],
+            Text::Segments(segs) => segs,
+        };
+        let style_at = |i: usize| {
+            spans
+                .iter()
+                .find(|(r, _)| r.contains(&i))
+                .map_or(Style::PLAIN, |(_, s)| *s)
+        };
+        let mut out = Vec::with_capacity(segs.len() + 2 * spans.len());
+        let mut at = 0;
+        for seg in segs {
+            let text = seg.text().to_string();
+            let len = text.len();
+            match seg {
+                Segment::Free(_) | Segment::Run { .. } => {
+                    let glued_first = matches!(seg, Segment::Run { g: true, .. });
+                    let mut cuts: Vec<usize> = spans
+                        .iter()
+                        .flat_map(|(r, _)| [r.start, r.end])
+                        .filter(|&c| c > at && c < at + len)
+                        .map(|c| c - at)
+                        .filter(|&c| text.is_char_boundary(c))
+                        .collect();
+                    cuts.sort_unstable();
+                    cuts.dedup();
+                    let mut from = 0;
+                    for (n, to) in cuts.into_iter().chain([len]).enumerate() {
+                        let s = style_at(at + from);
+                        let g = if n == 0 { glued_first } else { true };
+                        let piece = text[from..to].to_string();
+                        out.push(if s.is_plain() && !g {
+                            Segment::Free(piece)
+                        } else {
+                            Segment::Run { f: piece, s, g }
+                        });
+                        from = to;
+                    }
+                }
+                Segment::Keep { k, .. } => out.push(Segment::Keep { k, s: style_at(at) }),
+                Segment::Tie { t, .. } => out.push(Segment::Tie { t, s: style_at(at) }),
+                r @ Segment::Ragged { .. } => out.push(r),
+            }
+            at += len;
+        }
+        Text::Segments(out)
     }
 
     /// The text with its line ended, flush left, at byte `at` of [`Text::flat`]
@@ -73,27 +268,19 @@ impl Text {
         let mut pos = 0;
         let mut placed = false;
         for seg in segs {
-            let len = match &seg {
-                Segment::Free(t) | Segment::Tie { t } => t.len(),
-                Segment::Keep { k } => k.len(),
-                Segment::Ragged { .. } => 0,
-            };
+            let len = seg.text().len();
             if !placed && at <= pos {
                 out.push(Segment::Ragged { br: true });
                 placed = true;
             }
             if !placed && at < pos + len {
                 // Inside a piece (a space of free text): cut it there.
-                let text = match &seg {
-                    Segment::Free(t) | Segment::Tie { t } => t.clone(),
-                    Segment::Keep { k } => k.clone(),
-                    Segment::Ragged { .. } => String::new(),
-                };
+                let text = seg.text();
                 let cut = at - pos;
                 if text.is_char_boundary(cut) {
-                    out.push(Segment::Free(text[..cut].to_string()));
+                    out.push(seg.with_text(text[..cut].to_string()));
                     out.push(Segment::Ragged { br: true });
-                    out.push(Segment::Free(text[cut..].to_string()));
+                    out.push(seg.with_text(text[cut..].to_string()));
                     placed = true;
                     pos += len;
                     continue;

@@ -10,7 +10,7 @@ use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, CellAlign, Document, HeadingAlign, Item, Kind,
-    ListStyle, Reference, Salutation, Table, TypedBlock,
+    FullItem, Inline, ListStyle, Run, Reference, Salutation, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -126,6 +126,20 @@ pub enum ViewBlock {
         /// Justify the last line too: the paragraph goes on in the next block.
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         justify_last: bool,
+        /// The list item whose text this goes on with (the layout pass cut the
+        /// item in two): under a hanging indent it starts under that text.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        under: Option<ItemPlace>,
+    },
+    /// A line with dot leaders to a value at the right margin
+    /// (`ค่าใช้จ่าย ........ ๕๘๑,๐๙๖ บาท`).
+    Leaders {
+        /// The text before the dots.
+        text: Text,
+        /// The value after them.
+        value: Text,
+        /// Nesting depth from 1, as a list item's.
+        level: u32,
     },
     /// A bold heading.
     Heading {
@@ -142,6 +156,10 @@ pub enum ViewBlock {
         text: Text,
         /// Nesting depth from 1.
         level: u32,
+        /// The numbers of the items it stands under, outermost first: under a
+        /// hanging indent it starts under its parent's text.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        ancestors: Vec<String>,
         /// Bold item line.
         bold: bool,
         /// Justify the last line too: the item goes on in the next block.
@@ -172,6 +190,17 @@ pub enum ViewBlock {
         /// Relative widths.
         widths: Vec<f64>,
     },
+}
+
+/// Where a list item stands: its number and nesting depth.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPlace {
+    /// The printed number.
+    pub label: String,
+    /// Nesting depth from 1.
+    pub level: u32,
+    /// The numbers of the items it stands under.
+    pub ancestors: Vec<String>,
 }
 
 /// One member of a committee.
@@ -456,6 +485,7 @@ pub fn prepare_unchunked(
         flatten_block(b, "", &format!("body[{i}]"), digits, 1, &mut body, &mut p);
     }
     count += body.len();
+    set_ancestors(&mut body);
     if count > crate::model::MAX_BLOCKS {
         p.push(
             "body",
@@ -644,6 +674,7 @@ pub fn prepare_unchunked(
                     text: Text::plain(c),
                     indent: true,
                     justify_last: false,
+                    under: None,
                 });
             }
             None
@@ -794,6 +825,46 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
     }
 }
 
+/// Gives every list item the numbers of the items it stands under: the
+/// nearest item before it of each lower level.
+fn set_ancestors(body: &mut [ViewBlock]) {
+    let mut stack: Vec<(u32, String)> = Vec::new();
+    for b in body {
+        if let ViewBlock::Item {
+            label,
+            level,
+            ancestors,
+            ..
+        } = b
+        {
+            stack.retain(|(l, _)| l < level);
+            *ancestors = stack.iter().map(|(_, a)| a.clone()).collect();
+            stack.push((*level, label.clone()));
+        }
+    }
+}
+
+/// A text with emphasis, checked as a whole (`field`) and run by run
+/// (`field[i]`): no run is empty.
+fn inline_text(p: &mut Problems, field: &str, inline: &Inline) -> Text {
+    if let Inline::Runs(runs) = inline {
+        if runs.is_empty() {
+            p.push(field, "must have at least one run");
+        }
+        for (i, r) in runs.iter().enumerate() {
+            let (at, text) = match r {
+                Run::Plain(t) => (format!("{field}[{i}]"), t),
+                Run::Styled(r) => (format!("{field}[{i}].text"), &r.text),
+            };
+            if text.is_empty() {
+                p.push(at, "must not be empty");
+            }
+        }
+    }
+    check_text(p, field, &inline.flat(), true);
+    Text::from_runs(inline.runs())
+}
+
 /// `parent` is the decimal number of the list item the block stands under
 /// (`๑`), or empty at the top of the body.
 fn flatten_block(
@@ -812,14 +883,23 @@ fn flatten_block(
                 text: Text::plain(t),
                 indent: true,
                 justify_last: false,
+                under: None,
+            });
+        }
+        Block::Runs(runs) => {
+            out.push(ViewBlock::Par {
+                text: inline_text(p, path, &Inline::Runs(runs.clone())),
+                indent: true,
+                justify_last: false,
+                under: None,
             });
         }
         Block::Typed(TypedBlock::Paragraph { text, indent }) => {
-            check_text(p, &format!("{path}.text"), text, true);
             out.push(ViewBlock::Par {
-                text: Text::plain(text),
+                text: inline_text(p, &format!("{path}.text"), text),
                 indent: indent.unwrap_or(true),
                 justify_last: false,
+                under: None,
             });
         }
         Block::Typed(TypedBlock::Heading { text, align }) => {
@@ -836,6 +916,7 @@ fn flatten_block(
         Block::Typed(TypedBlock::List {
             style,
             start,
+            digits: list_digits,
             items,
         }) => {
             if items.is_empty() {
@@ -850,11 +931,20 @@ fn flatten_block(
                 start.unwrap_or(1),
                 "",
                 &format!("{path}.items"),
-                digits,
+                list_digits.unwrap_or(digits),
                 level,
                 out,
                 p,
             );
+        }
+        Block::Typed(TypedBlock::Leaders { text, value }) => {
+            check_text(p, &format!("{path}.text"), text, true);
+            check_text(p, &format!("{path}.value"), value, true);
+            out.push(ViewBlock::Leaders {
+                text: Text::plain(text),
+                value: Text::plain(value),
+                level,
+            });
         }
         Block::Typed(TypedBlock::Activities(t)) => {
             out.push(activity_table(t, path, digits, p));
@@ -943,17 +1033,29 @@ fn flatten_items(
         p.push(path, "lists nest at most six levels deep");
         return;
     }
+    // An item numbered by its author (`ข้อ ๓/๑`) takes no number of the
+    // count: the one after it is `ข้อ ๔`.
+    let mut counted = 0u32;
     for (i, item) in items.iter().enumerate() {
-        let n = thai::number(start as i64 + i as i64, digits);
-        // Decimal numbers carry their parent's: ๑.๑, ๑.๑.๑. A top-level one ends in a dot.
-        let (label, own) = match style {
-            ListStyle::Decimal if parent.is_empty() => (format!("{n}."), n.clone()),
-            ListStyle::Decimal => {
-                let full = format!("{parent}.{n}");
-                (full.clone(), full)
+        let (label, own) = match item {
+            Item::Full(FullItem {
+                label: Some(typed), ..
+            }) => {
+                check_text(p, &format!("{path}[{i}].label"), typed, true);
+                // Its decimal sub-items carry its number without the dot.
+                let typed = typed.trim().to_string();
+                let own = typed.trim_start_matches("ข้อ ").trim_end_matches(['.', ')']).to_string();
+                (typed, own)
             }
-            ListStyle::Paren => (format!("{n})"), String::new()),
-            ListStyle::Bullet => ("-".to_string(), String::new()),
+            _ => {
+                counted += 1;
+                thai::counter_label(
+                    style.counter(),
+                    start.saturating_add(counted - 1),
+                    parent,
+                    digits,
+                )
+            }
         };
         let ipath = format!("{path}[{i}]");
         match item {
@@ -963,16 +1065,17 @@ fn flatten_items(
                     label,
                     text: Text::plain(t),
                     level,
+                    ancestors: Vec::new(),
                     bold: false,
                     justify_last: false,
                 });
             }
             Item::Full(f) => {
-                check_text(p, &format!("{ipath}.text"), &f.text, true);
                 out.push(ViewBlock::Item {
                     label,
-                    text: Text::plain(&f.text),
+                    text: inline_text(p, &format!("{ipath}.text"), &f.text),
                     level,
+                    ancestors: Vec::new(),
                     bold: f.bold,
                     justify_last: false,
                 });
@@ -990,11 +1093,11 @@ fn flatten_items(
                 if !f.items.is_empty() {
                     flatten_items(
                         &f.items,
-                        f.style.unwrap_or(ListStyle::Decimal),
+                        f.style.unwrap_or(style.nested()),
                         1,
                         &own,
                         &format!("{ipath}.items"),
-                        digits,
+                        f.digits.unwrap_or(digits),
                         level + 1,
                         out,
                         p,
@@ -1034,11 +1137,14 @@ fn activity_table(
         p.push(format!("{path}.rows"), "must list at least one activity");
     }
     let mut total = thai::Baht { satang: 0 };
+    let indicators = t.indicator_style.unwrap_or(ListStyle::Paren);
     let rows = t
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| activity_row(r, &format!("{path}.rows[{i}]"), digits, &mut total, p))
+        .map(|(i, r)| {
+            activity_row(r, &format!("{path}.rows[{i}]"), indicators, digits, &mut total, p)
+        })
         .collect::<Vec<_>>();
     let mut rows = rows;
     if t.total {
@@ -1062,6 +1168,7 @@ fn activity_table(
 fn activity_row(
     r: &ActivityRow,
     path: &str,
+    style: ListStyle,
     digits: DigitStyle,
     total: &mut thai::Baht,
     p: &mut Problems,
@@ -1075,7 +1182,8 @@ fn activity_row(
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    serde_json::json!({"label": format!("{})", thai::number(i as i64 + 1, digits)), "text": Text::plain(t)})
+                    let label = thai::counter_label(style.counter(), i as u32 + 1, "", digits).0;
+                    serde_json::json!({"label": label, "text": Text::plain(t)})
                 })
                 .collect(),
         ),
@@ -1268,7 +1376,7 @@ fn linked_href(svg: &[u8]) -> Option<String> {
 /// also break or stretch.
 pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &str) -> bool) {
     let mut fix = |t: &mut Text| {
-        *t = words.chunks(&t.flat(), relax);
+        *t = words.rechunk(t, relax);
     };
     let fix_json = |v: &mut serde_json::Value| {
         let flat = match serde_json::from_value::<TextIn>(v.clone()) {
@@ -1292,7 +1400,7 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
                 .flat_map(|r| [&mut r.position, &mut r.role])
                 .flatten()
             {
-                *t = words.chunks(&t.flat(), &in_column);
+                *t = words.rechunk(t, &in_column);
             }
         }
     }
@@ -1305,7 +1413,7 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
         };
         for h in header_text.iter_mut() {
             let in_cell = |_: &str, _: usize, word: &str| !word.contains(' ');
-            *h = words.chunks(&h.flat(), &in_cell);
+            *h = words.rechunk(h, &in_cell);
         }
         for cell in rows.iter_mut().flatten() {
             match cell {
@@ -1397,6 +1505,32 @@ pub fn carry_lines(view: &mut View, words: &Words, lines: &[String]) {
         }
         let (head, tail) = text.split_at(at);
         let no_relax = |_: &str, _: usize, _: &str| false;
+        let spans = match &view.body[j] {
+            ViewBlock::Par { text, .. } | ViewBlock::Item { text, .. } => text.spans(),
+            _ => Vec::new(),
+        };
+        // Each part keeps its emphasis (`chunks` trims the tail's space).
+        let tail_from = at + (tail.len() - tail.trim_start().len());
+        let head_text = words
+            .chunks(head, &no_relax)
+            .styled(&Text::spans_within(&spans, 0..at));
+        let tail_text = words
+            .chunks(tail, &no_relax)
+            .styled(&Text::spans_within(&spans, tail_from..text.len()));
+        let under = match &view.body[j] {
+            ViewBlock::Item {
+                label,
+                level,
+                ancestors,
+                ..
+            } => Some(ItemPlace {
+                label: label.clone(),
+                level: *level,
+                ancestors: ancestors.clone(),
+            }),
+            ViewBlock::Par { under, .. } => under.clone(),
+            _ => None,
+        };
         if let ViewBlock::Par {
             text, justify_last, ..
         }
@@ -1404,15 +1538,16 @@ pub fn carry_lines(view: &mut View, words: &Words, lines: &[String]) {
             text, justify_last, ..
         } = &mut view.body[j]
         {
-            *text = words.chunks(head, &no_relax);
+            *text = head_text;
             *justify_last = true;
         }
         view.body.insert(
             j + 1,
             ViewBlock::Par {
-                text: words.chunks(tail, &no_relax),
+                text: tail_text,
                 indent: false,
                 justify_last: false,
+                under,
             },
         );
         from = j + 1;
@@ -1477,7 +1612,10 @@ fn find_squashed(text: &str, needle: &str) -> Option<usize> {
 /// breaks), typst's Thai segmenter and justification. Only for comparisons.
 pub fn use_typst_defaults(view: &mut View) {
     view.typesetting = "typst-defaults";
-    for_each_text(view, &mut |t| *t = Text::Plain(t.flat()));
+    for_each_text(view, &mut |t| {
+        let spans = t.spans();
+        *t = Text::Plain(t.flat()).styled(&spans);
+    });
 }
 
 /// Every text of the view but table cells.
@@ -1520,6 +1658,10 @@ fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
                         f(t);
                     }
                 }
+            }
+            ViewBlock::Leaders { text, value, .. } => {
+                f(text);
+                f(value);
             }
             ViewBlock::Table { .. } => {}
         }

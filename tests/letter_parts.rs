@@ -1,0 +1,271 @@
+//! What real letters say beyond plain paragraphs: clause numbering and list
+//! styles, bold and underlined words, hanging indents, dot leaders, title
+//! styles. Each is checked on the laid-out frames.
+
+mod common;
+
+use common::*;
+use saraban::frames;
+use serde_json::json;
+
+fn announcement(agency: serde_json::Value, body: serde_json::Value) -> saraban::Letter {
+    let doc = json!({
+        "kind": "announcement", "agency": agency, "date": "2025-06-15",
+        "subject": "หลักเกณฑ์การเบิกจ่ายค่าตอบแทน",
+        "body": body,
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["อธิการบดี"]}
+    });
+    render_json(doc.to_string().as_bytes())
+}
+
+/// The body lines that start with a list number, as printed.
+fn labels(letter: &saraban::Letter) -> Vec<String> {
+    lines(letter)
+        .iter()
+        .filter_map(|l| {
+            let t = l.text.trim();
+            let first = t.split(' ').next()?;
+            if first == "ข้อ" {
+                return Some(t.split(' ').take(2).collect::<Vec<_>>().join(" "));
+            }
+            let label = first.starts_with('(') && first.chars().count() <= 5
+                || first.ends_with('.') && first.chars().count() <= 4
+                || first.ends_with(')')
+                || first == "•"
+                || first == "-";
+            label.then(|| first.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn clauses_and_lists_are_numbered_as_drafted() {
+    let body = json!([
+        "อาศัยอำนาจตามความในมาตรา ๓๗ จึงออกประกาศไว้ ดังต่อไปนี้",
+        {"type": "list", "style": "clause", "items": [
+            "ประกาศนี้เรียกว่า ประกาศหลักเกณฑ์",
+            {"text": "ในประกาศนี้", "items": [
+                "มหาวิทยาลัย หมายความว่า มหาวิทยาลัยทดสอบ",
+                {"text": "ค่าตอบแทน หมายความว่า เงินที่จ่าย ได้แก่", "items": ["รายชั่วโมง", "เหมาจ่าย"]}
+            ]},
+            {"label": "ข้อ ๒/๑", "text": "ให้อธิการบดีรักษาการ"},
+            "ให้ยกเลิกประกาศฉบับเดิม"
+        ]},
+        {"type": "list", "style": "letter", "items": [{"text": "ก่อน", "items": ["หนึ่ง"]}, "หลัง"]},
+        {"type": "list", "style": "parens", "start": 3, "digits": "arabic", "items": ["สาม", "สี่"]},
+        {"type": "list", "style": "dot", "items": ["จุด"]}
+    ]);
+    let letter = announcement(json!("khonkaen-province"), body);
+    assert_eq!(
+        labels(&letter),
+        [
+            "ข้อ ๑", "ข้อ ๒", "(๑)", "(๒)", "(ก)", "(ข)", "ข้อ ๒/๑", "ข้อ ๓", "ก.", "๑)", "ข.", "(3)",
+            "(4)", "•"
+        ]
+    );
+}
+
+#[test]
+fn an_activity_tables_indicators_take_the_asked_style() {
+    let body = json!([{"type": "activities", "indicator_style": "decimal", "rows": [
+        {"project": "โครงการอบรม", "indicators": ["ร้อยละ ๘๐ ผ่าน", "ผู้เข้าร่วม ๕๐ คน"], "budget": 5000}
+    ]}]);
+    let text = squash(&text(&announcement(json!("khonkaen-province"), body)));
+    assert!(text.contains("๑.ร้อยละ") && text.contains("๒.ผู้เข้าร่วม"), "{text}");
+}
+
+#[test]
+fn words_are_bold_and_underlined_where_the_runs_say_and_nowhere_else() {
+    let body = json!([
+        ["ให้ถือ", {"text": "แนวปฏิบัติ", "bold": true}, "นี้โดยเคร่งครัด ตาม",
+         {"text": "พระราชบัญญัติ", "underline": true}, " และ", {"text": "#panic()", "bold": true, "underline": true}],
+    ]);
+    let letter = announcement(json!("khonkaen-province"), body);
+    let mut bold = String::new();
+    for page in letter.doc.pages() {
+        for run in frames::runs(&page.frame) {
+            // Below the title lines.
+            if run.bold && run.y > 6.5 * CM {
+                bold.push_str(&run.text);
+            }
+        }
+    }
+    // The title lines are plain by default; only the runs are bold.
+    assert_eq!(squash(&bold), "แนวปฏิบัติ#panic()");
+    let line = lines(&letter)
+        .into_iter()
+        .find(|l| l.text.contains("พระราชบัญญัติ"))
+        .expect("the paragraph is printed");
+    // Each underlined word has a rule under it from its first glyph to its last.
+    let runs = frames::runs(&letter.doc.pages()[0].frame);
+    for word in ["พระราชบัญญัติ", "#panic()"] {
+        // An emphasised run is a text item of its own.
+        let run = runs
+            .iter()
+            .find(|r| r.text.trim() == word && (r.y - line.y).abs() < 1.0)
+            .expect("the word is a run of its own");
+        let (x0, x1) = (run.x, run.x + run.width);
+        let under = frames::rules(&letter.doc).into_iter().find(|r| {
+            r.y > line.y && r.y < line.y + 6.0 && (r.x0 - x0).abs() < 1.0 && (r.x1 - x1).abs() < 1.5
+        });
+        assert!(under.is_some(), "{word} is not underlined at {x0}..{x1}");
+    }
+    // And nothing else on the line is.
+    let rules_on_line = frames::rules(&letter.doc)
+        .into_iter()
+        .filter(|r| r.y > line.y && r.y < line.y + 6.0)
+        .count();
+    assert_eq!(rules_on_line, 2);
+}
+
+/// Where `word` stands on `line`: its first glyph's left edge, its last's right.
+fn span_of(line: &frames::Line, word: &str) -> (f64, f64) {
+    let chars: String = line.glyphs.iter().map(|g| g.text.as_str()).collect();
+    let start = chars.find(word).expect("the word is on the line");
+    let mut at = 0;
+    let (mut x0, mut x1) = (None, 0.0);
+    for g in &line.glyphs {
+        if at >= start && at < start + word.len() {
+            x0.get_or_insert(g.x);
+            x1 = g.x + g.advance;
+        }
+        at += g.text.len();
+    }
+    (x0.unwrap(), x1)
+}
+
+#[test]
+fn badly_made_runs_are_named_at_their_field() {
+    let bad = |body: serde_json::Value| {
+        let doc = json!({
+            "kind": "external", "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ",
+            "body": body, "signatory": {"name": "นายทดสอบ ระบบ"}
+        });
+        let engine = saraban::Engine::shared();
+        match saraban::compose::parse(doc.to_string().as_bytes()) {
+            Err(p) => p.to_string(),
+            Ok(d) => saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
+                .err()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        }
+    };
+    let e = bad(json!([["ให้", {"text": "ก", "italic": true}]]));
+    assert!(e.contains("[1]") && e.contains("italic"), "{e}");
+    let e = bad(json!([["ให้", {"text": ""}]]));
+    assert!(e.contains("body[0][1].text") && e.contains("empty"), "{e}");
+    let e = bad(json!([{"type": "paragraph", "text": []}]));
+    assert!(e.contains("body[0].text"), "{e}");
+    let e = bad(json!([["ให้", 5]]));
+    assert!(e.contains("[1]"), "{e}");
+}
+
+#[test]
+fn a_hanging_indent_puts_lines_under_the_text_and_numbers_under_the_parents_text() {
+    let long = "การบรรจุและแต่งตั้งผู้สอบแข่งขันได้ หรือผู้ได้รับคัดเลือก ให้ดำรงตำแหน่งในสังกัดสำนักงานสาธารณสุขจังหวัดและโรงพยาบาลทุกแห่งในเขตจังหวัด ตามหลักเกณฑ์ที่ ก.พ. กำหนด";
+    let body = json!([
+        {"type": "list", "style": "clause", "items": [
+            {"text": long, "items": [long, {"text": long, "items": [long]}]}
+        ]}
+    ]);
+    let letter = announcement(
+        json!({"name": "สำนักงานทดสอบ", "layout": {"item_wrap": "text"}}),
+        body,
+    );
+    let lines = lines(&letter);
+    // For each item: its first line, and the x where its text starts.
+    let mut items = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.text.trim();
+        let skip = if t.starts_with("ข้อ ") { 2 } else if t.starts_with('(') { 1 } else { 0 };
+        if skip == 0 || l.x0 > 10.0 * CM {
+            continue;
+        }
+        // The first run after the number's (the number is a box of its own).
+        let label = squash(&t.split(' ').take(skip).collect::<String>());
+        let mut on_line: Vec<_> = frames::runs(&letter.doc.pages()[l.page].frame)
+            .into_iter()
+            .filter(|r| (r.y - l.y).abs() < 1.0 && !r.text.trim().is_empty())
+            .collect();
+        on_line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let text_x = on_line
+            .iter()
+            .find(|r| !label.contains(&squash(&r.text)))
+            .map(|r| r.x)
+            .unwrap();
+        items.push((i, l.x0, text_x));
+    }
+    assert_eq!(items.len(), 4, "{items:?}");
+    for (n, &(i, _, text_x)) in items.iter().enumerate() {
+        // Its second line starts under its text.
+        let next = &lines[i + 1];
+        assert!(
+            (next.x0 - text_x).abs() < 1.0,
+            "item {n}: second line at {} under text at {text_x}",
+            next.x0
+        );
+    }
+    // A sub-item's number stands under its parent's text.
+    for (parent, child) in [(0, 1), (1, 2), (2, 3)] {
+        let want = if child == 2 { items[0].2 } else { items[parent].2 };
+        assert!(
+            (items[child].1 - want).abs() < 1.0,
+            "item {child} number at {} not under {want}",
+            items[child].1
+        );
+    }
+}
+
+#[test]
+fn dot_leaders_run_to_an_amount_at_the_right_margin() {
+    let body = json!([
+        "รายละเอียดค่าใช้จ่าย ดังนี้",
+        {"type": "leaders", "text": "ค่าใช้จ่ายในการเดินทางไปราชการ", "value": "๕๘๑,๐๙๖ บาท"}
+    ]);
+    let letter = announcement(json!("khonkaen-province"), body);
+    let line = lines(&letter)
+        .into_iter()
+        .find(|l| l.text.contains("ค่าใช้จ่ายในการเดินทาง"))
+        .unwrap();
+    assert!(line.text.contains("๕๘๑,๐๙๖ บาท"), "{}", line.text);
+    assert!((line.x1 - 19.0 * CM).abs() < 1.0, "ends at {}", line.x1);
+    let (_, text_end) = span_of(&line, "ไปราชการ");
+    let (amount, _) = span_of(&line, "๕๘๑");
+    let dots = frames::rules(&letter.doc)
+        .into_iter()
+        .find(|r| r.dotted && (r.y - line.y).abs() < 6.0)
+        .expect("a dotted leader on the line");
+    assert!(dots.x0 > text_end && dots.x1 < amount, "{dots:?} between {text_end} and {amount}");
+    assert!(dots.x1 - dots.x0 > 4.0 * CM);
+    // The dots are drawn, not typed: the PDF's text has none.
+    assert!(!text(&letter).contains("...."));
+}
+
+#[test]
+fn a_profile_chooses_the_title_style() {
+    let title_runs = |layout: serde_json::Value| {
+        let letter = announcement(json!({"name": "มหาวิทยาลัยทดสอบ", "layout": layout}), json!(["ข้อความ"]));
+        let title_y = lines(&letter)
+            .into_iter()
+            .find(|l| l.text.contains("เรื่อง หลักเกณฑ์"))
+            .unwrap()
+            .y;
+        let bold = frames::runs(&letter.doc.pages()[0].frame)
+            .iter()
+            .filter(|r| (r.y - title_y).abs() < 1.0)
+            .all(|r| r.bold);
+        let rule = frames::rules(&letter.doc)
+            .into_iter()
+            .find(|r| r.y > title_y && r.y < title_y + 30.0);
+        (bold, rule.map(|r| (r.dotted, r.x1 - r.x0)))
+    };
+    let (bold, rule) = title_runs(json!({}));
+    assert!(!bold);
+    let (dotted, width) = rule.expect("a rule under the title by default");
+    assert!(!dotted && (width - 4.0 * CM).abs() < 1.0);
+    let (bold, rule) = title_runs(json!({"title_bold": true, "title_rule": "dots"}));
+    assert!(bold);
+    assert!(rule.expect("a dotted rule").0);
+    let (_, rule) = title_runs(json!({"title_rule": "none"}));
+    assert!(rule.is_none());
+}
