@@ -37,6 +37,13 @@ pub struct Agency {
     /// Digits for generated numbers: `thai` (default) or `arabic`.
     #[serde(default)]
     pub digits: DigitStyle,
+    /// Print Arabic digits typed in the text as Thai digits (`พ.ศ. 2568` →
+    /// `พ.ศ. ๒๕๖๘`), for an agency that writes Thai digits throughout. Off by
+    /// default, so that a reproduction keeps the digits of its original. Web
+    /// and e-mail addresses and words mixing Latin letters and digits keep
+    /// theirs.
+    #[serde(default)]
+    pub thai_digits_in_text: bool,
     /// Layout figures where typing guides differ.
     #[serde(default)]
     pub layout: Layout,

@@ -39,9 +39,12 @@ pub struct Document {
     /// allocates the next number).
     #[serde(default)]
     pub reference: Option<Reference>,
-    /// Date of the document as an ISO date `2019-06-15` (Gregorian; printed in the
-    /// Buddhist era), or `2019-06` to leave the day blank for a pen; a date as a
-    /// Thai letter writes it (`๑๕ มิถุนายน ๒๕๖๒`, `15 มิ.ย. 2562`) is read too.
+    /// Date of the document as an ISO date `2019-06-15` (printed in the
+    /// Buddhist era), or `2019-06` to leave the day blank for a pen. A clerk's
+    /// forms are read too: the Buddhist-era year in either (`2562-06-15`),
+    /// `15/06/2562` and `๑๕/๐๖/๒๕๖๒` (day/month/year; a two-digit year is
+    /// refused as ambiguous), and a date as a Thai letter writes it
+    /// (`๑๕ มิถุนายน ๒๕๖๒`, `15 มิ.ย. 2562`).
     #[serde(default)]
     pub date: Option<String>,
     /// `ส่วนราชการ` of a memo (defaults to the agency's name).
@@ -242,8 +245,9 @@ pub struct ReferenceParts {
     /// for a document of kind `circular`, false otherwise.
     #[serde(default)]
     pub circular: Option<bool>,
-    /// The running number from the register.
-    pub number: u32,
+    /// The running number: `24`, or as typed with its leading zeros
+    /// (`"024"`, `"๐๒๔"`), which are kept.
+    pub number: RunningNumber,
     /// Buddhist-era year after a slash (`๙๒/๒๕๖๓`), as used by memos and orders.
     #[serde(default)]
     pub year: Option<i32>,
@@ -316,6 +320,56 @@ impl Inline {
 impl From<&str> for Inline {
     fn from(s: &str) -> Inline {
         Inline::Plain(s.to_string())
+    }
+}
+
+/// A running number, as a JSON number or as its digits typed.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RunningNumber {
+    /// A number.
+    Number(u32),
+    /// Digits, Thai or Arabic, leading zeros kept (`"024"`).
+    Digits(String),
+}
+
+impl<'de> Deserialize<'de> for RunningNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(RunningNumber::Digits(s)),
+            serde_json::Value::Number(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Ok(RunningNumber::Number(n)),
+                None => Err(D::Error::custom(format!(
+                    "invalid value: {n}: a running number is a whole number from 1 to {}",
+                    u32::MAX
+                ))),
+            },
+            _ => Err(D::Error::custom(
+                "a running number is a whole number, or its digits as a string (\"024\")",
+            )),
+        }
+    }
+}
+
+impl RunningNumber {
+    /// The number and the digits it is printed with (0: as many as it
+    /// needs), or what is wrong with it.
+    pub fn value(&self) -> Result<(u32, usize), String> {
+        match self {
+            RunningNumber::Number(0) => Err("must be 1 or more".into()),
+            RunningNumber::Number(n) => Ok((*n, 0)),
+            RunningNumber::Digits(d) => {
+                let ascii = crate::thai::to_arabic_digits(d.trim());
+                if ascii.is_empty() || ascii.len() > 9 || !ascii.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(format!("'{d}' is not a running number: give 1 to 9 digits"));
+                }
+                match ascii.parse::<u32>() {
+                    Ok(0) | Err(_) => Err("must be 1 or more".into()),
+                    Ok(n) => Ok((n, ascii.len())),
+                }
+            }
+        }
     }
 }
 

@@ -116,10 +116,10 @@ impl Segment {
     fn with_text(&self, text: String) -> Segment {
         match self {
             Segment::Free(_) => Segment::Free(text),
-            Segment::Run { s, .. } => Segment::Run {
+            Segment::Run { s, g, .. } => Segment::Run {
                 f: text,
                 s: *s,
-                g: false,
+                g: *g,
             },
             Segment::Keep { s, .. } => Segment::Keep { k: text, s: *s },
             Segment::Tie { s, .. } => Segment::Tie { t: text, s: *s },
@@ -257,6 +257,20 @@ impl Text {
         Text::Segments(out)
     }
 
+    /// The text with every piece's characters mapped by `f` (emphasis and
+    /// kept pieces as they were).
+    pub fn map_text(&mut self, f: &dyn Fn(&str) -> String) {
+        match self {
+            Text::Plain(s) => *s = f(s),
+            Text::Segments(segs) => {
+                for seg in segs {
+                    let mapped = f(seg.text());
+                    *seg = seg.with_text(mapped);
+                }
+            }
+        }
+    }
+
     /// The text with its line ended, flush left, at byte `at` of [`Text::flat`]
     /// (a boundary between characters): the rest goes on the next line.
     pub fn ragged_at(&self, at: usize) -> Text {
@@ -280,7 +294,12 @@ impl Text {
                 if text.is_char_boundary(cut) {
                     out.push(seg.with_text(text[..cut].to_string()));
                     out.push(Segment::Ragged { br: true });
-                    out.push(seg.with_text(text[cut..].to_string()));
+                    // After the line's end: no glue to keep.
+                    let rest = match seg.with_text(text[cut..].to_string()) {
+                        Segment::Run { f, s, .. } => Segment::Run { f, s, g: false },
+                        other => other,
+                    };
+                    out.push(rest);
                     placed = true;
                     pos += len;
                     continue;
@@ -294,6 +313,28 @@ impl Text {
         }
         Text::Segments(out)
     }
+}
+
+/// `text` with its Arabic digits as Thai digits, except in the words that
+/// must stay as typed: web and e-mail addresses, and words that mix Latin
+/// letters and digits (`ISO9001`, `A4`, a product code).
+pub fn thai_digits_in_words(text: &str) -> String {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    text.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let keep = word.contains('@')
+                || word.contains("://")
+                || word.to_ascii_lowercase().contains("www.")
+                || word.chars().any(|c| c.is_ascii_alphabetic());
+            if keep {
+                word.to_string()
+            } else {
+                crate::thai::to_thai_digits(word)
+            }
+        })
+        .collect()
 }
 
 /// What follows `word` at the start of `text` when a space separates them

@@ -424,9 +424,10 @@ pub fn prepare_unchunked(
                     e,
                 );
             }
-            if parts.number == 0 {
-                p.push("reference.number", "must be 1 or more");
-            }
+            let (number, width) = parts.number.value().unwrap_or_else(|e| {
+                p.push("reference.number", e);
+                (1, 0)
+            });
             if let Some(y) = parts.year
                 && !(2400..=2800).contains(&y)
             {
@@ -439,13 +440,21 @@ pub fn prepare_unchunked(
                 &thai::ReferenceNumber {
                     code: code.trim().to_string(),
                     circular: parts.circular.unwrap_or(doc.kind == Kind::Circular),
-                    number: parts.number,
+                    number,
+                    width,
                     year_be: parts.year,
                 },
                 digits,
             ))
         }
     };
+
+    if doc.kind == Kind::Standard && doc.reference.is_some() {
+        p.push(
+            "reference",
+            "a standard document carries no reference number (ที่): leave it out",
+        );
+    }
 
     // Emblem and signature images.
     let emblem = match &agency.emblem {
@@ -516,6 +525,16 @@ pub fn prepare_unchunked(
     let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
 
     // Contact lines.
+    if doc.contact.is_some() && matches!(doc.kind, Kind::Announcement | Kind::Order | Kind::Standard) {
+        p.push(
+            "contact",
+            format!(
+                "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
+                if doc.kind == Kind::Standard { "" } else { "n" },
+                doc.kind.name()
+            ),
+        );
+    }
     let contact = doc.contact.clone().or_else(|| agency.contact.clone());
     let mut contact_lines: Vec<Text> = Vec::new();
     if let Some(c) = &contact
@@ -546,12 +565,15 @@ pub fn prepare_unchunked(
     // Title lines.
     let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
     let title_lines: Vec<Text> = match doc.kind {
+        // An announcement numbered in its agency's book prints its number
+        // under the title, as an order does.
         Kind::Announcement => [
             Some(
                 doc.title
                     .clone()
                     .unwrap_or_else(|| format!("ประกาศ{}", agency.name)),
             ),
+            reference.as_ref().map(|r| format!("ที่ {r}")),
             subject_line,
         ]
         .into_iter()
@@ -770,6 +792,10 @@ pub fn prepare_unchunked(
         keep_from: None,
         typesetting: "careful",
     };
+    let mut view = view;
+    if agency.thai_digits_in_text {
+        thai_digits_everywhere(&mut view);
+    }
     let mut extra_words = Dictionary::default();
     extra_words.extend(agency.words.iter().map(String::as_str));
     p.into_result(Prepared {
@@ -778,6 +804,40 @@ pub fn prepare_unchunked(
         assets,
         extra_words,
     })
+}
+
+/// Every typed text of the view with its Arabic digits as Thai digits (see
+/// [`crate::text::thai_digits_in_words`]).
+fn thai_digits_everywhere(view: &mut View) {
+    let thai = |s: &str| crate::text::thai_digits_in_words(s);
+    for_each_text(view, &mut |t| t.map_text(&thai));
+    for line in &mut view.copies_to {
+        *line = thai(line);
+    }
+    for s in [&mut view.reference, &mut view.deadline].into_iter().flatten() {
+        *s = thai(s);
+    }
+    fn cells(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
+        match v {
+            serde_json::Value::String(s) => *s = f(s),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| cells(x, f)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| cells(x, f)),
+            _ => {}
+        }
+    }
+    for b in &mut view.body {
+        if let ViewBlock::Table {
+            rows,
+            header_text,
+            headers,
+            ..
+        } = b
+        {
+            rows.iter_mut().flatten().for_each(|c| cells(c, &thai));
+            header_text.iter_mut().for_each(|h| h.map_text(&thai));
+            headers.iter_mut().for_each(|h| *h = thai(h));
+        }
+    }
 }
 
 /// An address line whose last word is a postcode (`จังหวัดเชียงใหม่ ๕๐๒๐๐`) keeps

@@ -136,20 +136,7 @@ fn span_of(line: &frames::Line, word: &str) -> (f64, f64) {
 
 #[test]
 fn badly_made_runs_are_named_at_their_field() {
-    let bad = |body: serde_json::Value| {
-        let doc = json!({
-            "kind": "external", "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ",
-            "body": body, "signatory": {"name": "นายทดสอบ ระบบ"}
-        });
-        let engine = saraban::Engine::shared();
-        match saraban::compose::parse(doc.to_string().as_bytes()) {
-            Err(p) => p.to_string(),
-            Ok(d) => saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
-                .err()
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-        }
-    };
+    let bad = |body: serde_json::Value| problems(external(json!({"body": body})));
     let e = bad(json!([["ให้", {"text": "ก", "italic": true}]]));
     assert!(e.contains("[1]") && e.contains("italic"), "{e}");
     let e = bad(json!([["ให้", {"text": ""}]]));
@@ -268,4 +255,80 @@ fn a_profile_chooses_the_title_style() {
     assert!(rule.expect("a dotted rule").0);
     let (_, rule) = title_runs(json!({"title_rule": "none"}));
     assert!(rule.is_none());
+}
+
+/// The problems `check` finds in `doc`, as text ("" when none).
+fn problems(doc: serde_json::Value) -> String {
+    let engine = saraban::Engine::shared();
+    match saraban::compose::parse(doc.to_string().as_bytes()) {
+        Err(p) => p.to_string(),
+        Ok(d) => saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
+            .err()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn external(extra: serde_json::Value) -> serde_json::Value {
+    let mut doc = json!({
+        "kind": "external", "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ",
+        "body": ["ข้อความ"], "signatory": {"name": "นายทดสอบ ระบบ"}
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        doc[k] = v.clone();
+    }
+    doc
+}
+
+#[test]
+fn dates_and_running_numbers_are_read_as_clerks_type_them() {
+    for date in ["15/06/2568", "๑๕/๐๖/๒๕๖๘", "2568-06-15"] {
+        let doc = external(json!({
+            "date": date,
+            "reference": {"code": "อว 68204.2", "number": "024"}
+        }));
+        let text = text(&render_json(doc.to_string().as_bytes())).replace('\u{a0}', " ");
+        assert!(text.contains("ที่ อว ๖๘๒๐๔.๒/๐๒๔"), "{text}");
+        assert!(text.contains("๑๕ มิถุนายน ๒๕๖๘"), "{date}: {text}");
+    }
+    let e = problems(external(json!({"date": "15/06/68"})));
+    assert!(e.contains("date") && e.contains("ambiguous"), "{e}");
+    let e = problems(external(json!({"reference": {"number": "02a"}})));
+    assert!(e.contains("reference.number") && e.contains("'02a'"), "{e}");
+    let e = problems(external(json!({"reference": {"number": "000"}})));
+    assert!(e.contains("reference.number: must be 1 or more"), "{e}");
+}
+
+#[test]
+fn an_agency_may_print_typed_digits_as_thai_digits() {
+    let body = json!(["ตามประกาศ พ.ศ. 2568 ข้อ 5 (ดู www.site2.go.th หรือ a1@x.go.th) มาตรฐาน ISO9001"]);
+    let printed = |on: bool| {
+        let mut doc = external(json!({"body": body}));
+        doc["agency"] = json!({"name": "สำนักงานทดสอบ", "thai_digits_in_text": on});
+        // (Ties are set with no-break spaces.)
+        body_text(&render_json(doc.to_string().as_bytes())).replace('\u{a0}', " ")
+    };
+    let thai = printed(true);
+    assert!(thai.contains("พ.ศ. ๒๕๖๘ ข้อ ๕"), "{thai}");
+    for kept in ["www.site2.go.th", "a1@x.go.th", "ISO9001"] {
+        assert!(thai.contains(kept), "{kept}: {thai}");
+    }
+    let typed = printed(false);
+    assert!(typed.contains("พ.ศ. 2568 ข้อ 5"), "{typed}");
+}
+
+#[test]
+fn what_a_form_does_not_carry_is_named_and_what_it_does_is_printed() {
+    let mut order = external(json!({"contact": {"phone": "๐ ๔๓๒๓ ๖๐๐๐"}}));
+    order["kind"] = json!("order");
+    let e = problems(order);
+    assert!(e.contains("contact: an order carries no contact block"), "{e}");
+    let mut standard = external(json!({"reference": "ขก ๐๐๑๗/๑", "title": "มาตรการ"}));
+    standard["kind"] = json!("standard");
+    assert!(problems(standard).contains("reference: a standard document"));
+    // An announcement numbered in its agency's book prints its number.
+    let mut ann = external(json!({"reference": {"code": "", "number": 12, "year": 2568}}));
+    ann["kind"] = json!("announcement");
+    let text = text(&render_json(ann.to_string().as_bytes())).replace('\u{a0}', " ");
+    assert!(text.contains("ที่ ๑๒/๒๕๖๘"), "{text}");
 }

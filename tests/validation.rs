@@ -76,8 +76,8 @@ fn missing_and_empty_fields_are_named() {
 
 #[test]
 fn malformed_values_are_named() {
-    has(&with(|v| v["date"] = "15/06/2562".into()), "date:");
-    has(&with(|v| v["date"] = "2562-06-15".into()), "Buddhist-era");
+    has(&with(|v| v["date"] = "15/06/62".into()), "date:");
+    has(&with(|v| v["date"] = "2900-06-15".into()), "(Buddhist era)");
     has(&with(|v| v["date"] = "2019-02-30".into()), "date:");
     has(&with(|v| v["kind"] = "letterx".into()), "kind");
     has(
@@ -259,7 +259,7 @@ fn endorsements_belong_to_memos() {
 fn a_bad_reference_number_says_what_is_wrong() {
     has(
         &with(|v| v["reference"] = serde_json::json!({"number": -5})),
-        "reference: invalid value: integer `-5`, expected u32",
+        "reference: invalid value: -5: a running number is a whole number",
     );
     has(
         &with(|v| v["reference"] = serde_json::json!({"numbr": 5})),

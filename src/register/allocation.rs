@@ -129,6 +129,7 @@ impl Allocation {
                 code: self.code.trim().to_string(),
                 circular: self.series.is_circular(),
                 number,
+                width: 0,
                 year_be: self.year_in_reference.then_some(self.year_be),
             },
             self.digits,

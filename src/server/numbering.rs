@@ -133,6 +133,7 @@ impl Plan {
                 code: self.code.clone(),
                 circular: self.series.is_circular(),
                 number,
+                width: 0,
                 year_be: self.year_in_reference.then_some(self.year_be),
             },
             self.digits,

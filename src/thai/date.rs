@@ -111,9 +111,13 @@ impl FromStr for ThaiDate {
             return parse_thai_written(input);
         }
         let ascii = to_arabic_digits(input);
+        if ascii.contains('/') {
+            return parse_slashed(input, &ascii);
+        }
         let format_error = || {
             DateError(format!(
-                "expected a date as YYYY-MM-DD (Gregorian), got '{input}'"
+                "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) \
+                 or DD/MM/YYYY, got '{input}'"
             ))
         };
 
@@ -140,21 +144,19 @@ impl FromStr for ThaiDate {
             None => None,
         };
         // Four ASCII digits always fit.
-        let year: i32 = year_text.parse().map_err(|_| format_error())?;
-
+        let mut year: i32 = year_text.parse().map_err(|_| format_error())?;
+        // A clerk types the year as the letter prints it: 2568-06-15 is a
+        // Buddhist-era date (the Gregorian and Buddhist ranges do not meet).
+        if year > 2400 && (MIN_YEAR..=MAX_YEAR).contains(&(year - BE_OFFSET)) {
+            year -= BE_OFFSET;
+        }
         if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-            let gregorian = year - BE_OFFSET;
-            return Err(DateError(
-                if year > 2400 && (MIN_YEAR..=MAX_YEAR).contains(&gregorian) {
-                    format!(
-                        "{year} looks like a Buddhist-era year: give the Gregorian year ({gregorian})"
-                    )
-                } else {
-                    format!(
-                        "year {year} in '{input}' is out of range: expected {MIN_YEAR} to {MAX_YEAR} (Gregorian)"
-                    )
-                },
-            ));
+            return Err(DateError(format!(
+                "year {year} in '{input}' is out of range: expected {MIN_YEAR} to {MAX_YEAR} \
+                 (Gregorian) or {} to {} (Buddhist era)",
+                MIN_YEAR + BE_OFFSET,
+                MAX_YEAR + BE_OFFSET
+            )));
         }
         let month_enum = Month::try_from(month)
             .map_err(|_| DateError(format!("{input} is not a date: the month must be 01 to 12")))?;
@@ -171,6 +173,33 @@ impl FromStr for ThaiDate {
         }
         Ok(ThaiDate { year, month, day })
     }
+}
+
+/// A date as clerks type it in forms and spreadsheets: `15/06/2568`,
+/// `๑๕/๖/๒๕๖๘` (day, month, Buddhist-era year), or `15/06/2025` (a Gregorian
+/// year, told apart by its size). A two-digit year is refused: `68` may be
+/// either era.
+fn parse_slashed(input: &str, ascii: &str) -> Result<ThaiDate, DateError> {
+    let wrong = || {
+        DateError(format!(
+            "'{input}' is not a date: write it as DD/MM/YYYY, e.g. 15/06/2568 (Buddhist era)"
+        ))
+    };
+    let parts: Vec<&str> = ascii.trim().split('/').collect();
+    let [day, month, year] = parts.as_slice() else {
+        return Err(wrong());
+    };
+    let short = |t: &str| (1..=2).contains(&t.len()) && all_digits(t);
+    if !short(day) || !short(month) || !all_digits(year) {
+        return Err(wrong());
+    }
+    if year.len() != 4 {
+        return Err(DateError(format!(
+            "'{input}': the year {year} is ambiguous: write it in full, as the Buddhist-era \
+             year (e.g. 25{year}) or the Gregorian one (20{year})"
+        )));
+    }
+    format!("{year}-{month:0>2}-{day:0>2}").parse()
 }
 
 /// A date as a Thai letter writes it: day (optional), month name or its
@@ -433,36 +462,32 @@ mod tests {
     #[test]
     fn malformed_dates() {
         assert_eq!(
-            error("15/06/2562"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '15/06/2562'"
-        );
-        assert_eq!(
             error(""),
-            "expected a date as YYYY-MM-DD (Gregorian), got ''"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got ''"
         );
         assert_eq!(
             error("2019"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '2019'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '2019'"
         );
         assert_eq!(
             error("19-06-15"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '19-06-15'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '19-06-15'"
         );
         assert_eq!(
             error("2019-06-15-01"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-15-01'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '2019-06-15-01'"
         );
         assert_eq!(
             error("2019-006-15"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '2019-006-15'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '2019-006-15'"
         );
         assert_eq!(
             error("2019-06-1a"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-1a'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '2019-06-1a'"
         );
         assert_eq!(
             error("2019-06-"),
-            "expected a date as YYYY-MM-DD (Gregorian), got '2019-06-'"
+            "expected a date as YYYY-MM-DD (Gregorian, or Buddhist era as 2568-06-15) or DD/MM/YYYY, got '2019-06-'"
         );
         // A Thai date is read (see reads_dates_written_as_thai_letters_write_them);
         // one that is not quite one says how to write it.
@@ -474,22 +499,26 @@ mod tests {
     }
 
     #[test]
+    fn dates_as_clerks_type_them() {
+        let june = ThaiDate { year: 2025, month: 6, day: Some(15) };
+        for typed in ["2568-06-15", "๒๕๖๘-๐๖-๑๕", "15/06/2568", "๑๕/๐๖/๒๕๖๘", "15/6/2568", "15/06/2025"] {
+            assert_eq!(date(typed), june, "{typed}");
+        }
+        assert_eq!(date("๒๕๖๓-๐๑").year, 2020);
+        assert!(error("15/06/68").contains("ambiguous"), "{}", error("15/06/68"));
+        assert!(error("31/02/2568").contains("February 2025 has 28 days"), "{}", error("31/02/2568"));
+        assert!(error("15/06").contains("DD/MM/YYYY"));
+    }
+
+    #[test]
     fn years_out_of_range() {
         assert_eq!(
-            error("2562-06-15"),
-            "2562 looks like a Buddhist-era year: give the Gregorian year (2019)"
-        );
-        assert_eq!(
-            error("๒๕๖๓-๐๑"),
-            "2563 looks like a Buddhist-era year: give the Gregorian year (2020)"
-        );
-        assert_eq!(
             error("1899-12-31"),
-            "year 1899 in '1899-12-31' is out of range: expected 1900 to 2200 (Gregorian)"
+            "year 1899 in '1899-12-31' is out of range: expected 1900 to 2200 (Gregorian) or 2443 to 2743 (Buddhist era)"
         );
         assert_eq!(
             error("2300-01-01"),
-            "year 2300 in '2300-01-01' is out of range: expected 1900 to 2200 (Gregorian)"
+            "year 2300 in '2300-01-01' is out of range: expected 1900 to 2200 (Gregorian) or 2443 to 2743 (Buddhist era)"
         );
         assert_eq!(date("1900-01-01").year, 1900);
         assert_eq!(date("2200-12-31").year, 2200);

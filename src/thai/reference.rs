@@ -14,6 +14,9 @@ pub struct ReferenceNumber {
     pub circular: bool,
     /// The running number within the agency's book for the year.
     pub number: u32,
+    /// Fewest digits the number is printed with, zeros in front (`๐๒๔` for
+    /// 24 at 3); 0 for none.
+    pub width: usize,
     /// Buddhist-era year, printed after the number when present.
     pub year_be: Option<i32>,
 }
@@ -31,7 +34,7 @@ pub fn format_reference(r: &ReferenceNumber, digits: DigitStyle) -> String {
     if r.circular {
         text.push_str("ว ");
     }
-    text.push_str(&r.number.to_string());
+    text.push_str(&format!("{:0width$}", r.number, width = r.width));
     if let Some(year) = r.year_be {
         text.push('/');
         text.push_str(&year.to_string());
@@ -73,6 +76,7 @@ pub fn parse_reference(text: &str) -> Option<ReferenceNumber> {
         code: code.map(collapse_whitespace).unwrap_or_default(),
         circular,
         number,
+        width: 0,
         year_be,
     })
 }
@@ -173,8 +177,18 @@ mod tests {
             code: code.to_string(),
             circular,
             number,
+            width: 0,
             year_be,
         }
+    }
+
+    #[test]
+    fn a_running_number_keeps_its_leading_zeros() {
+        let mut r = reference("อว 68204.2", false, 24, None);
+        r.width = 3;
+        assert_eq!(format_reference(&r, DigitStyle::Thai), "อว ๖๘๒๐๔.๒/๐๒๔");
+        r.number = 1024;
+        assert_eq!(format_reference(&r, DigitStyle::Arabic), "อว 68204.2/1024");
     }
 
     #[test]
