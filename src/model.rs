@@ -577,6 +577,9 @@ pub struct ActivityTable {
     /// How several indicators in a cell are numbered (default `paren`, `๑)`).
     #[serde(default)]
     pub indicator_style: Option<ListStyle>,
+    /// Type size of the table in points of the official size (default 14).
+    #[serde(default)]
+    pub font_size_pt: Option<f64>,
     /// Add a total row under the budgets.
     #[serde(default)]
     pub total: bool,
@@ -588,10 +591,12 @@ pub struct ActivityTable {
 pub struct ActivityRow {
     /// Project or activity.
     pub project: String,
-    /// Indicators; several are numbered `๑)`, `๒)`.
+    /// Indicators; several are numbered `๑)`, `๒)`. None leaves the cell blank.
     #[serde(default)]
     pub indicators: Vec<String>,
-    /// Budget in baht (`50000`, `"1545340.50"`); absent or null prints `-`.
+    /// Budget in baht (`50000`, `"1545340.50"`), or `"-"` for an activity
+    /// without one (printed `-`); absent or null leaves the cell blank.
+    /// Period and owner likewise print what they say, `-` included.
     #[serde(default)]
     pub budget: Option<Amount>,
     /// Period (`ต.ค. ๒๕๖๒ - ก.ย. ๒๕๖๓`).
@@ -618,8 +623,11 @@ pub enum Amount {
 pub struct Table {
     /// Header labels.
     pub headers: Vec<String>,
-    /// Rows of cells; each row as long as `headers`.
-    pub rows: Vec<Vec<String>>,
+    /// Rows of cells, each row filling the header's columns: a cell spanning
+    /// columns counts as many, and a cell spanning rows fills its column in
+    /// the rows below it (which leave that column out). An empty string is a
+    /// blank cell.
+    pub rows: Vec<Vec<Cell>>,
     /// Alignment per column (`left`, `center`, `right`).
     #[serde(default)]
     pub align: Vec<CellAlign>,
@@ -629,6 +637,65 @@ pub struct Table {
     /// A last row set in bold, as long as `headers` (`["", "รวมทั้งสิ้น", "", "๘๖๒,๕๐๐.๐๐"]`).
     #[serde(default)]
     pub total: Option<Vec<String>>,
+    /// Type size of the table in points of the official size (default 14:
+    /// a size smaller than the text, as agencies type tables; 12 for a wide
+    /// one).
+    #[serde(default)]
+    pub font_size_pt: Option<f64>,
+}
+
+/// One cell of a general table: its text, or the text with spans.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Cell {
+    /// Just the text (`""` for a blank cell).
+    Text(String),
+    /// A cell spanning columns or rows, or set in bold.
+    Full(FullCell),
+}
+
+/// A table cell with its spans.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FullCell {
+    /// The text.
+    pub text: String,
+    /// Columns it spans (default 1).
+    #[serde(default)]
+    pub colspan: Option<u32>,
+    /// Rows it spans (default 1): one project with three indicators, each
+    /// on a row of its own.
+    #[serde(default)]
+    pub rowspan: Option<u32>,
+    /// Bold.
+    #[serde(default)]
+    pub bold: bool,
+}
+
+impl Cell {
+    /// The cell's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(t) => t,
+            Cell::Full(c) => &c.text,
+        }
+    }
+
+    /// Columns and rows it spans.
+    pub fn spans(&self) -> (u32, u32) {
+        match self {
+            Cell::Text(_) => (1, 1),
+            Cell::Full(c) => (c.colspan.unwrap_or(1), c.rowspan.unwrap_or(1)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        string_or_object(serde_json::Value::deserialize(d)?, "a table cell", Cell::Text, Cell::Full)
+            .map_err(D::Error::custom)
+    }
 }
 
 /// Cell alignment.

@@ -9,7 +9,7 @@ use crate::agency::{Agency, Layout};
 use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
-    ActivityRow, ActivityTable, Amount, Block, CellAlign, Document, HeadingAlign, Item, Kind,
+    ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, HeadingAlign, Item, Kind,
     FullItem, Inline, ListStyle, Run, Reference, Salutation, Table, TypedBlock,
 };
 use crate::text::Text;
@@ -189,6 +189,11 @@ pub enum ViewBlock {
         align: Vec<&'static str>,
         /// Relative widths.
         widths: Vec<f64>,
+        /// Type size, points of the official size.
+        font_size_pt: f64,
+        /// True when a cell spans columns or rows: every cell is then
+        /// `{c: cell, col: first column, cs: columns, rs: rows}`.
+        spanned: bool,
     },
 }
 
@@ -1222,6 +1227,8 @@ fn activity_table(
         rows,
         align: vec!["left", "left", "right", "center", "left"],
         widths: vec![3.0, 3.1, 2.0, 1.7, 1.9],
+        font_size_pt: table_size(t.font_size_pt, path, p),
+        spanned: false,
     }
 }
 
@@ -1235,7 +1242,7 @@ fn activity_row(
 ) -> Vec<serde_json::Value> {
     check_text(p, &format!("{path}.project"), &r.project, true);
     let indicators: serde_json::Value = match r.indicators.len() {
-        0 => serde_json::json!("-"),
+        0 => serde_json::json!(""),
         1 => serde_json::to_value(Text::plain(&r.indicators[0])).unwrap_or_default(),
         _ => serde_json::Value::Array(
             r.indicators
@@ -1249,7 +1256,8 @@ fn activity_row(
         ),
     };
     let budget = match &r.budget {
-        None => "-".to_string(),
+        None => String::new(),
+        Some(Amount::Text(t)) if t.trim() == "-" => "-".to_string(),
         Some(a) => match parse_amount(a) {
             Ok(b) => {
                 total.satang += b.satang;
@@ -1263,7 +1271,7 @@ fn activity_row(
     };
     let cell = |t: &Option<String>| match t {
         Some(s) if !s.trim().is_empty() => serde_json::to_value(Text::plain(s)).unwrap_or_default(),
-        _ => serde_json::json!("-"),
+        _ => serde_json::json!(""),
     };
     vec![
         serde_json::to_value(Text::plain(&r.project)).unwrap_or_default(),
@@ -1282,32 +1290,85 @@ pub fn parse_amount(a: &Amount) -> Result<thai::Baht, String> {
     }
 }
 
+/// A table's type size: the one asked for, within reason, or 14 pt.
+fn table_size(size: Option<f64>, path: &str, p: &mut Problems) -> f64 {
+    match size {
+        None => 14.0,
+        Some(s) if (8.0..=20.0).contains(&s) => s,
+        Some(s) => {
+            p.push(format!("{path}.font_size_pt"), format!("{s} is outside 8..20"));
+            14.0
+        }
+    }
+}
+
 fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
     let n = t.headers.len();
     if n == 0 {
         p.push(format!("{path}.headers"), "must name at least one column");
     }
-    let mut rows: Vec<Vec<serde_json::Value>> = t
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            if r.len() != n {
+    let spanned = t.rows.iter().flatten().any(|c| c.spans() != (1, 1));
+    // Which columns of each row the rows above still fill (a cell spanning rows).
+    let mut filled: Vec<u32> = vec![0; n];
+    let mut rows: Vec<Vec<serde_json::Value>> = Vec::with_capacity(t.rows.len());
+    for (i, r) in t.rows.iter().enumerate() {
+        let at = format!("{path}.rows[{i}]");
+        let mut out = Vec::with_capacity(r.len());
+        let mut col = 0usize;
+        for (j, c) in r.iter().enumerate() {
+            while col < n && filled[col] > 0 {
+                col += 1;
+            }
+            let (cs, rs) = c.spans();
+            if cs == 0 || rs == 0 {
+                p.push(format!("{at}[{j}]"), "spans must be 1 or more");
+                continue;
+            }
+            if rs as usize > t.rows.len() - i {
                 p.push(
-                    format!("{path}.rows[{i}]"),
-                    format!("has {} cells; the header has {n}", r.len()),
+                    format!("{at}[{j}].rowspan"),
+                    format!("spans {rs} rows; only {} are left", t.rows.len() - i),
                 );
             }
-            r.iter()
-                .map(|c| serde_json::to_value(Text::plain(c)).unwrap_or_default())
-                .chain(std::iter::repeat_n(
-                    serde_json::json!(""),
-                    n.saturating_sub(r.len()),
-                ))
-                .take(n)
-                .collect()
-        })
-        .collect();
+            let end = col + cs as usize;
+            if end > n || (col..end).any(|k| filled[k] > 0) {
+                p.push(
+                    format!("{at}[{j}]"),
+                    format!("does not fit: the row has {n} columns, and cells spanning rows from above fill some"),
+                );
+                break;
+            }
+            let text = match c {
+                Cell::Full(f) if f.bold => serde_json::json!({"strong": f.text.trim()}),
+                c => serde_json::to_value(Text::plain(c.text())).unwrap_or_default(),
+            };
+            out.push(if spanned {
+                serde_json::json!({"c": text, "col": col, "cs": cs, "rs": rs})
+            } else {
+                text
+            });
+            for k in col..end {
+                filled[k] = rs;
+            }
+            col = end;
+        }
+        let missing = filled.iter().filter(|&&f| f == 0).count();
+        if missing > 0 {
+            p.push(
+                &at,
+                format!("fills {} of {n} columns; the header has {n}", n - missing),
+            );
+        }
+        // The cells spanning rows go on into the next row.
+        for f in filled.iter_mut() {
+            *f = f.saturating_sub(1);
+        }
+        if !spanned {
+            // Short rows are padded so the template can index every column.
+            out.resize(n, serde_json::json!(""));
+        }
+        rows.push(out);
+    }
     if let Some(total) = &t.total {
         if total.len() != n {
             p.push(
@@ -1317,7 +1378,14 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
         }
         rows.push(
             (0..n)
-                .map(|i| serde_json::json!({"strong": total.get(i).map_or("", |c| c.trim())}))
+                .map(|i| {
+                    let c = serde_json::json!({"strong": total.get(i).map_or("", |c| c.trim())});
+                    if spanned {
+                        serde_json::json!({"c": c, "col": i, "cs": 1, "rs": 1})
+                    } else {
+                        c
+                    }
+                })
                 .collect(),
         );
     }
@@ -1351,6 +1419,8 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
         } else {
             vec![1.0; n]
         },
+        font_size_pt: table_size(t.font_size_pt, path, p),
+        spanned,
     }
 }
 
@@ -1476,6 +1546,14 @@ pub fn chunk_texts(view: &mut View, words: &Words, relax: &dyn Fn(&str, usize, &
             *h = words.rechunk(h, &in_cell);
         }
         for cell in rows.iter_mut().flatten() {
+            // A spanning cell's own content.
+            let cell = match cell {
+                serde_json::Value::Object(o) if o.contains_key("cs") => match o.get_mut("c") {
+                    Some(c) => c,
+                    None => continue,
+                },
+                c => c,
+            };
             match cell {
                 serde_json::Value::Array(lines)
                     if lines.first().is_some_and(|l| l.get("label").is_some()) =>

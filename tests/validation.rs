@@ -106,7 +106,7 @@ fn malformed_values_are_named() {
             v["body"] =
                 serde_json::json!([{"type": "table", "headers": ["a", "b"], "rows": [["1"]]}])
         }),
-        "body[0].rows[0]: has 1 cells",
+        "body[0].rows[0]: fills 1 of 2 columns",
     );
     has(
         &with(
