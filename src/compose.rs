@@ -359,9 +359,10 @@ fn signature_carry(lines: &[frames::Line], view: &crate::view::View) -> Option<V
     let page_bottom = 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
     let body = |l: &frames::Line| l.y > BODY_TOP_PT && l.y < page_bottom;
     let name = squash(&format!("({})", view.signatory.name));
+    // (Beside a second signatory's name, when the two sign side by side.)
     let at = lines
         .iter()
-        .rposition(|l| body(l) && squash(&l.text) == name)?;
+        .rposition(|l| body(l) && squash(&l.text).contains(&name))?;
     let page = lines[at].page;
     if page == 0 {
         return None;

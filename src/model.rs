@@ -85,6 +85,13 @@ pub struct Document {
     pub closing: Option<String>,
     /// Who signs.
     pub signatory: Signatory,
+    /// A second signatory (a joint announcement, an agreement), signing
+    /// beside the first or under it (`signatures`).
+    #[serde(default)]
+    pub second_signatory: Option<Signatory>,
+    /// How the two signature blocks stand: `side_by_side` (default) or `stacked`.
+    #[serde(default)]
+    pub signatures: SignatureLayout,
     /// Bottom-left contact block; defaults to the agency profile's.
     #[serde(default)]
     pub contact: Option<Contact>,
@@ -109,23 +116,83 @@ pub struct Document {
     pub endorsements: Vec<Endorsement>,
 }
 
-/// A superior's note under a memo (ความเห็น, คำสั่ง), with the signature block
-/// of the one who writes it.
+/// A superior's minute under a memo (ความเห็น, คำสั่งของผู้บังคับบัญชา),
+/// signed: a head's opinion (`เห็นควรอนุมัติ`), the approver's order
+/// (`อนุมัติ`, `ทราบ`), or a form's minute with a heading, tick boxes and
+/// dotted lines left for the pen.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Endorsement {
+    /// A bold heading at the left margin (`ความเห็นสาธารณสุขอำเภอหนองใหญ่`).
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// Tick boxes, laid out from the left margin in order
+    /// (`☑ ทราบ  ☑ อนุญาตเผยแพร่  ☐ ไม่อนุญาต`).
+    #[serde(default)]
+    pub options: Vec<Choice>,
     /// The note, one paragraph per string: `อนุมัติ`, `ทราบ`, `เห็นควรอนุมัติ`.
+    /// May be left out when `options` say it.
+    #[serde(default)]
     pub text: Vec<String>,
+    /// Dotted lines left blank for a handwritten note (0 to 10).
+    #[serde(default)]
+    pub fill_lines: u8,
     /// Full name, printed in parentheses.
     pub name: String,
     /// Position lines.
     #[serde(default)]
     pub positions: Vec<String>,
-    /// The date of the note (`2025-03-12`, or as a Thai letter writes it),
-    /// printed under the positions as the memo's date is; left out, nothing
-    /// is printed there and the signer dates it by hand.
+    /// The signer's scanned signature, a `data:image/png;base64,...` URI.
+    #[serde(default)]
+    pub signature_image: Option<String>,
+    /// The date of the minute (`2025-03-12`, or as a Thai letter writes it),
+    /// printed under the positions as the memo's date is. Left out, nothing
+    /// is printed there, or a dotted `วันที่` line when `date_line` is true.
     #[serde(default)]
     pub date: Option<String>,
+    /// A dotted date line for the pen (`วันที่ ........../........../..........`)
+    /// where no date is given.
+    #[serde(default)]
+    pub date_line: bool,
+    /// Where the note and its signature stand: on the signature axis
+    /// (`signature`, default), centred on the page (`center`), or at the
+    /// left margin (`left`).
+    #[serde(default)]
+    pub align: Option<MinuteAlign>,
+}
+
+/// A tick box of a minute.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// The option (`อนุญาตเผยแพร่`, `ไม่อนุญาต (เหตุผล) ........`).
+    pub text: String,
+    /// Ticked.
+    #[serde(default)]
+    pub checked: bool,
+}
+
+/// Where a minute stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MinuteAlign {
+    /// Centred on the profile's signature axis.
+    Signature,
+    /// Centred on the page.
+    Center,
+    /// At the left margin.
+    Left,
+}
+
+/// How two signature blocks stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureLayout {
+    /// Side by side: the second signatory on the left, the first on the right.
+    #[default]
+    SideBySide,
+    /// The second signatory under the first.
+    Stacked,
 }
 
 impl Document {

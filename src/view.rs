@@ -10,7 +10,7 @@ use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, HeadingAlign, Item, Kind,
-    FullItem, Inline, ListStyle, Run, Reference, Salutation, Table, TypedBlock,
+    FullItem, Inline, ListStyle, MinuteAlign, Run, SignatureLayout, Reference, Salutation, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -27,6 +27,29 @@ pub const SIGNATURE_PATHS: [&str; 3] = [
     "/assets/signature.jpg",
     "/assets/signature.svg",
 ];
+/// Most signature images one document carries: the signatories' and the
+/// minutes' (each has fixed virtual paths, as typst's file ids live as long
+/// as the process).
+pub const MAX_SIGNATURES: usize = 12;
+
+/// The fixed virtual paths of signature image `n` (0: the signatory's).
+fn signature_paths(n: usize) -> &'static [&'static str; 3] {
+    static SLOTS: std::sync::LazyLock<Vec<[&'static str; 3]>> = std::sync::LazyLock::new(|| {
+        (0..MAX_SIGNATURES)
+            .map(|i| {
+                if i == 0 {
+                    SIGNATURE_PATHS
+                } else {
+                    ["png", "jpg", "svg"].map(|ext| {
+                        &*Box::leak(format!("/assets/signature-{i}.{ext}").into_boxed_str())
+                    })
+                }
+            })
+            .collect()
+    });
+    &SLOTS[n.min(MAX_SIGNATURES - 1)]
+}
+
 /// Largest embedded image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
@@ -81,6 +104,10 @@ pub struct View {
     pub closing: Option<String>,
     /// Signature block.
     pub signatory: ViewSignatory,
+    /// A second signature block.
+    pub second_signatory: Option<ViewSignatory>,
+    /// `side_by_side` or `stacked`.
+    pub signatures: &'static str,
     /// Contact lines.
     pub contact: Vec<Text>,
     /// `สำเนาส่ง` lines.
@@ -232,17 +259,38 @@ pub struct ViewSignatory {
     pub image: Option<String>,
 }
 
-/// A superior's note under a memo and its signature block.
+/// A superior's minute under a memo and its signature block.
 #[derive(Debug, Clone, Serialize)]
 pub struct ViewEndorsement {
+    /// Bold heading at the left margin.
+    pub heading: Option<Text>,
+    /// Tick boxes.
+    pub options: Vec<ViewChoice>,
     /// The note's paragraphs.
     pub text: Vec<Text>,
+    /// Dotted lines for the pen.
+    pub fill_lines: u8,
     /// Full name (printed in parentheses).
     pub name: String,
     /// Position lines.
     pub positions: Vec<Text>,
+    /// Virtual path of the signature image.
+    pub image: Option<String>,
     /// The formatted date, if given.
     pub date: Option<String>,
+    /// A dotted date line for the pen.
+    pub date_line: bool,
+    /// `signature`, `center` or `left`.
+    pub align: &'static str,
+}
+
+/// A tick box.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewChoice {
+    /// The option.
+    pub text: Text,
+    /// Ticked.
+    pub checked: bool,
 }
 
 /// บัญชีแนบท้าย.
@@ -354,17 +402,46 @@ pub fn prepare_unchunked(
     if !doc.endorsements.is_empty() && doc.kind != Kind::Memo {
         p.push("endorsements", "only a memo carries endorsements");
     }
+    if doc.endorsements.len() + 2 > MAX_SIGNATURES {
+        p.push(
+            "endorsements",
+            format!("at most {} minutes fit one memo", MAX_SIGNATURES - 2),
+        );
+    }
+    // Signature images: 0 the signatory's, 1 the second's, 2.. the minutes'.
+    let mut signature_image = |field: String, uri: &Option<String>, n: usize, p: &mut Problems| {
+        let uri = uri.as_ref()?;
+        match decode_image(uri, signature_paths(n)) {
+            Ok((path, bytes)) => {
+                assets.push((path, bytes));
+                Some(path.to_string())
+            }
+            Err(e) => {
+                p.push(field, e);
+                None
+            }
+        }
+    };
     let endorsements = doc
         .endorsements
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let at = format!("endorsements[{i}]");
-            if e.text.is_empty() {
+            if e.text.is_empty() && e.options.is_empty() && e.fill_lines == 0 {
                 p.push(
                     format!("{at}.text"),
-                    "must have at least one line (อนุมัติ, ทราบ ...)",
+                    "must have at least one line (อนุมัติ, ทราบ ...), or give options or fill_lines",
                 );
+            }
+            if e.fill_lines > 10 {
+                p.push(format!("{at}.fill_lines"), "at most 10 lines");
+            }
+            if let Some(h) = &e.heading {
+                check_text(&mut p, &format!("{at}.heading"), h, true);
+            }
+            for (j, o) in e.options.iter().enumerate() {
+                check_text(&mut p, &format!("{at}.options[{j}].text"), &o.text, true);
             }
             for (j, t) in e.text.iter().enumerate() {
                 check_text(&mut p, &format!("{at}.text[{j}]"), t, true);
@@ -384,13 +461,57 @@ pub fn prepare_unchunked(
                     }
                 });
             ViewEndorsement {
+                heading: e.heading.as_deref().map(Text::plain),
+                options: e
+                    .options
+                    .iter()
+                    .map(|o| ViewChoice {
+                        text: Text::plain(&o.text),
+                        checked: o.checked,
+                    })
+                    .collect(),
                 text: e.text.iter().map(|t| Text::plain(t)).collect(),
-                name: e.name.trim().to_string(),
+                fill_lines: e.fill_lines.min(10),
+                name: bare_name(&e.name),
                 positions: e.positions.iter().map(|t| Text::plain(t)).collect(),
+                image: signature_image(
+                    format!("{at}.signature_image"),
+                    &e.signature_image,
+                    i + 2,
+                    &mut p,
+                ),
+                date_line: date.is_none() && e.date_line,
                 date,
+                align: match e.align.unwrap_or(MinuteAlign::Signature) {
+                    MinuteAlign::Signature => "signature",
+                    MinuteAlign::Center => "center",
+                    MinuteAlign::Left => "left",
+                },
             }
         })
         .collect();
+    let second_signatory = doc.second_signatory.as_ref().map(|s| {
+        check_text(&mut p, "second_signatory.name", &s.name, true);
+        for (i, l) in s.positions.iter().enumerate() {
+            check_text(&mut p, &format!("second_signatory.positions[{i}]"), l, true);
+        }
+        ViewSignatory {
+            name: bare_name(&s.name),
+            positions: s.positions.iter().map(|t| Text::plain(t)).collect(),
+            image: signature_image(
+                "second_signatory.signature_image".into(),
+                &s.signature_image,
+                1,
+                &mut p,
+            ),
+        }
+    });
+    let signatory_image = signature_image(
+        "signatory.signature_image".into(),
+        &doc.signatory.signature_image,
+        0,
+        &mut p,
+    );
 
     // Reference.
     let reference = match (reference_override, &doc.reference) {
@@ -475,20 +596,6 @@ pub fn prepare_unchunked(
         },
         None => crate::render::GARUDA_PATH.to_string(),
     };
-    let signature_image = match &doc.signatory.signature_image {
-        Some(uri) => match decode_image(uri, &SIGNATURE_PATHS) {
-            Ok((path, bytes)) => {
-                assets.push((path, bytes));
-                Some(path.to_string())
-            }
-            Err(e) => {
-                p.push("signatory.signature_image", e);
-                None
-            }
-        },
-        None => None,
-    };
-
     // Body.
     if doc.body.is_empty() {
         p.push("body", "is empty: a letter needs at least one paragraph");
@@ -771,22 +878,19 @@ pub fn prepare_unchunked(
         body,
         closing,
         signatory: ViewSignatory {
-            // Printed in parentheses by the template: a name typed with
-            // its own is not bracketed twice.
-            name: {
-                let name = doc.signatory.name.trim();
-                name.strip_prefix('(')
-                    .and_then(|n| n.strip_suffix(')'))
-                    .map_or(name, str::trim)
-                    .to_string()
-            },
+            name: bare_name(&doc.signatory.name),
             positions: doc
                 .signatory
                 .positions
                 .iter()
                 .map(|s| Text::plain(s))
                 .collect(),
-            image: signature_image,
+            image: signatory_image,
+        },
+        second_signatory,
+        signatures: match doc.signatures {
+            SignatureLayout::SideBySide => "side_by_side",
+            SignatureLayout::Stacked => "stacked",
         },
         contact: contact_lines,
         copies_to: doc.copies_to.clone(),
@@ -888,6 +992,16 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
             format!("contains the control character U+{:04X}", c as u32),
         );
     }
+}
+
+/// A signer's name as the template prints it, in parentheses: a name typed
+/// with its own is not bracketed twice.
+fn bare_name(name: &str) -> String {
+    let name = name.trim();
+    name.strip_prefix('(')
+        .and_then(|n| n.strip_suffix(')'))
+        .map_or(name, str::trim)
+        .to_string()
 }
 
 /// Gives every list item the numbers of the items it stands under: the
@@ -1772,7 +1886,18 @@ fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
         f(t);
     }
     for e in &mut view.endorsements {
-        for t in e.text.iter_mut().chain(e.positions.iter_mut()) {
+        for t in e
+            .heading
+            .iter_mut()
+            .chain(e.options.iter_mut().map(|o| &mut o.text))
+            .chain(e.text.iter_mut())
+            .chain(e.positions.iter_mut())
+        {
+            f(t);
+        }
+    }
+    if let Some(s) = &mut view.second_signatory {
+        for t in &mut s.positions {
             f(t);
         }
     }

@@ -301,7 +301,6 @@ fn user_text_is_printed_not_evaluated() {
 }
 
 /// A 60×30 PNG with one line drawn across: a stand-in for a scanned signature.
-const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADwAAAAeCAYAAABwmH1PAAAAJklEQVR4nO3OQQEAMAgAobOh/ctsMfxAAgoAAACa2nedAAAA4NoHoRABUQlK3/QAAAAASUVORK5CYII=";
 
 #[test]
 fn signature_image_and_agency_emblem_are_placed() {

@@ -122,8 +122,10 @@ fn words_are_bold_and_underlined_where_the_runs_say_and_nowhere_else() {
 fn span_of(line: &frames::Line, word: &str) -> (f64, f64) {
     // A cluster's glyphs (a letter and its marks) each carry the cluster's
     // text: count it once, at its first glyph.
+    // White space aside: `word` may have spaces the line sets as gaps.
+    let word = &squash(word);
     let mut glyphs: Vec<&frames::Glyph> = Vec::new();
-    for g in &line.glyphs {
+    for g in line.glyphs.iter().filter(|g| !g.text.trim().is_empty()) {
         match glyphs.last() {
             Some(prev) if prev.text == g.text && g.advance.abs() < 0.01 => {}
             _ => glyphs.push(g),
@@ -402,4 +404,76 @@ fn a_table_row_that_does_not_fill_its_columns_is_named() {
     let e = table(json!([["ก", "ข", {"text": "ค", "colspan": 0}]]));
     assert!(e.contains("body[0].rows[0][2]: spans must be 1 or more"), "{e}");
     assert_eq!(table(json!([[{"text": "ก", "rowspan": 2}, "ข", "ค"], ["ข", "ค"]])), "");
+}
+
+#[test]
+fn two_signatories_sign_side_by_side_or_one_under_the_other() {
+    let doc = |layout: &str| {
+        json!({
+            "kind": "announcement", "agency": "khonkaen-province", "date": "2025-06-15",
+            "subject": "การจัดงานเทศกาลไหม", "body": ["ขอเชิญชวนประชาชนร่วมงานโดยทั่วกัน"],
+            "signatory": {"name": "นายหนึ่ง ทดสอบ", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]},
+            "second_signatory": {"name": "นายสอง ทดสอบ", "positions": ["นายกองค์การบริหารส่วนจังหวัดขอนแก่น"], "signature_image": SIGNATURE_PNG},
+            "signatures": layout
+        })
+    };
+    let name_at = |letter: &saraban::Letter, name: &str| {
+        let line = lines(letter)
+            .into_iter()
+            .find(|l| squash(&l.text).contains(&squash(name)))
+            .unwrap();
+        let (x0, x1) = span_of(&line, name);
+        (line.y, (x0 + x1) / 2.0)
+    };
+    let side = render_json(doc("side_by_side").to_string().as_bytes());
+    let (y1, x1) = name_at(&side, "(นายหนึ่ง ทดสอบ)");
+    let (y2, x2) = name_at(&side, "(นายสอง ทดสอบ)");
+    assert!((y1 - y2).abs() < 1.0, "one baseline: {y1} {y2}");
+    // The second on the left half, the first on the right, each centred in it.
+    assert!((x2 - (3.0 + 4.0) * CM).abs() < 0.5 * CM, "{x2}");
+    assert!((x1 - (3.0 + 12.0) * CM).abs() < 0.5 * CM, "{x1}");
+    // The second's scanned signature stands above their name.
+    let image = frames::images(&side.doc).into_iter().find(|i| i.height < 2.0 * CM).expect("the signature");
+    assert!((image.x + image.width / 2.0 - x2).abs() < 2.5 * CM && image.y < y2);
+    let stacked = render_json(doc("stacked").to_string().as_bytes());
+    let (y1, x1) = name_at(&stacked, "(นายหนึ่ง ทดสอบ)");
+    let (y2, x2) = name_at(&stacked, "(นายสอง ทดสอบ)");
+    assert!(y2 > y1 + 3.0 * 20.8, "{y1} {y2}");
+    assert!((x1 - x2).abs() < 1.0, "one axis: {x1} {x2}");
+}
+
+#[test]
+fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
+    let letter = render_example("memo-minute");
+    let lines = lines(&letter);
+    let heading = lines
+        .iter()
+        .find(|l| l.text.contains("ความเห็นสาธารณสุขอำเภอหนองใหญ่"))
+        .expect("the heading");
+    assert!((heading.x0 - 3.0 * CM).abs() < 1.0, "at the margin: {}", heading.x0);
+    let bold: String = frames::runs(&letter.doc.pages()[0].frame)
+        .into_iter()
+        .filter(|r| r.bold && (r.y - heading.y).abs() < 1.0)
+        .map(|r| r.text)
+        .collect();
+    assert_eq!(squash(&bold), "ความเห็นสาธารณสุขอำเภอหนองใหญ่");
+    let options = lines.iter().find(|l| l.text.contains("☑")).unwrap();
+    assert!(squash(&options.text).starts_with("☑ทราบ☑อนุญาตเผยแพร่☐ไม่อนุญาต"), "{}", options.text);
+    assert!((options.x0 - 3.0 * CM).abs() < 1.0);
+    // One dotted line across the text width under the options, for the pen.
+    let pen = frames::rules(&letter.doc)
+        .into_iter()
+        .filter(|r| r.dotted && r.y > options.y + 5.0 && (r.x1 - r.x0 - 16.0 * CM).abs() < 1.0)
+        .count();
+    assert_eq!(pen, 1);
+    // Signed, then a dotted date line for the pen under the position.
+    let name = lines.iter().position(|l| l.text.contains("(นายสมพงษ์")).unwrap();
+    assert!(lines[name + 2].text.starts_with("วันที่"), "{}", lines[name + 2].text);
+    let e = problems(json!({
+        "kind": "memo", "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ",
+        "body": ["ข้อความ"], "signatory": {"name": "นายทดสอบ ระบบ"},
+        "endorsements": [{"name": "นายหนึ่ง", "options": [{"text": " "}], "fill_lines": 11}]
+    }));
+    assert!(e.contains("endorsements[0].options[0].text: must not be empty"), "{e}");
+    assert!(e.contains("endorsements[0].fill_lines: at most 10"), "{e}");
 }

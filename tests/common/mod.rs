@@ -88,3 +88,6 @@ pub fn squash(s: &str) -> String {
 
 /// pt per cm.
 pub const CM: f64 = 72.0 / 2.54;
+
+/// A small PNG (60 × 30), as a data URI: a scanned signature or an emblem.
+pub const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADwAAAAeCAYAAABwmH1PAAAAJklEQVR4nO3OQQEAMAgAobOh/ctsMfxAAgoAAACa2nedAAAA4NoHoRABUQlK3/QAAAAASUVORK5CYII=";
