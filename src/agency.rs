@@ -34,6 +34,10 @@ pub struct Agency {
     /// shipped with saraban otherwise.
     #[serde(default)]
     pub emblem: Option<String>,
+    /// The agency's round seal (ตราชื่อส่วนราชการ) as a `data:image/png;base64,...`
+    /// URI, stamped over its name on a stamped letter.
+    #[serde(default)]
+    pub seal: Option<String>,
     /// Digits for generated numbers: `thai` (default) or `arabic`.
     #[serde(default)]
     pub digits: DigitStyle,

@@ -358,11 +358,23 @@ fn signature_carry(lines: &[frames::Line], view: &crate::view::View) -> Option<V
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let page_bottom = 29.7 / 2.54 * 72.0 - BODY_BOTTOM_PT;
     let body = |l: &frames::Line| l.y > BODY_TOP_PT && l.y < page_bottom;
-    let name = squash(&format!("({})", view.signatory.name));
-    // (Beside a second signatory's name, when the two sign side by side.)
-    let at = lines
-        .iter()
-        .rposition(|l| body(l) && squash(&l.text).contains(&name))?;
+    // The signatory's name, or on an unsigned form the agency's name that
+    // ends it (a stamped letter's with the initials after it).
+    let unsigned = view.signatory.name.trim().is_empty();
+    let name = if unsigned {
+        squash(&view.agency_name)
+    } else {
+        squash(&format!("({})", view.signatory.name))
+    };
+    let at = lines.iter().rposition(|l| {
+        body(l)
+            && if unsigned {
+                squash(&l.text).starts_with(&name)
+            } else {
+                // (Beside a second signatory's name, when the two sign side by side.)
+                squash(&l.text).contains(&name)
+            }
+    })?;
     let page = lines[at].page;
     if page == 0 {
         return None;

@@ -83,7 +83,9 @@ pub struct Document {
     /// (`จึงประกาศให้ทราบโดยทั่วกัน`).
     #[serde(default)]
     pub closing: Option<String>,
-    /// Who signs.
+    /// Who signs; left out on the unsigned forms (`statement`, `news`,
+    /// `stamped`), required on every other.
+    #[serde(default)]
     pub signatory: Signatory,
     /// A second signatory (a joint announcement, an agreement), signing
     /// beside the first or under it (`signatures`).
@@ -110,6 +112,17 @@ pub struct Document {
     /// The distribution list (`บัญชีแนบท้าย`) of a circular.
     #[serde(default)]
     pub distribution: Option<Distribution>,
+    /// `ฉบับที่` of a numbered statement or news release.
+    #[serde(default)]
+    pub issue: Option<u32>,
+    /// The initials of the officer responsible for a stamped letter, beside
+    /// the seal (`สมศ.`).
+    #[serde(default)]
+    pub initials: Option<String>,
+    /// The photograph of the person a certificate is about (4 × 6 cm at the
+    /// foot, left), with their name under it.
+    #[serde(default)]
+    pub photo: Option<Photo>,
     /// What superiors write under a memo, in order, each signed: a head's
     /// opinion (`เห็นควรอนุมัติ`), the approver's order (`อนุมัติ`, `ทราบ`).
     #[serde(default)]
@@ -230,17 +243,40 @@ pub enum Kind {
     Order,
     /// A measures or standard document with a centred title and no letterhead line.
     Standard,
+    /// หนังสือประทับตรา: `ถึง` the addressees, no เรื่อง/เรียน/closing; the
+    /// agency's name with its seal and the officer's initials instead of a
+    /// signature.
+    Stamped,
+    /// ระเบียบ: `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...`, a preamble, clauses
+    /// (`ข้อ ๑`) under optional chapters (`หมวด ๑`), signed.
+    Regulation,
+    /// ข้อบังคับ: as a regulation, titled `ข้อบังคับ<agency>`.
+    Bylaw,
+    /// แถลงการณ์: title, `เรื่อง`, `ฉบับที่`, body; the agency and the date, no
+    /// signature.
+    Statement,
+    /// ข่าว: as a statement, titled `ข่าว<agency>`.
+    News,
+    /// หนังสือรับรอง: the certifying text, `ให้ไว้ ณ วันที่`, signature, and
+    /// optionally the person's photograph.
+    Certificate,
 }
 
 impl Kind {
     /// Every kind, in the order they are listed to clients.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 12] = [
         Kind::External,
         Kind::Circular,
         Kind::Memo,
         Kind::Announcement,
         Kind::Order,
         Kind::Standard,
+        Kind::Stamped,
+        Kind::Regulation,
+        Kind::Bylaw,
+        Kind::Statement,
+        Kind::News,
+        Kind::Certificate,
     ];
 
     /// The JSON name of the kind.
@@ -252,6 +288,12 @@ impl Kind {
             Kind::Announcement => "announcement",
             Kind::Order => "order",
             Kind::Standard => "standard",
+            Kind::Stamped => "stamped",
+            Kind::Regulation => "regulation",
+            Kind::Bylaw => "bylaw",
+            Kind::Statement => "statement",
+            Kind::News => "news",
+            Kind::Certificate => "certificate",
         }
     }
 
@@ -264,7 +306,19 @@ impl Kind {
             Kind::Announcement => "ประกาศ",
             Kind::Order => "คำสั่ง",
             Kind::Standard => "มาตรการ/มาตรฐาน",
+            Kind::Stamped => "หนังสือประทับตรา",
+            Kind::Regulation => "ระเบียบ",
+            Kind::Bylaw => "ข้อบังคับ",
+            Kind::Statement => "แถลงการณ์",
+            Kind::News => "ข่าว",
+            Kind::Certificate => "หนังสือรับรอง",
         }
+    }
+
+    /// True for the forms that nobody signs: a statement and a news release
+    /// end with the agency's name, a stamped letter with its seal.
+    pub fn unsigned(self) -> bool {
+        matches!(self, Kind::Statement | Kind::News | Kind::Stamped)
     }
 
     /// The template file in `letter-templates/` that lays this kind out.
@@ -272,9 +326,12 @@ impl Kind {
         match self {
             Kind::External | Kind::Circular => "external.typ",
             Kind::Memo => "memo.typ",
-            Kind::Announcement => "announcement.typ",
+            Kind::Announcement | Kind::Regulation | Kind::Bylaw => "announcement.typ",
             Kind::Order => "order.typ",
             Kind::Standard => "standard.typ",
+            Kind::Stamped => "stamped.typ",
+            Kind::Statement | Kind::News => "statement.typ",
+            Kind::Certificate => "certificate.typ",
         }
     }
 }
@@ -486,6 +543,15 @@ pub enum TypedBlock {
         digits: Option<DigitStyle>,
         /// The items.
         items: Vec<Item>,
+    },
+    /// A chapter of a regulation or bylaw: `หมวด ๑` and its title, centred.
+    /// Chapters are numbered in order unless `number` says otherwise.
+    Chapter {
+        /// The chapter's title (`บททั่วไป`, `บทเฉพาะกาล`).
+        title: String,
+        /// Its number, when not the next one.
+        #[serde(default)]
+        number: Option<u32>,
     },
     /// A line with dot leaders to a value at the right margin:
     /// `ค่าใช้จ่าย .................... ๕๘๑,๐๙๖ บาท`.
@@ -777,8 +843,19 @@ pub enum CellAlign {
     Right,
 }
 
-/// Who signs.
+/// A person's photograph on a certificate.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Photo {
+    /// The photograph, a `data:image/jpeg;base64,...` (or PNG) URI.
+    pub image: String,
+    /// The person's name, printed under it in parentheses.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Who signs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
     /// Full name with title (`นายสมศักดิ์ จังตระกุล`), printed in parentheses.

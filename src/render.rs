@@ -47,6 +47,15 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../letter-templates/announcement.typ"),
     ),
     ("/order.typ", include_str!("../letter-templates/order.typ")),
+    ("/stamped.typ", include_str!("../letter-templates/stamped.typ")),
+    (
+        "/statement.typ",
+        include_str!("../letter-templates/statement.typ"),
+    ),
+    (
+        "/certificate.typ",
+        include_str!("../letter-templates/certificate.typ"),
+    ),
     (
         "/standard.typ",
         include_str!("../letter-templates/standard.typ"),

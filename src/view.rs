@@ -27,6 +27,11 @@ pub const SIGNATURE_PATHS: [&str; 3] = [
     "/assets/signature.jpg",
     "/assets/signature.svg",
 ];
+/// Fixed virtual paths of an agency's seal.
+pub const SEAL_PATHS: [&str; 3] = ["/assets/seal.png", "/assets/seal.jpg", "/assets/seal.svg"];
+/// Fixed virtual paths of a certificate's photograph.
+pub const PHOTO_PATHS: [&str; 3] = ["/assets/photo.png", "/assets/photo.jpg", "/assets/photo.svg"];
+
 /// Most signature images one document carries: the signatories' and the
 /// minutes' (each has fixed virtual paths, as typst's file ids live as long
 /// as the process).
@@ -106,6 +111,12 @@ pub struct View {
     pub signatory: ViewSignatory,
     /// A second signature block.
     pub second_signatory: Option<ViewSignatory>,
+    /// Virtual path of the agency's seal on a stamped letter.
+    pub seal: Option<String>,
+    /// The responsible officer's initials beside the seal.
+    pub initials: Option<String>,
+    /// A certificate's photograph of its person.
+    pub photo: Option<ViewPhoto>,
     /// `side_by_side` or `stacked`.
     pub signatures: &'static str,
     /// Contact lines.
@@ -284,6 +295,15 @@ pub struct ViewEndorsement {
     pub align: &'static str,
 }
 
+/// A person's photograph and name on a certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewPhoto {
+    /// Virtual path of the image.
+    pub image: String,
+    /// The name printed under it (in parentheses).
+    pub name: Option<String>,
+}
+
 /// A tick box.
 #[derive(Debug, Clone, Serialize)]
 pub struct ViewChoice {
@@ -342,7 +362,9 @@ pub fn prepare_unchunked(
     check_text(&mut p, "agency.name", &agency.name, true);
 
     // Which fields each kind needs.
-    let needs_subject = doc.kind != Kind::Standard;
+    // A stamped letter has no เรื่อง, a certificate none printed: a subject
+    // there is only the PDF's title.
+    let needs_subject = !matches!(doc.kind, Kind::Standard | Kind::Stamped | Kind::Certificate);
     match (&doc.subject, needs_subject) {
         (None, true) => p.push("subject", "is required for a document of this kind"),
         (Some(s), _) => check_text(&mut p, "subject", s, needs_subject),
@@ -370,15 +392,47 @@ pub fn prepare_unchunked(
     match (addressee, doc.kind) {
         (Some(t), _) => check_text(&mut p, "to", t, true),
         (None, Kind::External | Kind::Memo) => p.push("to", "is required: the addressee (เรียน)"),
+        (None, Kind::Stamped) => p.push("to", "is required: the addressees (ถึง)"),
         (None, Kind::Circular) if !has_distribution => p.push(
             "to",
             "is required unless distribution.recipients lists the addressees",
         ),
         _ => {}
     }
-    check_text(&mut p, "signatory.name", &doc.signatory.name, true);
+    let signed = !doc.signatory.name.trim().is_empty()
+        || !doc.signatory.positions.is_empty()
+        || doc.signatory.signature_image.is_some();
+    if doc.kind.unsigned() {
+        if signed {
+            p.push(
+                "signatory",
+                format!(
+                    "a {} is not signed (it ends with the agency's name{}): leave it out",
+                    doc.kind.name(),
+                    if doc.kind == Kind::Stamped { " and seal" } else { " and the date" }
+                ),
+            );
+        }
+    } else {
+        check_text(&mut p, "signatory.name", &doc.signatory.name, true);
+    }
     for (i, l) in doc.signatory.positions.iter().enumerate() {
         check_text(&mut p, &format!("signatory.positions[{i}]"), l, true);
+    }
+    for (field, given, kinds, what) in [
+        ("issue", doc.issue.is_some(), &[Kind::Statement, Kind::News][..], "statement or news release (ฉบับที่)"),
+        ("initials", doc.initials.is_some(), &[Kind::Stamped][..], "stamped letter"),
+        ("photo", doc.photo.is_some(), &[Kind::Certificate][..], "certificate"),
+    ] {
+        if given && !kinds.contains(&doc.kind) {
+            p.push(field, format!("belongs to a {what} only"));
+        }
+    }
+    if doc.issue == Some(0) {
+        p.push("issue", "must be 1 or more");
+    }
+    if let Some(i) = &doc.initials {
+        check_text(&mut p, "initials", i, true);
     }
 
     // Date.
@@ -393,7 +447,12 @@ pub fn prepare_unchunked(
         None => None,
     };
     let date_style = match doc.kind {
-        Kind::Announcement | Kind::Order | Kind::Standard => DateStyle::Formal,
+        Kind::Announcement
+        | Kind::Order
+        | Kind::Standard
+        | Kind::Regulation
+        | Kind::Bylaw
+        | Kind::Certificate => DateStyle::Formal,
         _ => DateStyle::Letter,
     };
     let date_text = date.map(|d| thai::format_date(d, date_style, digits));
@@ -596,14 +655,78 @@ pub fn prepare_unchunked(
         },
         None => crate::render::GARUDA_PATH.to_string(),
     };
+    // A stamped letter's seal and a certificate's photograph.
+    let mut image_at = |field: &str, uri: &str, paths: &[&'static str; 3], p: &mut Problems| {
+        match decode_image(uri, paths) {
+            Ok((path, bytes)) => {
+                assets.push((path, bytes));
+                Some(path.to_string())
+            }
+            Err(e) => {
+                p.push(field, e);
+                None
+            }
+        }
+    };
+    let seal = match (&agency.seal, doc.kind) {
+        (Some(uri), Kind::Stamped) => image_at("agency.seal", uri, &SEAL_PATHS, &mut p),
+        _ => None,
+    };
+    let photo = doc.photo.as_ref().and_then(|ph| {
+        if let Some(n) = &ph.name {
+            check_text(&mut p, "photo.name", n, true);
+        }
+        Some(ViewPhoto {
+            image: image_at("photo.image", &ph.image, &PHOTO_PATHS, &mut p)?,
+            name: ph.name.as_deref().map(bare_name),
+        })
+    });
+
     // Body.
     if doc.body.is_empty() {
         p.push("body", "is empty: a letter needs at least one paragraph");
     }
     let mut body = Vec::new();
     let mut count = 0usize;
+    // Chapters are numbered through the body, and so are clauses: the
+    // clauses of a regulation run on from chapter to chapter (`ข้อ ๗` opens
+    // หมวด ๒ after `ข้อ ๖`).
+    let mut chapters = 0u32;
+    let mut clauses = 0u32;
     for (i, b) in doc.body.iter().enumerate() {
-        flatten_block(b, "", &format!("body[{i}]"), digits, 1, &mut body, &mut p);
+        let at = format!("body[{i}]");
+        match b {
+            Block::Typed(TypedBlock::Chapter { title, number }) => {
+                chapters = number.unwrap_or(chapters + 1);
+                if *number == Some(0) {
+                    p.push(format!("{at}.number"), "must be 1 or more");
+                }
+                check_text(&mut p, &format!("{at}.title"), title, true);
+                for text in [format!("หมวด {}", thai::number(chapters as i64, digits)), title.clone()] {
+                    body.push(ViewBlock::Heading {
+                        text: Text::plain(&text),
+                        align: "center",
+                    });
+                }
+            }
+            Block::Typed(TypedBlock::List {
+                style: Some(ListStyle::Clause),
+                start,
+                digits: list_digits,
+                items,
+            }) => {
+                let continued = Block::Typed(TypedBlock::List {
+                    style: Some(ListStyle::Clause),
+                    start: Some(start.unwrap_or(clauses + 1)),
+                    digits: *list_digits,
+                    items: items.clone(),
+                });
+                clauses = start.unwrap_or(clauses + 1).saturating_sub(1)
+                    + items.iter().filter(|i| !matches!(i, Item::Full(FullItem { label: Some(_), .. }))).count() as u32;
+                flatten_block(&continued, "", &at, digits, 1, &mut body, &mut p);
+            }
+            b => flatten_block(b, "", &at, digits, 1, &mut body, &mut p),
+        }
     }
     count += body.len();
     set_ancestors(&mut body);
@@ -637,12 +760,22 @@ pub fn prepare_unchunked(
     let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
 
     // Contact lines.
-    if doc.contact.is_some() && matches!(doc.kind, Kind::Announcement | Kind::Order | Kind::Standard) {
+    let no_contact = matches!(
+        doc.kind,
+        Kind::Announcement
+            | Kind::Order
+            | Kind::Standard
+            | Kind::Regulation
+            | Kind::Bylaw
+            | Kind::Statement
+            | Kind::News
+    );
+    if doc.contact.is_some() && no_contact {
         p.push(
             "contact",
             format!(
                 "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
-                if doc.kind == Kind::Standard { "" } else { "n" },
+                if matches!(doc.kind, Kind::Announcement | Kind::Order) { "n" } else { "" },
                 doc.kind.name()
             ),
         );
@@ -650,8 +783,7 @@ pub fn prepare_unchunked(
     let contact = doc.contact.clone().or_else(|| agency.contact.clone());
     let mut contact_lines: Vec<Text> = Vec::new();
     if let Some(c) = &contact
-        && doc.kind != Kind::Announcement
-        && doc.kind != Kind::Order
+        && !no_contact
     {
         for u in &c.unit {
             contact_lines.push(Text::plain(u));
@@ -711,6 +843,42 @@ pub fn prepare_unchunked(
             .map(|t| Text::plain(t))
             .chain(doc.subject.iter().map(|s| Text::plain(s)))
             .collect(),
+        // `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...` (the year it is made).
+        Kind::Regulation | Kind::Bylaw => {
+            let form = if doc.kind == Kind::Regulation { "ระเบียบ" } else { "ข้อบังคับ" };
+            let about = doc.subject.as_deref().map(str::trim).map(|s| {
+                if s.starts_with("ว่าด้วย") {
+                    s.to_string()
+                } else {
+                    format!("ว่าด้วย{s}")
+                }
+            });
+            let year = date.map(|d| {
+                format!("พ.ศ. {}", thai::number(thai::buddhist_year(d.year) as i64, digits))
+            });
+            [
+                Some(doc.title.clone().unwrap_or_else(|| format!("{form}{}", agency.name))),
+                about,
+                year,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|s| Text::plain(&s))
+            .collect()
+        }
+        // `แถลงการณ์<agency>` / `เรื่อง ...` / `ฉบับที่ ...`.
+        Kind::Statement | Kind::News => {
+            let form = if doc.kind == Kind::Statement { "แถลงการณ์" } else { "ข่าว" };
+            [
+                Some(doc.title.clone().unwrap_or_else(|| format!("{form}{}", agency.name))),
+                subject_line,
+                doc.issue.map(|n| format!("ฉบับที่ {}", thai::number(n as i64, digits))),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|s| Text::plain(&s))
+            .collect()
+        }
         _ => Vec::new(),
     };
 
@@ -888,6 +1056,9 @@ pub fn prepare_unchunked(
             image: signatory_image,
         },
         second_signatory,
+        seal,
+        initials: doc.initials.as_deref().map(|i| i.trim().to_string()),
+        photo,
         signatures: match doc.signatures {
             SignatureLayout::SideBySide => "side_by_side",
             SignatureLayout::Stacked => "stacked",
@@ -1115,6 +1286,9 @@ fn flatten_block(
                 out,
                 p,
             );
+        }
+        Block::Typed(TypedBlock::Chapter { .. }) => {
+            p.push(path, "a chapter (หมวด) stands at the top of the body, not inside an item");
         }
         Block::Typed(TypedBlock::Leaders { text, value }) => {
             check_text(p, &format!("{path}.text"), text, true);

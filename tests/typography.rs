@@ -480,11 +480,18 @@ fn pages_flow_as_a_clerk_sets_them() {
                 ));
             }
         }
-        let signed = format!("({})", view.signatory.name);
-        let Some(at) = body
-            .iter()
-            .rposition(|l| squash(&l.text) == squash(&signed))
-        else {
+        // The signatory's name (beside a second's, when two sign side by
+        // side), or on an unsigned form the agency's name that ends it.
+        let unsigned = view.signatory.name.is_empty();
+        let signed = if unsigned {
+            squash(&view.agency_name)
+        } else {
+            squash(&format!("({})", view.signatory.name))
+        };
+        let Some(at) = body.iter().rposition(|l| {
+            let t = squash(&l.text);
+            if unsigned { t.starts_with(&signed) } else { t.contains(&signed) }
+        }) else {
             problems.push(format!("{name}: no signature line"));
             continue;
         };

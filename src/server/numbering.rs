@@ -71,11 +71,17 @@ impl Plan {
             AgencyRef::Inline(_) => "agency.code",
         };
         let (series, code, year_in_reference) = match doc.kind {
-            Kind::Announcement | Kind::Standard => {
+            Kind::Announcement
+            | Kind::Standard
+            | Kind::Regulation
+            | Kind::Bylaw
+            | Kind::Statement
+            | Kind::News => {
                 p.push(
                     "reference",
                     format!(
-                        "a document of kind '{}' prints no reference number: leave \"auto\" out",
+                        "the register does not number a document of kind '{}': leave \"auto\" out \
+                         (an announcement's own number may be given as text)",
                         doc.kind.name()
                     ),
                 );
@@ -87,7 +93,8 @@ impl Plan {
             // `number/year` (`๙๒/๒๕๖๓`) when it has none.
             Kind::Memo if code.is_empty() => (Series::Normal, String::new(), true),
             Kind::Memo => (Series::Normal, code, false),
-            Kind::External | Kind::Circular => {
+            // A stamped letter and a certificate take the agency's letter numbers.
+            Kind::External | Kind::Circular | Kind::Stamped | Kind::Certificate => {
                 if code.is_empty() {
                     p.push(
                         code_field,

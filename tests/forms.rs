@@ -1,0 +1,152 @@
+//! The Regulation's other forms: stamped letters, regulations and bylaws,
+//! statements and news, certificates. Each example is laid out and its parts
+//! found where the form puts them.
+
+mod common;
+
+use common::*;
+use saraban::frames;
+use serde_json::json;
+
+fn plain(letter: &saraban::Letter) -> Vec<frames::Line> {
+    lines(letter)
+        .into_iter()
+        .map(|mut l| {
+            l.text = l.text.replace('\u{a0}', " ");
+            l
+        })
+        .collect()
+}
+
+fn find<'a>(lines: &'a [frames::Line], text: &str) -> &'a frames::Line {
+    lines
+        .iter()
+        .find(|l| l.text.contains(text))
+        .unwrap_or_else(|| panic!("no line has {text}"))
+}
+
+#[test]
+fn a_stamped_letter_has_no_subject_salutation_or_signature_and_ends_with_its_seal() {
+    let letter = render_example("stamped-circular");
+    let lines = plain(&letter);
+    let all: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    assert!(find(&lines, "ที่ ขก ๐๐๒๓.๓/ว ๔๕๑๒").x0 < 3.0 * CM + 1.0);
+    assert!(all.contains("ถึง อำเภอทุกอำเภอ"), "{all}");
+    for absent in ["เรื่อง ", "เรียน ", "ขอแสดงความนับถือ", "("] {
+        assert!(
+            lines.iter().all(|l| !l.text.trim().starts_with(absent)),
+            "a line opens with {absent}: {all}"
+        );
+    }
+    // The agency's name and the officer's initials after the body, the date
+    // under them, the seal stamped over the name.
+    let name = lines
+        .iter()
+        .find(|l| l.text.trim().starts_with("จังหวัดขอนแก่น") && l.text.contains("สมศ."))
+        .expect("the agency's name and initials");
+    let body_end = find(&lines, "ถือปฏิบัติต่อไป");
+    assert!(name.y > body_end.y);
+    let date = &lines[lines.iter().position(|l| l.y == name.y).unwrap() + 1];
+    assert!(date.text.contains("๘ กรกฎาคม ๒๕๖๘"), "{}", date.text);
+    let seal = frames::images(&letter.doc)
+        .into_iter()
+        .find(|i| (i.height - 2.8 * CM).abs() < 1.0)
+        .expect("the seal");
+    let (x0, _) = (name.x0, name.x1);
+    assert!(seal.x < x0 + 2.0 * CM && seal.x + seal.width > x0 && seal.y < name.y && seal.y + seal.height > name.y);
+    // The owning unit at the foot.
+    assert!(find(&lines, "โทร. ๐ ๔๓๒๓").y > 25.0 * CM);
+}
+
+#[test]
+fn a_regulation_numbers_its_clauses_through_its_chapters() {
+    let letter = render_example("regulation-university");
+    let lines = plain(&letter);
+    let titles: Vec<&str> = lines.iter().take(3).map(|l| l.text.trim()).collect();
+    assert_eq!(
+        titles,
+        ["ระเบียบมหาวิทยาลัยราชภัฏตัวอย่าง", "ว่าด้วยการใช้ยานพาหนะของมหาวิทยาลัย", "พ.ศ. ๒๕๖๘"]
+    );
+    let clauses: Vec<String> = lines
+        .iter()
+        .filter(|l| l.text.trim().starts_with("ข้อ "))
+        .map(|l| l.text.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect();
+    let want: Vec<String> = (1..=8).map(|n| format!("ข้อ {}", saraban::thai::number(n, saraban::thai::DigitStyle::Thai))).collect();
+    assert_eq!(clauses, want);
+    // Each chapter centred over its title, before its first clause.
+    for (chapter, title, first) in [("หมวด ๑", "บททั่วไป", "ข้อ ๔"), ("หมวด ๓", "บทเฉพาะกาล", "ข้อ ๘")] {
+        let c = find(&lines, chapter);
+        let t = find(&lines, title);
+        assert!(((c.x0 + c.x1) / 2.0 - 11.0 * CM).abs() < 1.0, "{chapter} not centred");
+        assert!(((t.x0 + t.x1) / 2.0 - 11.0 * CM).abs() < 1.0, "{title} not centred");
+        let f = lines.iter().find(|l| l.text.trim().starts_with(first)).unwrap();
+        assert!((c.page, c.y) < (t.page, t.y) && (t.page, t.y) < (f.page, f.y));
+    }
+    assert!(find(&lines, "ประกาศ ณ วันที่ ๒๐ พฤษภาคม พ.ศ. ๒๕๖๘").page >= 1);
+}
+
+#[test]
+fn a_statement_ends_with_its_agency_and_date_unsigned() {
+    let letter = render_example("statement-health");
+    let lines = plain(&letter);
+    let titles: Vec<&str> = lines.iter().take(3).map(|l| l.text.trim()).collect();
+    assert_eq!(
+        titles,
+        ["แถลงการณ์กระทรวงสาธารณสุข", "เรื่อง สถานการณ์โรคไข้เลือดออกและการป้องกันในช่วงฤดูฝน", "ฉบับที่ ๒"]
+    );
+    let n = lines.len();
+    assert_eq!(lines[n - 2].text.trim(), "กระทรวงสาธารณสุข");
+    assert_eq!(lines[n - 1].text.trim(), "๒ กันยายน ๒๕๖๘");
+    assert!(lines.iter().all(|l| !l.text.trim().starts_with('(')));
+}
+
+#[test]
+fn a_certificate_carries_the_persons_photograph_at_the_foot() {
+    let letter = render_example("certificate-employment");
+    let lines = plain(&letter);
+    assert!(find(&lines, "ที่ ศธ ๐๔๐๔๐.๑๒/๐๔๕").x0 < 3.0 * CM + 1.0);
+    // The agency's name level with ที่, its address under it, at the right.
+    assert!(find(&lines, "ที่ ศธ").text.contains("โรงเรียนบ้านหนองใหญ่"));
+    assert!(find(&lines, "ตำบลหนองใหญ่").x0 > 10.0 * CM);
+    find(&lines, "ให้ไว้ ณ วันที่ ๓๑ มีนาคม พ.ศ. ๒๕๖๘");
+    let photo = frames::images(&letter.doc)
+        .into_iter()
+        .find(|i| (i.width - 4.0 * CM).abs() < 1.0)
+        .expect("the photograph");
+    assert!((photo.height - 6.0 * CM).abs() < 1.0);
+    assert!((photo.x - 3.0 * CM).abs() < 1.0 && photo.y > 18.0 * CM);
+    let name = find(&lines, "(นางสาวกมลวรรณ ศรีสุข)");
+    assert!(name.y > photo.y + photo.height);
+}
+
+#[test]
+fn each_form_refuses_what_it_does_not_carry() {
+    let engine = saraban::Engine::shared();
+    let problems = |doc: serde_json::Value| {
+        let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
+        saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
+            .err()
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    };
+    let base = |kind: &str| {
+        json!({"kind": kind, "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ", "body": ["ข้อความ"]})
+    };
+    let mut signed = base("statement");
+    signed["signatory"] = json!({"name": "นายหนึ่ง"});
+    assert!(problems(signed).contains("signatory: a statement is not signed"));
+    let mut stamped = base("stamped");
+    stamped.as_object_mut().unwrap().remove("to");
+    assert!(problems(stamped).contains("to: is required: the addressees (ถึง)"));
+    let mut issue = base("external");
+    issue["signatory"] = json!({"name": "นายหนึ่ง"});
+    issue["issue"] = json!(3);
+    assert!(problems(issue).contains("issue: belongs to a statement or news release"));
+    let unsigned = base("regulation");
+    assert!(problems(unsigned).contains("signatory.name: must not be empty"));
+    let mut nested = base("regulation");
+    nested["signatory"] = json!({"name": "นายหนึ่ง"});
+    nested["body"] = json!([{"type": "list", "items": [{"text": "ก", "blocks": [{"type": "chapter", "title": "หมวด"}]}]}]);
+    assert!(problems(nested).contains("a chapter (หมวด) stands at the top of the body"));
+}
