@@ -7,12 +7,14 @@
 //! shells: the `saraban` CLI and the HTTP server.
 
 pub mod agency;
+pub mod batch_file;
 pub mod compose;
 pub mod error;
 pub mod frames;
 pub mod linebreak;
 pub mod merge;
 pub mod model;
+pub mod recipients;
 pub mod register;
 pub mod render;
 pub mod server;

@@ -48,6 +48,10 @@ enum Command {
         #[arg(long, default_value_t = 80.0)]
         dpi: f32,
     },
+    /// A batch on disk: a letter to each recipient of a spreadsheet or CSV
+    /// (or a batch request as `POST /v1/batches` takes it), to a ZIP of PDFs
+    /// or one merged PDF.
+    Batch(saraban::batch_file::BatchArgs),
     /// Validate a document without rendering it.
     Check {
         /// Input JSON, or `-`.
@@ -136,6 +140,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let doc = compose::parse(&read_input(input)?)?;
             compose::check(&Engine::new(cli.fonts.as_deref())?, &doc, &agencies)?;
             println!("ok");
+        }
+        Command::Batch(args) => {
+            let started = std::time::Instant::now();
+            let engine = Engine::new(cli.fonts.as_deref())?;
+            let summary = saraban::batch_file::run(args, &engine, &agencies(&cli)?)?;
+            let seconds = started.elapsed().as_secs_f64();
+            let out = args.output.as_ref().or(args.merge.as_ref()).map(|p| p.display().to_string());
+            eprintln!(
+                "{}: {} letters, {} pages in {seconds:.1} s ({:.0} letters/s)",
+                out.unwrap_or_default(),
+                summary.letters,
+                summary.pages,
+                summary.letters as f64 / seconds.max(1e-9)
+            );
         }
         Command::Serve(args) => {
             saraban::server::cli::run(args, cli.fonts.as_deref(), agencies(&cli)?)?;

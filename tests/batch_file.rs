@@ -1,0 +1,127 @@
+//! `saraban batch` on real spreadsheet and CSV files (tests/data/recipients,
+//! made by LibreOffice and as Thai Excel saves CSV), through the built binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/recipients").join(name)
+}
+
+/// Runs `saraban batch LETTER --recipients FILE extra...`: (success, stderr).
+fn batch(recipients: &str, extra: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .arg("batch")
+        .arg(data("letter.json"))
+        .arg("--recipients")
+        .arg(data(recipients))
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("saraban-batch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The text of each PDF in a ZIP, in order (poppler's `pdftotext -raw`).
+fn zip_texts(path: &Path) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let dir = path.with_extension("d");
+    std::fs::create_dir_all(&dir).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let name = entry.name().to_string();
+            let pdf = dir.join(&name);
+            std::io::copy(&mut entry, &mut std::fs::File::create(&pdf).unwrap()).unwrap();
+            (name, pdf_text(&pdf))
+        })
+        .collect()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext").args(["-raw"]).arg(pdf).arg("-").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+}
+
+#[test]
+fn a_circular_goes_to_each_row_of_a_spreadsheet() {
+    let dir = temp_dir("sheet");
+    for file in ["schools.xlsx", "schools.ods"] {
+        let out = dir.join(format!("{file}.zip"));
+        let (ok, err) = batch(file, &["-o", out.to_str().unwrap(), "--file-name", "{{seq}}-{{recipient.ชื่อโรงเรียน}}.pdf"]);
+        assert!(ok, "{file}: {err}");
+        assert!(err.contains("3 letters, 3 pages"), "{err}");
+        let texts = zip_texts(&out);
+        let names: Vec<&str> = texts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["1-โรงเรียนบ้านหนองใหญ่.pdf", "2-โรงเรียนวัดใหม่.pdf", "3-โรงเรียนบ้านโคก.pdf"],
+            "{file}: the empty row is skipped"
+        );
+        // Numbers read as numbers, dates as dates.
+        assert!(texts[0].1.contains("๑๒,๐๐๐ บาท (หนึ่ง"), "{}", texts[0].1);
+        assert!(texts[0].1.contains("๑๕ มิถุนายน ๒๕๖๘"), "{}", texts[0].1);
+        assert!(texts[1].1.contains("๑,๕๐๐.๕๐ บาท"), "{}", texts[1].1);
+        assert!(texts[2].1.contains("๑ กรกฎาคม ๒๕๖๘"), "{}", texts[2].1);
+    }
+}
+
+#[test]
+fn csv_as_thai_excel_saves_it_reads_the_same_with_or_without_a_bom() {
+    let dir = temp_dir("csv");
+    let mut texts = Vec::new();
+    for file in ["schools-windows-874.csv", "schools-bom.csv"] {
+        let out = dir.join(format!("{file}.pdf"));
+        let (ok, err) = batch(file, &["--merge", out.to_str().unwrap()]);
+        assert!(ok, "{file}: {err}");
+        texts.push(pdf_text(&out));
+    }
+    assert_eq!(texts[0], texts[1]);
+    // Typed as the clerk typed them: `"12,000"`, Thai digits, `DD/MM/YYYY`.
+    assert!(texts[0].contains("โรงเรียนบ้านหนองใหญ่ทราบว่า"), "{}", texts[0]);
+    assert!(texts[0].contains("๑๒,๐๐๐ บาท") && texts[0].contains("๑,๕๐๐.๕๐ บาท"));
+    assert!(texts[0].contains("๑๖ มิถุนายน ๒๕๖๘"));
+    let (ok, err) = batch("schools-windows-874.csv", &["--encoding", "utf-8", "--merge", dir.join("x.pdf").to_str().unwrap()]);
+    assert!(!ok && err.contains("schools-windows-874.csv: is not valid UTF-8 text"), "{err}");
+}
+
+#[test]
+fn a_bad_cell_is_named_and_nothing_is_written() {
+    let dir = temp_dir("bad");
+    let out = dir.join("out.zip");
+    let (ok, err) = batch("schools-bad.xlsx", &["-o", out.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains(r#"schools-bad.xlsx: sheet "โรงเรียน", row 6, column "งบประมาณ": the cell is an error (#DIV/0!)"#),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing is left at OUT");
+    // A sheet without recipients, by number and by name.
+    for sheet in ["2", "อื่น"] {
+        let (ok, err) = batch("schools.xlsx", &["--sheet", sheet, "-o", out.to_str().unwrap()]);
+        assert!(!ok && err.contains("no recipients"), "{err}");
+    }
+    let (ok, err) = batch("schools.xlsx", &["--sheet", "9", "-o", out.to_str().unwrap()]);
+    assert!(!ok && err.contains("has no sheet '9' (its sheets: โรงเรียน, อื่น)"), "{err}");
+    // A value the letter cannot use is named at its row and column.
+    std::fs::write(dir.join("money.csv"), "ชื่อโรงเรียน,ผู้อำนวยการ,งบประมาณ,วันที่\nก,ข,สองพัน,2025-06-15\n").unwrap();
+    let out2 = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(["batch"])
+        .arg(data("letter.json"))
+        .arg("--recipients")
+        .arg(dir.join("money.csv"))
+        .args(["-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out2.stderr);
+    assert!(!out2.status.success());
+    assert!(err.contains("money.csv: row 2, column \"งบประมาณ\""), "{err}");
+    assert!(!out.exists());
+}
