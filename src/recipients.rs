@@ -64,30 +64,41 @@ impl Recipients {
 /// Reads the recipients of `path`, by its extension.
 pub fn read(path: &Path, options: &ReadOptions) -> Result<Recipients, ReadError> {
     let file = path.display().to_string();
-    let fail = |place: String, message: String| ReadError {
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
         file: file.clone(),
+        place: String::new(),
+        message: e.to_string(),
+    })?;
+    read_bytes(&file, &bytes, options)
+}
+
+/// Reads the recipients of a file's bytes, by the extension of its `name`
+/// (an upload's file name).
+pub fn read_bytes(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Recipients, ReadError> {
+    let fail = |(place, message): Failure| ReadError {
+        file: name.to_string(),
         place,
         message,
     };
-    let ext = path
+    let ext = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| fail(String::new(), e.to_string()))?;
-            let text = decode(&bytes, options.encoding.as_deref())
-                .map_err(|m| fail(String::new(), m))?;
-            from_csv(&text).map_err(|(place, m)| fail(place, m))
+            let text = decode(bytes, options.encoding.as_deref()).map_err(|m| fail((String::new(), m)))?;
+            from_csv(&text).map_err(fail)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
-            from_workbook(path, options).map_err(|(place, m)| fail(place, m))
+            let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .map_err(|e| fail((String::new(), e.to_string())))?;
+            from_workbook(book, options).map_err(fail)
         }
-        _ => Err(fail(
+        _ => Err(fail((
             String::new(),
             "is not a recipients file: give .xlsx, .xls, .ods or .csv".into(),
-        )),
+        ))),
     }
 }
 
@@ -128,8 +139,10 @@ pub fn from_csv(text: &str) -> Result<Recipients, Failure> {
     table(rows, None)
 }
 
-fn from_workbook(path: &Path, options: &ReadOptions) -> Result<Recipients, Failure> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| (String::new(), e.to_string()))?;
+fn from_workbook<RS: std::io::Read + std::io::Seek>(
+    mut book: calamine::Sheets<RS>,
+    options: &ReadOptions,
+) -> Result<Recipients, Failure> {
     let names = book.sheet_names();
     let name = match options.sheet.as_deref() {
         None => names.first().cloned().ok_or((String::new(), "has no sheets".to_string()))?,

@@ -1064,3 +1064,54 @@ async fn slow_headers_and_idle_sockets_are_closed_and_shutdown_finishes() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_form_takes_the_recipients_spreadsheet_as_it_is() {
+    let server = Server::default().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/recipients");
+    let letter = std::fs::read_to_string(dir.join("letter.json")).unwrap();
+    let form = |sheet: &str| {
+        let file = std::fs::read(dir.join(sheet)).unwrap();
+        reqwest::multipart::Form::new()
+            .text("document", letter.clone())
+            .part("recipients", reqwest::multipart::Part::bytes(file).file_name(sheet.to_string()))
+            .text("file_name", "{{seq}}-{{recipient.ชื่อโรงเรียน}}.pdf")
+    };
+    let res = server
+        .client
+        .post(server.url("/v1/batches"))
+        .multipart(form("schools.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.unwrap();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names: Vec<&str> = zip.file_names().collect();
+    assert_eq!(names.len(), 3);
+    assert!(names.contains(&"2-โรงเรียนวัดใหม่.pdf"), "{names:?}");
+    // A bad cell is a 422 naming the file, the sheet, the row and the column.
+    let res = server
+        .client
+        .post(server.url("/v1/batches"))
+        .multipart(form("schools-bad.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["problems"][0]["field"], "recipients");
+    let message = v["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(r#"schools-bad.xlsx: sheet "โรงเรียน", row 6, column "งบประมาณ""#),
+        "{message}"
+    );
+    // The form is described beside the JSON body.
+    let api: Value = server.get("/openapi.json").await.json().await.unwrap();
+    let form = &api["paths"]["/v1/batches"]["post"]["requestBody"]["content"]["multipart/form-data"];
+    assert_eq!(form["schema"]["$ref"], "#/components/schemas/BatchForm", "{form}");
+    let schema = &api["components"]["schemas"]["BatchForm"];
+    assert_eq!(schema["properties"]["recipients"]["format"], "binary", "{schema}");
+    server.stop().await;
+}

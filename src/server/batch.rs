@@ -60,6 +60,107 @@ pub struct BatchRequest {
     pub numbering: Option<Numbering>,
 }
 
+/// A batch as a form (`multipart/form-data`), as a web page or `curl -F`
+/// sends it: the letter and the recipients' spreadsheet as it is.
+#[derive(Debug, JsonSchema)]
+#[allow(dead_code)] // Described for OpenAPI; read part by part by [`form_request`].
+pub struct BatchForm {
+    /// The letter (a document whose text holds `{{recipient.<column>}}`
+    /// placeholders) as JSON, or a whole batch request.
+    #[schemars(with = "Document")]
+    document: Value,
+    /// The recipients: an XLSX, XLS, ODS or CSV file whose first row names
+    /// the columns (its file name's extension says which).
+    #[schemars(extend("format" = "binary"))]
+    recipients: String,
+    /// The sheet, by name or number from 1 (default the first).
+    #[serde(default)]
+    sheet: Option<String>,
+    /// The CSV's encoding (`utf-8`, `windows-874`); detected when left out.
+    #[serde(default)]
+    encoding: Option<String>,
+    /// As in the JSON request.
+    #[serde(default)]
+    file_name: Option<String>,
+    /// As in the JSON request.
+    #[serde(default)]
+    numbering: Option<Numbering>,
+}
+
+/// The batch request a form makes, and the bytes that identify it (for
+/// idempotency: the same letter and recipients, whatever the boundary).
+async fn form_request(bytes: Bytes, content_type: &str) -> Result<(BatchRequest, Vec<u8>), ApiError> {
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let bad = |field: &str, m: String| ApiError::invalid(vec![Problem::new(field, m)]);
+    let mut document: Option<Value> = None;
+    let mut upload: Option<(String, Bytes)> = None;
+    let mut text: std::collections::BTreeMap<String, String> = Default::default();
+    while let Some(part) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?
+    {
+        let name = part.name().unwrap_or_default().to_string();
+        let file_name = part.file_name().map(str::to_string);
+        let data = part
+            .bytes()
+            .await
+            .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
+        match name.as_str() {
+            "document" => {
+                document = Some(serde_json::from_slice(&data).map_err(|e| {
+                    ApiError::malformed_json(vec![Problem::new("document", e.to_string())])
+                })?);
+            }
+            "recipients" => {
+                let file = file_name.ok_or_else(|| {
+                    bad("recipients", "must be a file part with a file name (schools.xlsx)".into())
+                })?;
+                upload = Some((file, data));
+            }
+            "sheet" | "encoding" | "file_name" | "numbering" => {
+                text.insert(name, String::from_utf8_lossy(&data).trim().to_string());
+            }
+            other => return Err(bad(other, "unknown part of the form".into())),
+        }
+    }
+    let document = document.ok_or_else(|| bad("document", "is required: the letter as JSON".into()))?;
+    let (file, data) = upload.ok_or_else(|| bad("recipients", "is required: the recipients' file".into()))?;
+    let sheet = crate::recipients::read_bytes(
+        &file,
+        &data,
+        &crate::recipients::ReadOptions {
+            sheet: text.get("sheet").cloned(),
+            encoding: text.get("encoding").cloned(),
+        },
+    )
+    .map_err(|e| bad("recipients", e.to_string()))?;
+    // The same request as its JSON form, recipients with their rows.
+    let mut request = match document {
+        Value::Object(o) if o.contains_key("document") || o.contains_key("documents") => o,
+        letter => {
+            let mut o = Map::new();
+            o.insert("document".into(), letter);
+            o
+        }
+    };
+    request.insert(
+        "recipients".into(),
+        Value::Array(sheet.rows.into_iter().map(Value::Object).collect()),
+    );
+    for key in ["file_name", "numbering"] {
+        if let Some(v) = text.get(key) {
+            request.insert(key.into(), Value::String(v.clone()));
+        }
+    }
+    let canonical = serde_json::to_vec(&request).unwrap_or_default();
+    let req = body::parse::<BatchRequest>(&canonical)?;
+    Ok((req, canonical))
+}
+
 /// How a batch takes its numbers from the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -454,7 +555,18 @@ pub async fn render(
     let query = Query::parse(raw.as_deref(), &["merge"])?;
     let merged = query.flag("merge", false)?;
     let bytes = body::bytes(body, state.config.max_batch_bytes)?;
-    let req: BatchRequest = body::parse(&bytes)?;
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let (req, bytes) = if content_type.starts_with("multipart/form-data") {
+        let (req, canonical) = form_request(bytes, &content_type).await?;
+        (req, Bytes::from(canonical))
+    } else {
+        let req: BatchRequest = body::parse(&bytes)?;
+        (req, bytes)
+    };
     // A merged PDF and a ZIP are different answers to the same body.
     let hash = if merged {
         request_hash(&[b"?merge=true\n".as_slice(), &bytes].concat())

@@ -71,10 +71,10 @@ pub fn document(config: &Config) -> Value {
                 op.insert("security".into(), json!([{"bearer": []}]));
             }
         }
-        if let Some(body) = route.body {
+        if !route.body.is_empty() {
             op.insert(
                 "requestBody".into(),
-                json!({"required": true, "content": content(&[body], &mut generator)}),
+                json!({"required": true, "content": content(route.body, &mut generator)}),
             );
         }
         let mut responses = Map::new();

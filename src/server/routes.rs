@@ -99,7 +99,7 @@ pub struct Route {
     /// The handler with its layers.
     pub handler: fn(&Config) -> MethodRouter<AppState>,
     /// The request body, if any.
-    pub body: Option<Content>,
+    pub body: &'static [Content],
     /// Query parameters.
     pub params: &'static [Param],
     /// Request headers worth naming (path parameters are read from `path`).
@@ -257,10 +257,10 @@ pub fn routes() -> Vec<Route> {
             summary: "Render one letter as PDF (or a PNG preview).",
             description: "The body is the same JSON document as the CLI takes. With `\"reference\": \"auto\"` the register gives the letter its agency's next number (an API key of that agency is needed), and records it with the PDF's SHA-256.",
             handler: |c| post(letters::render).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
-            body: Some(Content {
+            body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<Document>),
-            }),
+            }],
             params: LETTER_PARAMS,
             headers: IDEMPOTENCY,
             auth: Auth::ForAuto,
@@ -297,10 +297,10 @@ pub fn routes() -> Vec<Route> {
             summary: "Check one letter without rendering it.",
             description: "Answers 200 with the list of problems (empty when the letter is valid); malformed JSON is a problem too.",
             handler: |c| post(letters::validate).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
-            body: Some(Content {
+            body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<Document>),
-            }),
+            }],
             params: &[],
             headers: &[],
             auth: Auth::None,
@@ -326,10 +326,16 @@ pub fn routes() -> Vec<Route> {
             summary: "Render many letters: mail merge over recipients, or a list of documents.",
             description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters. Letters whose reference is `\"auto\"` are numbered by the register as `numbering` says: `one` number for a circular sent to all, or `each` letter its own, a block of consecutive numbers.",
             handler: |c| post(batch::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
-            body: Some(Content {
-                media: "application/json",
-                schema: Some(schema::<batch::BatchRequest>),
-            }),
+            body: &[
+                Content {
+                    media: "application/json",
+                    schema: Some(schema::<batch::BatchRequest>),
+                },
+                Content {
+                    media: "multipart/form-data",
+                    schema: Some(schema::<batch::BatchForm>),
+                },
+            ],
             params: &[Param {
                 name: "merge",
                 description: "`true` for one PDF of all letters instead of a ZIP.",
@@ -372,7 +378,7 @@ pub fn routes() -> Vec<Route> {
             summary: "An agency's outgoing register (ทะเบียนหนังสือส่ง) for a year: JSON, CSV or a printable PDF.",
             description: AGENCY_YEAR,
             handler: |_| get(register::list),
-            body: None,
+            body: &[],
             params: &[Param {
                 name: "format",
                 description: "`json` (default), `csv` (the official columns, UTF-8 with a byte-order mark) or `pdf` (the printed book, A4 landscape).",
@@ -414,10 +420,10 @@ pub fn routes() -> Vec<Route> {
             summary: "Cancel a number with a reason; it stays in the register and is never issued again.",
             description: AGENCY_YEAR,
             handler: |_| post(register::cancel),
-            body: Some(Content {
+            body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<register::CancelRequest>),
-            }),
+            }],
             params: &[],
             headers: &[],
             auth: Auth::Required,
@@ -454,7 +460,7 @@ pub fn routes() -> Vec<Route> {
             summary: "The document kinds and their templates.",
             description: "",
             handler: |_| get(info::kinds),
-            body: None,
+            body: &[],
             params: &[],
             headers: &[],
             auth: Auth::None,
@@ -476,7 +482,7 @@ pub fn routes() -> Vec<Route> {
             summary: "The JSON Schema of a document.",
             description: "",
             handler: |_| get(info::schema),
-            body: None,
+            body: &[],
             params: &[],
             headers: &[],
             auth: Auth::None,
@@ -498,7 +504,7 @@ pub fn routes() -> Vec<Route> {
             summary: "This OpenAPI 3.1 document.",
             description: "",
             handler: |_| get(info::openapi),
-            body: None,
+            body: &[],
             params: &[],
             headers: &[],
             auth: Auth::None,
@@ -520,7 +526,7 @@ pub fn routes() -> Vec<Route> {
             summary: "Liveness, with the pool's state.",
             description: "",
             handler: |_| get(info::healthz),
-            body: None,
+            body: &[],
             params: &[],
             headers: &[],
             auth: Auth::None,
@@ -542,7 +548,7 @@ pub fn routes() -> Vec<Route> {
             summary: "Prometheus metrics.",
             description: "Requests by route and status, latency and render-time histograms, letters rendered, queue depth.",
             handler: |_| get(info::metrics),
-            body: None,
+            body: &[],
             params: &[],
             headers: &[],
             auth: Auth::None,
