@@ -128,7 +128,10 @@ fn describe_json_error(path: &str, e: &serde_json::Error) -> Problem {
         return Problem::new(field, "is required");
     }
     if e.is_syntax() || e.is_eof() {
-        return Problem::new(path, format!("malformed JSON: {text}"));
+        // Where the path is unknown (serde_path_to_error gives `?`), the
+        // line and column say where.
+        let field = if path.contains('?') { "" } else { path };
+        return Problem::new(field, format!("malformed JSON: {text}"));
     }
     // Drop serde's " at line L column C" suffix: the path says where.
     let message = match text.rfind(" at line ") {

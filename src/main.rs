@@ -38,14 +38,18 @@ enum Command {
     Render {
         /// Input JSON, or `-` for standard input.
         input: String,
-        /// Output file, or `-` for standard output.
+        /// Output file, or `-` for standard output. A name ending in `.png`
+        /// writes a PNG preview.
         #[arg(short, long)]
         output: String,
-        /// Write a PNG of page 1 instead of a PDF.
+        /// Write a PNG preview instead of a PDF.
         #[arg(long)]
         png: bool,
-        /// Resolution of the PNG preview.
-        #[arg(long, default_value_t = 80.0)]
+        /// The page of the PNG preview, from 1.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+        /// Resolution of the PNG preview, 10 to 300 dots per inch (as over HTTP).
+        #[arg(long, default_value_t = 80.0, value_parser = dpi)]
         dpi: f32,
     },
     /// A batch on disk: a letter to each recipient of a spreadsheet or CSV
@@ -75,21 +79,41 @@ enum Command {
     },
 }
 
-fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        Ok(buf)
+/// A resolution within what the service allows.
+fn dpi(text: &str) -> Result<f32, String> {
+    let v: f32 = text.parse().map_err(|_| format!("'{text}' is not a number"))?;
+    if (10.0..=300.0).contains(&v) {
+        Ok(v)
     } else {
-        std::fs::read(path)
+        Err(format!("{v} is outside 10..300"))
     }
 }
 
-fn write_output(path: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// The input's bytes; an error names the file.
+fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
     if path == "-" {
-        std::io::stdout().write_all(bytes)
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
+        Ok(buf)
     } else {
-        std::fs::write(Path::new(path), bytes)
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("{path}: {e}"))
+    }
+}
+
+/// The input, parsed: a problem names the file and the field.
+fn read_document(path: &str) -> anyhow::Result<saraban::Document> {
+    let bytes = read_input(path)?;
+    compose::parse(&bytes).map_err(|p| anyhow::anyhow!("{path}: {p}"))
+}
+
+fn write_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    if path == "-" {
+        std::io::stdout().write_all(bytes)?;
+        Ok(())
+    } else {
+        std::fs::write(Path::new(path), bytes).map_err(|e| anyhow::anyhow!("{path}: {e}"))
     }
 }
 
@@ -118,15 +142,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             input,
             output,
             png,
+            page,
             dpi,
         } => {
             let agencies = agencies(&cli)?;
             let engine = Engine::new(cli.fonts.as_deref())?;
-            let bytes = read_input(input)?;
-            let doc = compose::parse(&bytes)?;
+            let doc = read_document(input)?;
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
-            let out = if *png {
-                letter.png(0, *dpi)?
+            let png = *png || output.to_ascii_lowercase().ends_with(".png");
+            let page = *page as usize;
+            if page > letter.pages() {
+                anyhow::bail!("--page {page}: the letter has {} page(s)", letter.pages());
+            }
+            let out = if png {
+                letter.png(page - 1, *dpi)?
             } else {
                 letter.pdf()?
             };
@@ -137,7 +166,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Check { input } => {
             let agencies = agencies(&cli)?;
-            let doc = compose::parse(&read_input(input)?)?;
+            let doc = read_document(input)?;
             compose::check(&Engine::new(cli.fonts.as_deref())?, &doc, &agencies)?;
             println!("ok");
         }
@@ -166,14 +195,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::View { input } => {
             let agencies = agencies(&cli)?;
-            let doc = compose::parse(&read_input(input)?)?;
+            let doc = read_document(input)?;
             let prepared = compose::prepare(&doc, &agencies)?;
             println!("{}", serde_json::to_string_pretty(&prepared.view)?);
         }
         Command::Lines { input } => {
             let agencies = agencies(&cli)?;
             let engine = Engine::new(cli.fonts.as_deref())?;
-            let doc = compose::parse(&read_input(input)?)?;
+            let doc = read_document(input)?;
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
             for l in saraban::frames::lines(&letter.doc) {
                 let gap = saraban::frames::word_gaps_em(&l)

@@ -323,6 +323,13 @@ async fn auto_letters_take_numbers_once_under_their_agencys_key() {
     assert_eq!(header(&res, "content-type"), "application/pdf");
     assert_eq!(number(&res), 1);
     assert_eq!(header(&res, "x-reference"), "ขก ๐๐๑๗.๕/๑");
+    // The same in ASCII (RFC 8187), read back by percent-decoding.
+    let encoded = header(&res, "x-reference-encoded");
+    assert!(encoded.is_ascii(), "{encoded}");
+    let decoded = percent_encoding::percent_decode_str(encoded.strip_prefix("UTF-8''").unwrap())
+        .decode_utf8()
+        .unwrap();
+    assert_eq!(decoded, "ขก ๐๐๑๗.๕/๑");
     assert_eq!(header(&res, "x-register-year"), "2567");
     assert_eq!(header(&res, "x-register-series"), "normal");
     assert!(!res.headers().contains_key("idempotent-replayed"));

@@ -1115,3 +1115,31 @@ async fn a_batch_form_takes_the_recipients_spreadsheet_as_it_is() {
     assert_eq!(schema["properties"]["recipients"]["format"], "binary", "{schema}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_of_another_type_is_a_415() {
+    let server = Server::default().await;
+    let send = |path: &'static str, media: &'static str| {
+        server
+            .client
+            .post(server.url(path))
+            .header("content-type", media)
+            .body(read("external-letter.json"))
+            .send()
+    };
+    for (path, media) in [
+        ("/v1/letters", "text/plain"),
+        ("/v1/letters", "application/x-www-form-urlencoded"),
+        ("/v1/letters/validate", "application/xml"),
+        ("/v1/letters", "multipart/form-data; boundary=x"),
+    ] {
+        let res = send(path, media).await.unwrap();
+        assert_eq!(res.status(), 415, "{path} {media}");
+        let v: Value = res.json().await.unwrap();
+        assert!(v["detail"].as_str().unwrap().contains("send application/json"), "{v}");
+    }
+    for media in ["application/json", "application/json; charset=utf-8", "application/problem+json"] {
+        assert_eq!(send("/v1/letters", media).await.unwrap().status(), 200, "{media}");
+    }
+    server.stop().await;
+}

@@ -109,6 +109,13 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let keyed = req
         .headers()
         .contains_key(axum::http::header::AUTHORIZATION);
+    if let Some(wrong) = unsupported_media(&method, &route, req.headers()) {
+        let res = CURRENT_ID.sync_scope(id, || wrong.into_response());
+        state
+            .metrics
+            .request(&route, method.as_str(), res.status().as_u16(), started.elapsed());
+        return res;
+    }
     let answer = CURRENT_ID.scope(id.clone(), tokio::time::timeout(limit, next.run(req)));
     let res = match answer.await {
         Ok(res) => res,
@@ -125,4 +132,30 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
         .metrics
         .request(&route, method.as_str(), status.as_u16(), started.elapsed());
     res
+}
+
+/// A 415 for a body that is not what the route reads: JSON everywhere (a
+/// request without a content type is read as JSON), or on `/v1/batches` a
+/// form (`multipart/form-data`) too.
+fn unsupported_media(
+    method: &axum::http::Method,
+    route: &str,
+    headers: &axum::http::HeaderMap,
+) -> Option<ApiError> {
+    if method != axum::http::Method::POST {
+        return None;
+    }
+    let given = headers.get(axum::http::header::CONTENT_TYPE)?.to_str().unwrap_or("?");
+    let media = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let json = media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
+    let form = route == "/v1/batches" && media == "multipart/form-data";
+    (!json && !form).then(|| {
+        ApiError::status(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "the body is {given}; send application/json{}",
+                if route == "/v1/batches" { " or multipart/form-data" } else { "" }
+            ),
+        )
+    })
 }

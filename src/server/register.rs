@@ -27,6 +27,9 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// The reference the letter prints (UTF-8), e.g. `ขก ๐๐๑๗.๕/๑๕`; of a block,
 /// the first.
 pub const X_REFERENCE: &str = "x-reference";
+/// The reference as ASCII: an RFC 8187 ext-value (`UTF-8''%E0%B8%82...`),
+/// for clients that mangle a header's raw UTF-8.
+pub const X_REFERENCE_ENCODED: &str = "x-reference-encoded";
 /// The register number (of a block, the first).
 pub const X_REGISTER_NUMBER: &str = "x-register-number";
 /// The last number of a batch's block.
@@ -90,6 +93,10 @@ pub fn number_headers(headers: &mut HeaderMap, allocated: &Allocated, block: boo
         && let Ok(v) = HeaderValue::from_bytes(reference.as_bytes())
     {
         put(X_REFERENCE, v);
+        let encoded = percent_encoding::utf8_percent_encode(reference, percent_encoding::NON_ALPHANUMERIC);
+        if let Ok(v) = HeaderValue::from_str(&format!("UTF-8''{encoded}")) {
+            put(X_REFERENCE_ENCODED, v);
+        }
     }
     put(X_REGISTER_NUMBER, HeaderValue::from(allocated.first));
     if block {

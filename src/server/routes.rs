@@ -188,7 +188,7 @@ const NO_REGISTER: Reply = reply(
 );
 
 /// The headers of an answer that carries register numbers.
-const NUMBER_HEADERS: [Header; 6] = [
+const NUMBER_HEADERS: [Header; 7] = [
     str_header(
         "X-Reference",
         "With `\"reference\": \"auto\"`: the reference printed after `ที่` (UTF-8), e.g. `ขก ๐๐๑๗.๕/๑๕`; of a block, the first.",
@@ -212,6 +212,10 @@ const NUMBER_HEADERS: [Header; 6] = [
     int_header(
         "X-Register-Last",
         "Of a batch numbered `each`: the last number of the block.",
+    ),
+    str_header(
+        "X-Reference-Encoded",
+        "`X-Reference` in ASCII, as an RFC 8187 ext-value: `UTF-8''` and the reference percent-encoded, for clients that mangle UTF-8 in headers.",
     ),
 ];
 
@@ -273,6 +277,7 @@ pub fn routes() -> Vec<Route> {
                         headers: &[
                             int_header("X-Pages", "Pages of the letter (not on a replay)."),
                             NUMBER_HEADERS[0],
+                            NUMBER_HEADERS[6],
                             NUMBER_HEADERS[1],
                             NUMBER_HEADERS[2],
                             NUMBER_HEADERS[3],
@@ -353,6 +358,7 @@ pub fn routes() -> Vec<Route> {
                             int_header("X-Letters", "Letters in the answer."),
                             int_header("X-Pages", "With `merge=true`: pages of the PDF."),
                             NUMBER_HEADERS[0],
+                            NUMBER_HEADERS[6],
                             NUMBER_HEADERS[1],
                             NUMBER_HEADERS[5],
                             NUMBER_HEADERS[2],

@@ -1,5 +1,6 @@
-//! `saraban batch` on real spreadsheet and CSV files (tests/data/recipients,
-//! made by LibreOffice and as Thai Excel saves CSV), through the built binary.
+//! The command line, through the built binary: `saraban batch` on real
+//! spreadsheet and CSV files (tests/data/recipients, made by LibreOffice and
+//! as Thai Excel saves CSV), and what `render` and `check` say.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -124,4 +125,39 @@ fn a_bad_cell_is_named_and_nothing_is_written() {
     assert!(!out2.status.success());
     assert!(err.contains("money.csv: row 2, column \"งบประมาณ\""), "{err}");
     assert!(!out.exists());
+}
+
+fn saraban(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn render_takes_the_format_from_the_name_and_any_page() {
+    let dir = temp_dir("render");
+    let png = dir.join("p2.png");
+    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--page", "2"]);
+    assert!(ok, "{err}");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--page", "9"]);
+    assert!(!ok && err.contains("--page 9: the letter has 2 page(s)"), "{err}");
+    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--dpi", "5000"]);
+    assert!(!ok && err.contains("5000 is outside 10..300"), "{err}");
+}
+
+#[test]
+fn errors_name_the_file_and_never_a_question_mark() {
+    let dir = temp_dir("errors");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{\"kind\": \"external\",").unwrap();
+    let (ok, err) = saraban(&["check", broken.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("broken.json: malformed JSON: EOF while parsing"), "{err}");
+    assert!(!err.contains('?'), "{err}");
+    let (ok, err) = saraban(&["check", "no/such/letter.json"]);
+    assert!(!ok && err.contains("no/such/letter.json: No such file"), "{err}");
 }
