@@ -73,36 +73,48 @@ pub struct Placed {
     pub height: f64,
 }
 
-/// Every image of the document, page by page.
-pub fn images(doc: &PagedDocument) -> Vec<Placed> {
-    fn walk_images(frame: &Frame, ts: Transform, page: usize, out: &mut Vec<Placed>) {
+/// Calls `f` with every item of the document that is not a group, its page,
+/// its position in its frame and the transform from that frame to the page.
+fn each_item(doc: &PagedDocument, f: &mut dyn FnMut(usize, Point, Transform, &FrameItem)) {
+    fn walk(
+        frame: &Frame,
+        ts: Transform,
+        page: usize,
+        f: &mut dyn FnMut(usize, Point, Transform, &FrameItem),
+    ) {
         for (pos, item) in frame.items() {
             match item {
                 FrameItem::Group(g) => {
                     let ts = ts
                         .pre_concat(Transform::translate(pos.x, pos.y))
                         .pre_concat(g.transform);
-                    walk_images(&g.frame, ts, page, out);
+                    walk(&g.frame, ts, page, f);
                 }
-                FrameItem::Image(_, size, _) => {
-                    let a = Point::new(pos.x, pos.y).transform(ts);
-                    let b = Point::new(pos.x + size.x, pos.y + size.y).transform(ts);
-                    out.push(Placed {
-                        page,
-                        x: a.x.to_pt(),
-                        y: a.y.to_pt(),
-                        width: (b.x - a.x).to_pt(),
-                        height: (b.y - a.y).to_pt(),
-                    });
-                }
-                _ => {}
+                other => f(page, *pos, ts, other),
             }
         }
     }
-    let mut out = Vec::new();
     for (page, p) in doc.pages().iter().enumerate() {
-        walk_images(&p.frame, Transform::identity(), page, &mut out);
+        walk(&p.frame, Transform::identity(), page, f);
     }
+}
+
+/// Every image of the document, page by page.
+pub fn images(doc: &PagedDocument) -> Vec<Placed> {
+    let mut out = Vec::new();
+    each_item(doc, &mut |page, pos, ts, item| {
+        if let FrameItem::Image(_, size, _) = item {
+            let a = Point::new(pos.x, pos.y).transform(ts);
+            let b = Point::new(pos.x + size.x, pos.y + size.y).transform(ts);
+            out.push(Placed {
+                page,
+                x: a.x.to_pt(),
+                y: a.y.to_pt(),
+                width: (b.x - a.x).to_pt(),
+                height: (b.y - a.y).to_pt(),
+            });
+        }
+    });
     out
 }
 
@@ -126,38 +138,23 @@ pub struct Rule {
 /// decorations included).
 pub fn rules(doc: &PagedDocument) -> Vec<Rule> {
     use typst::visualize::Geometry;
-    fn walk_rules(frame: &Frame, ts: Transform, page: usize, out: &mut Vec<Rule>) {
-        for (pos, item) in frame.items() {
-            match item {
-                FrameItem::Group(g) => {
-                    let ts = ts
-                        .pre_concat(Transform::translate(pos.x, pos.y))
-                        .pre_concat(g.transform);
-                    walk_rules(&g.frame, ts, page, out);
-                }
-                FrameItem::Shape(shape, _) => {
-                    if let Geometry::Line(to) = shape.geometry
-                        && to.y.to_pt().abs() < 0.01
-                    {
-                        let a = Point::new(pos.x, pos.y).transform(ts);
-                        let b = Point::new(pos.x + to.x, pos.y).transform(ts);
-                        out.push(Rule {
-                            page,
-                            x0: a.x.to_pt().min(b.x.to_pt()),
-                            x1: a.x.to_pt().max(b.x.to_pt()),
-                            y: a.y.to_pt(),
-                            dotted: shape.stroke.as_ref().is_some_and(|s| s.dash.is_some()),
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
     let mut out = Vec::new();
-    for (page, p) in doc.pages().iter().enumerate() {
-        walk_rules(&p.frame, Transform::identity(), page, &mut out);
-    }
+    each_item(doc, &mut |page, pos, ts, item| {
+        if let FrameItem::Shape(shape, _) = item
+            && let Geometry::Line(to) = shape.geometry
+            && to.y.to_pt().abs() < 0.01
+        {
+            let a = Point::new(pos.x, pos.y).transform(ts);
+            let b = Point::new(pos.x + to.x, pos.y).transform(ts);
+            out.push(Rule {
+                page,
+                x0: a.x.to_pt().min(b.x.to_pt()),
+                x1: a.x.to_pt().max(b.x.to_pt()),
+                y: a.y.to_pt(),
+                dotted: shape.stroke.as_ref().is_some_and(|s| s.dash.is_some()),
+            });
+        }
+    });
     out
 }
 

@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::Agency;
+pub use crate::thai::ListStyle;
 use crate::thai::DigitStyle;
 
 /// Largest number of body blocks, items and table rows accepted in one document.
@@ -602,58 +603,6 @@ pub enum HeadingAlign {
     Indent,
     /// Centred.
     Center,
-}
-
-/// Numbering styles of a list level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ListStyle {
-    /// `๑.` then, nested under a decimal or clause item, `๑.๑`, `๑.๑.๑`.
-    Decimal,
-    /// `๑)` `๒)`.
-    Paren,
-    /// `(๑)` `(๒)`: the sub-clauses of a clause.
-    Parens,
-    /// `ข้อ ๑` `ข้อ ๒`: the clauses of an order, a regulation, an announcement.
-    Clause,
-    /// `ก.` `ข.`.
-    Letter,
-    /// `(ก)` `(ข)`: the sub-clauses of a sub-clause.
-    LetterParens,
-    /// `-`.
-    Bullet,
-    /// `•`.
-    Dot,
-}
-
-impl ListStyle {
-    /// The counter that prints this style.
-    pub fn counter(self) -> crate::thai::CounterStyle {
-        use crate::thai::CounterStyle as C;
-        match self {
-            ListStyle::Decimal => C::Decimal,
-            ListStyle::Paren => C::Paren,
-            ListStyle::Parens => C::Parens,
-            ListStyle::Clause => C::Clause,
-            ListStyle::Letter => C::Letter,
-            ListStyle::LetterParens => C::LetterParens,
-            ListStyle::Bullet => C::Dash,
-            ListStyle::Dot => C::Bullet,
-        }
-    }
-
-    /// The style of the sub-items of an item of this style, when the item
-    /// names none, as Thai documents nest them: `ข้อ ๑` → `(๑)` → `(ก)` → `-`;
-    /// `๑.` → `๑.๑`; `๑)` → `(๑)`; `ก.` → `๑)`; under a bullet, a bullet.
-    pub fn nested(self) -> ListStyle {
-        match self {
-            ListStyle::Decimal => ListStyle::Decimal,
-            ListStyle::Clause | ListStyle::Paren => ListStyle::Parens,
-            ListStyle::Parens => ListStyle::LetterParens,
-            ListStyle::Letter => ListStyle::Paren,
-            ListStyle::LetterParens | ListStyle::Bullet | ListStyle::Dot => ListStyle::Bullet,
-        }
-    }
 }
 
 /// One list item: its text, then optional further paragraphs, sub-items and tables.

@@ -11,7 +11,7 @@ mod digits;
 mod money;
 mod reference;
 
-pub use counter::{CounterStyle, counting_letter, label as counter_label};
+pub use counter::{ListStyle, counting_letter, label as counter_label};
 pub use date::{DateError, DateStyle, MONTHS, MONTHS_ABBR, ThaiDate, buddhist_year, format_date};
 pub use digits::{DigitStyle, apply_digits, number, to_arabic_digits, to_thai_digits};
 pub use money::{AmountError, Baht, baht_text, format_amount};

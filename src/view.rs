@@ -467,10 +467,10 @@ pub fn prepare_unchunked(
             format!("at most {} minutes fit one memo", MAX_SIGNATURES - 2),
         );
     }
-    // Signature images: 0 the signatory's, 1 the second's, 2.. the minutes'.
-    let mut signature_image = |field: String, uri: &Option<String>, n: usize, p: &mut Problems| {
-        let uri = uri.as_ref()?;
-        match decode_image(uri, signature_paths(n)) {
+    // Every image of the document at its fixed virtual path: a broken one
+    // is a problem at its field.
+    let mut image_at = |field: &str, uri: &str, paths: &[&'static str; 3], p: &mut Problems| {
+        match decode_image(uri, paths) {
             Ok((path, bytes)) => {
                 assets.push((path, bytes));
                 Some(path.to_string())
@@ -480,6 +480,10 @@ pub fn prepare_unchunked(
                 None
             }
         }
+    };
+    // Signature images: 0 the signatory's, 1 the second's, 2.. the minutes'.
+    let mut signature_image = |field: String, uri: &Option<String>, n: usize, p: &mut Problems| {
+        image_at(&field, uri.as_deref()?, signature_paths(n), p)
     };
     let endorsements = doc
         .endorsements
@@ -642,32 +646,12 @@ pub fn prepare_unchunked(
     }
 
     // Emblem and signature images.
-    let emblem = match &agency.emblem {
-        Some(uri) => match decode_image(uri, &EMBLEM_PATHS) {
-            Ok((path, bytes)) => {
-                assets.push((path, bytes));
-                path.to_string()
-            }
-            Err(e) => {
-                p.push("agency.emblem", e);
-                crate::render::GARUDA_PATH.to_string()
-            }
-        },
-        None => crate::render::GARUDA_PATH.to_string(),
-    };
+    let emblem = agency
+        .emblem
+        .as_deref()
+        .and_then(|uri| image_at("agency.emblem", uri, &EMBLEM_PATHS, &mut p))
+        .unwrap_or_else(|| crate::render::GARUDA_PATH.to_string());
     // A stamped letter's seal and a certificate's photograph.
-    let mut image_at = |field: &str, uri: &str, paths: &[&'static str; 3], p: &mut Problems| {
-        match decode_image(uri, paths) {
-            Ok((path, bytes)) => {
-                assets.push((path, bytes));
-                Some(path.to_string())
-            }
-            Err(e) => {
-                p.push(field, e);
-                None
-            }
-        }
-    };
     let seal = match (&agency.seal, doc.kind) {
         (Some(uri), Kind::Stamped) => image_at("agency.seal", uri, &SEAL_PATHS, &mut p),
         _ => None,
@@ -1403,7 +1387,7 @@ fn flatten_items(
             _ => {
                 counted += 1;
                 thai::counter_label(
-                    style.counter(),
+                    style,
                     start.saturating_add(counted - 1),
                     parent,
                     digits,
@@ -1537,7 +1521,7 @@ fn activity_row(
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let label = thai::counter_label(style.counter(), i as u32 + 1, "", digits).0;
+                    let label = thai::counter_label(style, i as u32 + 1, "", digits).0;
                     serde_json::json!({"label": label, "text": Text::plain(t)})
                 })
                 .collect(),

@@ -1,5 +1,8 @@
-//! List counters as Thai documents write them: `๑.`, `๑)`, `(๑)`, `ข้อ ๑`,
+//! List numbers as Thai documents write them: `๑.`, `๑)`, `(๑)`, `ข้อ ๑`,
 //! `ก.`, `(ก)`, and the decimal numbers that carry their parent's (`๑.๑`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::digits::{DigitStyle, number};
 
@@ -22,44 +25,60 @@ pub fn counting_letter(n: u32) -> String {
     std::iter::repeat_n(c, i / alphabet.len() + 1).collect()
 }
 
-/// How the items of one list level are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CounterStyle {
-    /// `๑.`, and under a decimal or clause item `๑.๑`, `๑.๑.๑`.
+/// How the items of one list level are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStyle {
+    /// `๑.` then, nested under a decimal or clause item, `๑.๑`, `๑.๑.๑`.
     Decimal,
-    /// `๑)`.
+    /// `๑)` `๒)`.
     Paren,
-    /// `(๑)`.
+    /// `(๑)` `(๒)`: the sub-clauses of a clause.
     Parens,
-    /// `ข้อ ๑`.
+    /// `ข้อ ๑` `ข้อ ๒`: the clauses of an order, a regulation, an announcement.
     Clause,
-    /// `ก.`.
+    /// `ก.` `ข.`.
     Letter,
-    /// `(ก)`.
+    /// `(ก)` `(ข)`: the sub-clauses of a sub-clause.
     LetterParens,
     /// `-`.
-    Dash,
-    /// `•`.
     Bullet,
+    /// `•`.
+    Dot,
+}
+
+impl ListStyle {
+    /// The style of the sub-items of an item of this style, when the item
+    /// names none, as Thai documents nest them: `ข้อ ๑` → `(๑)` → `(ก)` → `-`;
+    /// `๑.` → `๑.๑`; `๑)` → `(๑)`; `ก.` → `๑)`; under a bullet, a bullet.
+    pub fn nested(self) -> ListStyle {
+        match self {
+            ListStyle::Decimal => ListStyle::Decimal,
+            ListStyle::Clause | ListStyle::Paren => ListStyle::Parens,
+            ListStyle::Parens => ListStyle::LetterParens,
+            ListStyle::Letter => ListStyle::Paren,
+            ListStyle::LetterParens | ListStyle::Bullet | ListStyle::Dot => ListStyle::Bullet,
+        }
+    }
 }
 
 /// An item's printed label, and the number its own decimal sub-items carry
 /// (`๑` under `ข้อ ๑`, `๑.๒` under `๑.๒`; empty where sub-items start afresh).
-pub fn label(style: CounterStyle, n: u32, parent: &str, digits: DigitStyle) -> (String, String) {
+pub fn label(style: ListStyle, n: u32, parent: &str, digits: DigitStyle) -> (String, String) {
     let num = number(n as i64, digits);
     match style {
-        CounterStyle::Decimal if parent.is_empty() => (format!("{num}."), num),
-        CounterStyle::Decimal => {
+        ListStyle::Decimal if parent.is_empty() => (format!("{num}."), num),
+        ListStyle::Decimal => {
             let full = format!("{parent}.{num}");
             (full.clone(), full)
         }
-        CounterStyle::Clause => (format!("ข้อ {num}"), num),
-        CounterStyle::Paren => (format!("{num})"), String::new()),
-        CounterStyle::Parens => (format!("({num})"), String::new()),
-        CounterStyle::Letter => (format!("{}.", counting_letter(n)), String::new()),
-        CounterStyle::LetterParens => (format!("({})", counting_letter(n)), String::new()),
-        CounterStyle::Dash => ("-".to_string(), String::new()),
-        CounterStyle::Bullet => ("•".to_string(), String::new()),
+        ListStyle::Clause => (format!("ข้อ {num}"), num),
+        ListStyle::Paren => (format!("{num})"), String::new()),
+        ListStyle::Parens => (format!("({num})"), String::new()),
+        ListStyle::Letter => (format!("{}.", counting_letter(n)), String::new()),
+        ListStyle::LetterParens => (format!("({})", counting_letter(n)), String::new()),
+        ListStyle::Bullet => ("-".to_string(), String::new()),
+        ListStyle::Dot => ("•".to_string(), String::new()),
     }
 }
 
@@ -80,13 +99,14 @@ mod tests {
     #[test]
     fn labels_in_each_style() {
         let t = DigitStyle::Thai;
-        assert_eq!(label(CounterStyle::Decimal, 2, "", t).0, "๒.");
-        assert_eq!(label(CounterStyle::Decimal, 2, "๑", t), ("๑.๒".into(), "๑.๒".into()));
-        assert_eq!(label(CounterStyle::Clause, 12, "", t), ("ข้อ ๑๒".into(), "๑๒".into()));
-        assert_eq!(label(CounterStyle::Parens, 3, "", t).0, "(๓)");
-        assert_eq!(label(CounterStyle::Parens, 3, "", DigitStyle::Arabic).0, "(3)");
-        assert_eq!(label(CounterStyle::LetterParens, 2, "", t).0, "(ข)");
-        assert_eq!(label(CounterStyle::Letter, 1, "", t).0, "ก.");
-        assert_eq!(label(CounterStyle::Bullet, 9, "", t).0, "•");
+        assert_eq!(label(ListStyle::Decimal, 2, "", t).0, "๒.");
+        assert_eq!(label(ListStyle::Decimal, 2, "๑", t), ("๑.๒".into(), "๑.๒".into()));
+        assert_eq!(label(ListStyle::Clause, 12, "", t), ("ข้อ ๑๒".into(), "๑๒".into()));
+        assert_eq!(label(ListStyle::Parens, 3, "", t).0, "(๓)");
+        assert_eq!(label(ListStyle::Parens, 3, "", DigitStyle::Arabic).0, "(3)");
+        assert_eq!(label(ListStyle::LetterParens, 2, "", t).0, "(ข)");
+        assert_eq!(label(ListStyle::Letter, 1, "", t).0, "ก.");
+        assert_eq!(label(ListStyle::Dot, 9, "", t).0, "•");
+        assert_eq!(label(ListStyle::Bullet, 9, "", t).0, "-");
     }
 }
