@@ -30,6 +30,7 @@ pub const MAX_MARK_RUN: usize = 4;
 /// One official document.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = kind_rules)]
 pub struct Document {
     /// Which official form to use.
     pub kind: Kind,
@@ -51,12 +52,15 @@ pub struct Document {
     /// `ส่วนราชการ` of a memo (defaults to the agency's name).
     #[serde(default)]
     pub department: Option<String>,
-    /// `เรื่อง`. Required for every kind but `standard`.
+    /// `เรื่อง`. Required for every kind but `standard`, `stamped` and
+    /// `certificate`.
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub subject: Option<String>,
     /// Title of a `standard` document, or a replacement for the generated title
     /// line of an announcement or order (`ประกาศ<agency>`).
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub title: Option<String>,
     /// `เรียน`: the addressee with title and position. A circular with a
     /// distribution list may leave it out: it prints `เรียน (ตามบัญชีแนบท้าย)`.
@@ -76,8 +80,9 @@ pub struct Document {
     /// `สิ่งที่ส่งมาด้วย`: enclosures, numbered when there are several.
     #[serde(default)]
     pub enclosures: Vec<String>,
-    /// The body, in order.
+    /// The body, in order: at least one block.
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub body: Vec<Block>,
     /// Closing formula of an external letter (`ขอแสดงความนับถือ` by default), or
     /// the formula before the date of an announcement or order
@@ -115,6 +120,7 @@ pub struct Document {
     pub distribution: Option<Distribution>,
     /// `ฉบับที่` of a numbered statement or news release.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub issue: Option<u32>,
     /// The initials of the officer responsible for a stamped letter, beside
     /// the seal (`สมศ.`).
@@ -150,8 +156,10 @@ pub struct Endorsement {
     pub text: Vec<String>,
     /// Dotted lines left blank for a handwritten note (0 to 10).
     #[serde(default)]
+    #[schemars(range(max = 10))]
     pub fill_lines: u8,
     /// Full name, printed in parentheses.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Position lines.
     #[serde(default)]
@@ -453,8 +461,10 @@ impl From<&str> for Inline {
 #[serde(untagged)]
 pub enum RunningNumber {
     /// A number.
+    #[schemars(extend("minimum" = 1))]
     Number(u32),
     /// Digits, Thai or Arabic, leading zeros kept (`"024"`).
+    #[schemars(extend("pattern" = r"^\s*[0-9๐-๙]{1,9}\s*$"))]
     Digits(String),
 }
 
@@ -538,11 +548,13 @@ pub enum TypedBlock {
         style: Option<ListStyle>,
         /// First number (default 1).
         #[serde(default)]
+        #[schemars(range(min = 1))]
         start: Option<u32>,
         /// Thai or Arabic digits in this list's numbers (default: the agency's).
         #[serde(default)]
         digits: Option<DigitStyle>,
         /// The items.
+        #[schemars(length(min = 1))]
         items: Vec<Item>,
     },
     /// A chapter of a regulation or bylaw: `หมวด ๑` and its title, centred.
@@ -572,8 +584,10 @@ pub enum TypedBlock {
     Members {
         /// First number (default 1).
         #[serde(default)]
+        #[schemars(range(min = 1))]
         start: Option<u32>,
         /// The members, in order.
+        #[schemars(length(min = 1))]
         members: Vec<Member>,
     },
 }
@@ -655,12 +669,14 @@ pub struct ActivityTable {
     #[serde(default)]
     pub headers: Option<Vec<String>>,
     /// The rows.
+    #[schemars(length(min = 1))]
     pub rows: Vec<ActivityRow>,
     /// How several indicators in a cell are numbered (default `paren`, `๑)`).
     #[serde(default)]
     pub indicator_style: Option<ListStyle>,
     /// Type size of the table in points of the official size (default 14).
     #[serde(default)]
+    #[schemars(range(min = 8.0, max = 20.0))]
     pub font_size_pt: Option<f64>,
     /// Add a total row under the budgets.
     #[serde(default)]
@@ -694,8 +710,11 @@ pub struct ActivityRow {
 #[serde(untagged)]
 pub enum Amount {
     /// A number.
+    #[schemars(extend("minimum" = 0))]
     Number(f64),
-    /// A decimal string, `"1,545,340.50"` or `"1545340.5"`.
+    /// A decimal string, `"1,545,340.50"` or `"1545340.5"`, in Thai or
+    /// Arabic digits, or `"-"` (an activity's budget: none).
+    #[schemars(extend("pattern" = r"^\s*(-|[0-9๐-๙][0-9๐-๙,]*(\.[0-9๐-๙]{1,2})?)\s*$"))]
     Text(String),
 }
 
@@ -704,6 +723,7 @@ pub enum Amount {
 #[serde(deny_unknown_fields)]
 pub struct Table {
     /// Header labels.
+    #[schemars(length(min = 1))]
     pub headers: Vec<String>,
     /// Rows of cells, each row filling the header's columns: a cell spanning
     /// columns counts as many, and a cell spanning rows fills its column in
@@ -723,6 +743,7 @@ pub struct Table {
     /// a size smaller than the text, as agencies type tables; 12 for a wide
     /// one).
     #[serde(default)]
+    #[schemars(range(min = 8.0, max = 20.0))]
     pub font_size_pt: Option<f64>,
 }
 
@@ -808,6 +829,7 @@ pub struct Photo {
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
     /// Full name with title (`นายสมศักดิ์ จังตระกุล`), printed in parentheses.
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Position lines, acting phrases included
     /// (`ปลัดเทศบาลตำบลส่องดาว ปฏิบัติหน้าที่`, `นายกเทศมนตรีตำบลส่องดาว`).
@@ -1073,4 +1095,31 @@ where
             .map_err(|e| e.to_string()),
         _ => Err(format!("{what} is a string or an object")),
     }
+}
+
+/// What the schema says of a document by its kind, as `check` does: which
+/// kinds need a subject, an addressee, a signatory.
+fn kind_rules(schema: &mut schemars::Schema) {
+    let needing = |kinds: &[Kind], field: &str| {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+        serde_json::json!({
+            "if": {"properties": {"kind": {"enum": names}}, "required": ["kind"]},
+            "then": {"required": [field]}
+        })
+    };
+    let with_subject: Vec<Kind> = Kind::ALL
+        .into_iter()
+        .filter(|k| !matches!(k, Kind::Standard | Kind::Stamped | Kind::Certificate))
+        .collect();
+    let signed: Vec<Kind> = Kind::ALL.into_iter().filter(|k| !k.unsigned()).collect();
+    schema.insert(
+        "allOf".into(),
+        serde_json::json!([
+            needing(&with_subject, "subject"),
+            needing(&[Kind::External, Kind::Memo, Kind::Stamped], "to"),
+            needing(&[Kind::Standard], "title"),
+            needing(&signed, "signatory"),
+            needing(&[Kind::Announcement, Kind::External, Kind::Circular, Kind::Memo, Kind::Order, Kind::Standard, Kind::Stamped, Kind::Regulation, Kind::Bylaw, Kind::Statement, Kind::News, Kind::Certificate], "body"),
+        ]),
+    );
 }

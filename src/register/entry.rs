@@ -9,7 +9,7 @@ use super::{RegisterError, Series};
 
 /// Where a number stands. A number never leaves the register: it is pending,
 /// issued or cancelled, so an audit accounts for every number 1..=last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryStatus {
     /// Allocated, the PDF not yet recorded: the render is under way, or the
@@ -57,7 +57,7 @@ impl FromStr for EntryStatus {
 }
 
 /// A register row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Entry {
     /// Agency id (the profile's `id`).
     pub agency: String,

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::RegisterError;
 
 /// One running sequence of an agency's register for a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Series {
     /// Ordinary outgoing letters: `ที่ ขก ๐๐๑๗.๕/๑๕`.

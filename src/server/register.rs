@@ -173,7 +173,6 @@ pub struct Listing {
     /// Where each series stands.
     pub series: Vec<SeriesState>,
     /// Every number of the year, by series then number.
-    #[schemars(with = "Vec<serde_json::Value>")]
     pub entries: Vec<Entry>,
 }
 
