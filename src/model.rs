@@ -52,8 +52,8 @@ pub struct Document {
     /// `ส่วนราชการ` of a memo (defaults to the agency's name).
     #[serde(default)]
     pub department: Option<String>,
-    /// `เรื่อง`. Required for every kind but `standard`, `stamped` and
-    /// `certificate`.
+    /// `เรื่อง`. Required for every kind but `standard`, `stamped`,
+    /// `certificate` and `minutes`.
     #[serde(default)]
     #[schemars(length(min = 1))]
     pub subject: Option<String>,
@@ -118,6 +118,10 @@ pub struct Document {
     /// The distribution list (`บัญชีแนบท้าย`) of a circular.
     #[serde(default)]
     pub distribution: Option<Distribution>,
+    /// The meeting of a `minutes` document: its number, place, times and
+    /// who attended.
+    #[serde(default)]
+    pub meeting: Option<Meeting>,
     /// `ฉบับที่` of a numbered statement or news release.
     #[serde(default)]
     #[schemars(range(min = 1))]
@@ -269,11 +273,15 @@ pub enum Kind {
     /// หนังสือรับรอง: the certifying text, `ให้ไว้ ณ วันที่`, signature, and
     /// optionally the person's photograph.
     Certificate,
+    /// รายงานการประชุม: the meeting's title lines, who came and who did not,
+    /// the agenda as the body, the minute-taker's signature and any
+    /// certifications (`endorsements`).
+    Minutes,
 }
 
 impl Kind {
     /// Every kind, in the order they are listed to clients.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::External,
         Kind::Circular,
         Kind::Memo,
@@ -286,6 +294,7 @@ impl Kind {
         Kind::Statement,
         Kind::News,
         Kind::Certificate,
+        Kind::Minutes,
     ];
 
     /// The JSON name of the kind.
@@ -303,6 +312,7 @@ impl Kind {
             Kind::Statement => "statement",
             Kind::News => "news",
             Kind::Certificate => "certificate",
+            Kind::Minutes => "minutes",
         }
     }
 
@@ -321,6 +331,7 @@ impl Kind {
             Kind::Statement => "แถลงการณ์",
             Kind::News => "ข่าว",
             Kind::Certificate => "หนังสือรับรอง",
+            Kind::Minutes => "รายงานการประชุม",
         }
     }
 
@@ -341,6 +352,7 @@ impl Kind {
             Kind::Stamped => "stamped.typ",
             Kind::Statement | Kind::News => "statement.typ",
             Kind::Certificate => "certificate.typ",
+            Kind::Minutes => "minutes.typ",
         }
     }
 }
@@ -556,6 +568,14 @@ pub enum TypedBlock {
         /// The items.
         #[schemars(length(min = 1))]
         items: Vec<Item>,
+    },
+    /// What a speaker said, as minutes print it: the speaker at the left,
+    /// the words beside, wrapping under themselves (`ประธาน | แจ้งให้ที่ประชุมทราบ...`).
+    Speech {
+        /// Who spoke (`ประธาน`, `นายสมชาย ใจดี`, `มติที่ประชุม`).
+        speaker: String,
+        /// What was said, as a paragraph's text (runs allowed).
+        text: Inline,
     },
     /// A chapter of a regulation or bylaw: `หมวด ๑` and its title, centred.
     /// Chapters are numbered in order unless `number` says otherwise.
@@ -811,6 +831,48 @@ pub enum CellAlign {
     Center,
     /// Right.
     Right,
+}
+
+/// A meeting, for its minutes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    /// `ครั้งที่`, as the body numbers its meetings (`๓/๒๕๖๘`).
+    #[serde(default)]
+    pub number: Option<String>,
+    /// `ณ`: where it met.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// `เริ่มประชุมเวลา` (`๐๙.๓๐`; ` น.` is added).
+    #[serde(default)]
+    pub start: Option<String>,
+    /// `เลิกประชุมเวลา`.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// `ผู้มาประชุม`, numbered, with their positions.
+    #[serde(default)]
+    pub present: Vec<Attendee>,
+    /// `ผู้ไม่มาประชุม`, with the reason (`ติดราชการ`).
+    #[serde(default)]
+    pub absent: Vec<Attendee>,
+    /// `ผู้เข้าร่วมประชุม`: those who attended without a seat.
+    #[serde(default)]
+    pub attending: Vec<Attendee>,
+}
+
+/// One person on a meeting's lists.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attendee {
+    /// Full name with title.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Position (in the body or outside it).
+    #[serde(default)]
+    pub position: Option<String>,
+    /// Why absent, or a note (`ติดราชการ`, `ลาป่วย`).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A person's photograph on a certificate.
@@ -1109,7 +1171,9 @@ fn kind_rules(schema: &mut schemars::Schema) {
     };
     let with_subject: Vec<Kind> = Kind::ALL
         .into_iter()
-        .filter(|k| !matches!(k, Kind::Standard | Kind::Stamped | Kind::Certificate))
+        .filter(|k| {
+            !matches!(k, Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes)
+        })
         .collect();
     let signed: Vec<Kind> = Kind::ALL.into_iter().filter(|k| !k.unsigned()).collect();
     schema.insert(
@@ -1119,7 +1183,7 @@ fn kind_rules(schema: &mut schemars::Schema) {
             needing(&[Kind::External, Kind::Memo, Kind::Stamped], "to"),
             needing(&[Kind::Standard], "title"),
             needing(&signed, "signatory"),
-            needing(&[Kind::Announcement, Kind::External, Kind::Circular, Kind::Memo, Kind::Order, Kind::Standard, Kind::Stamped, Kind::Regulation, Kind::Bylaw, Kind::Statement, Kind::News, Kind::Certificate], "body"),
+            needing(&Kind::ALL, "body"),
         ]),
     );
 }

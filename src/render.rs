@@ -56,6 +56,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "/certificate.typ",
         include_str!("../letter-templates/certificate.typ"),
     ),
+    ("/minutes.typ", include_str!("../letter-templates/minutes.typ")),
     (
         "/standard.typ",
         include_str!("../letter-templates/standard.typ"),

@@ -10,7 +10,7 @@ use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, HeadingAlign, Item, Kind,
-    FullItem, Inline, ListStyle, MinuteAlign, Run, SignatureLayout, Reference, Salutation, Table, TypedBlock,
+    FullItem, Inline, ListStyle, Meeting, MinuteAlign, Run, SignatureLayout, Reference, Salutation, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -178,6 +178,13 @@ pub enum ViewBlock {
         value: Text,
         /// Nesting depth from 1, as a list item's.
         level: u32,
+    },
+    /// What a speaker said: the speaker at the left, the words beside.
+    Speech {
+        /// Who spoke.
+        speaker: Text,
+        /// What was said.
+        text: Text,
     },
     /// A bold heading.
     Heading {
@@ -364,7 +371,8 @@ pub fn prepare_unchunked(
     // Which fields each kind needs.
     // A stamped letter has no เรื่อง, a certificate none printed: a subject
     // there is only the PDF's title.
-    let needs_subject = !matches!(doc.kind, Kind::Standard | Kind::Stamped | Kind::Certificate);
+    let needs_subject =
+        !matches!(doc.kind, Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes);
     match (&doc.subject, needs_subject) {
         (None, true) => p.push("subject", "is required for a document of this kind"),
         (Some(s), _) => check_text(&mut p, "subject", s, needs_subject),
@@ -452,14 +460,21 @@ pub fn prepare_unchunked(
         | Kind::Standard
         | Kind::Regulation
         | Kind::Bylaw
-        | Kind::Certificate => DateStyle::Formal,
+        | Kind::Certificate
+        | Kind::Minutes => DateStyle::Formal,
         _ => DateStyle::Letter,
     };
     let date_text = date.map(|d| thai::format_date(d, date_style, digits));
 
     // Endorsements.
-    if !doc.endorsements.is_empty() && doc.kind != Kind::Memo {
-        p.push("endorsements", "only a memo carries endorsements");
+    if !doc.endorsements.is_empty() && !matches!(doc.kind, Kind::Memo | Kind::Minutes) {
+        p.push(
+            "endorsements",
+            "only a memo (its minutes) or a meeting's minutes (their certifications) carry endorsements",
+        );
+    }
+    if doc.meeting.is_some() && doc.kind != Kind::Minutes {
+        p.push("meeting", "belongs to the minutes of a meeting only");
     }
     if doc.endorsements.len() + 2 > MAX_SIGNATURES {
         p.push(
@@ -713,6 +728,11 @@ pub fn prepare_unchunked(
         }
     }
     count += body.len();
+    if let (Kind::Minutes, Some(m)) = (doc.kind, &doc.meeting) {
+        let (opening, closing) = meeting_blocks(m, digits, &mut p);
+        body.splice(0..0, opening);
+        body.extend(closing);
+    }
     set_ancestors(&mut body);
     if count > crate::model::MAX_BLOCKS {
         p.push(
@@ -844,6 +864,28 @@ pub fn prepare_unchunked(
                 Some(doc.title.clone().unwrap_or_else(|| format!("{form}{}", agency.name))),
                 about,
                 year,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|s| Text::plain(&s))
+            .collect()
+        }
+        // `รายงานการประชุม<body>` / `ครั้งที่ ...` / `เมื่อ<date>` / `ณ <place>`.
+        Kind::Minutes => {
+            let m = doc.meeting.as_ref();
+            [
+                Some(doc.title.clone().unwrap_or_else(|| format!("รายงานการประชุม{}", agency.name))),
+                // `๓/๒๕๖๘` is a number; `สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘` says it all.
+                m.and_then(|m| m.number.as_deref()).map(|n| {
+                    let n = thai::apply_digits(n.trim(), digits);
+                    if n.starts_with(|c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c)) {
+                        format!("ครั้งที่ {n}")
+                    } else {
+                        n
+                    }
+                }),
+                date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
+                m.and_then(|m| m.place.as_deref()).map(|pl| format!("ณ {}", pl.trim())),
             ]
             .into_iter()
             .flatten()
@@ -1149,6 +1191,63 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
     }
 }
 
+/// The blocks a meeting's minutes open with (who came, who did not, who
+/// attended; when it began) and end with (when it ended).
+fn meeting_blocks(m: &Meeting, digits: DigitStyle, p: &mut Problems) -> (Vec<ViewBlock>, Vec<ViewBlock>) {
+    let mut opening = Vec::new();
+    for (field, title, list) in [
+        ("meeting.present", "ผู้มาประชุม", &m.present),
+        ("meeting.absent", "ผู้ไม่มาประชุม", &m.absent),
+        ("meeting.attending", "ผู้เข้าร่วมประชุม", &m.attending),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        opening.push(ViewBlock::Heading {
+            text: Text::plain(title),
+            align: "left",
+        });
+        let rows = list
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let at = format!("{field}[{i}]");
+                check_text(p, &format!("{at}.name"), &a.name, true);
+                let text = |t: &Option<String>, f: &str, p: &mut Problems| {
+                    let t = t.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+                    check_text(p, &format!("{at}.{f}"), t, false);
+                    Some(Text::plain(t))
+                };
+                ViewMember {
+                    label: format!("{}.", thai::number(i as i64 + 1, digits)),
+                    name: Some(Text::plain(&a.name)),
+                    position: text(&a.position, "position", p),
+                    role: text(&a.note, "note", p),
+                }
+            })
+            .collect();
+        opening.push(ViewBlock::Members {
+            rows,
+            level: 1,
+            names: true,
+        });
+    }
+    let time = |label: &str, t: &Option<String>| {
+        t.as_deref().map(|t| {
+            let t = thai::apply_digits(t.trim().trim_end_matches("น.").trim(), digits);
+            ViewBlock::Par {
+                text: Text::plain(&format!("{label} {t} น.")),
+                indent: false,
+                justify_last: false,
+                under: None,
+            }
+        })
+    };
+    opening.extend(time("เริ่มประชุมเวลา", &m.start));
+    let closing = time("เลิกประชุมเวลา", &m.end).into_iter().collect();
+    (opening, closing)
+}
+
 /// A signer's name as the template prints it, in parentheses: a name typed
 /// with its own is not bracketed twice.
 fn bare_name(name: &str) -> String {
@@ -1270,6 +1369,13 @@ fn flatten_block(
                 out,
                 p,
             );
+        }
+        Block::Typed(TypedBlock::Speech { speaker, text }) => {
+            check_text(p, &format!("{path}.speaker"), speaker, true);
+            out.push(ViewBlock::Speech {
+                speaker: Text::plain(speaker),
+                text: inline_text(p, &format!("{path}.text"), text),
+            });
         }
         Block::Typed(TypedBlock::Chapter { .. }) => {
             p.push(path, "a chapter (หมวด) stands at the top of the body, not inside an item");
@@ -2083,6 +2189,10 @@ fn for_each_text(view: &mut View, f: &mut dyn FnMut(&mut Text)) {
             ViewBlock::Leaders { text, value, .. } => {
                 f(text);
                 f(value);
+            }
+            ViewBlock::Speech { speaker, text } => {
+                f(speaker);
+                f(text);
             }
             ViewBlock::Table { .. } => {}
         }

@@ -150,3 +150,44 @@ fn each_form_refuses_what_it_does_not_carry() {
     nested["body"] = json!([{"type": "list", "items": [{"text": "ก", "blocks": [{"type": "chapter", "title": "หมวด"}]}]}]);
     assert!(problems(nested).contains("a chapter (หมวด) stands at the top of the body"));
 }
+
+#[test]
+fn minutes_list_who_came_and_set_speakers_beside_their_words() {
+    let letter = render_example("minutes-council");
+    let lines = plain(&letter);
+    let titles: Vec<&str> = lines.iter().take(4).map(|l| l.text.trim()).collect();
+    assert_eq!(
+        titles,
+        [
+            "รายงานการประชุมสภาเทศบาลตำบลส่องดาว",
+            "สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘",
+            "เมื่อวันที่ ๑๕ สิงหาคม พ.ศ. ๒๕๖๘",
+            "ณ ห้องประชุมสภาเทศบาลตำบลส่องดาว"
+        ]
+    );
+    // The lists in order, numbered from ๑ each, with positions and reasons.
+    let order: Vec<usize> = ["ผู้มาประชุม", "๗. นายสุริยา", "ผู้ไม่มาประชุม", "ติดราชการ", "ผู้เข้าร่วมประชุม", "เริ่มประชุมเวลา ๐๙.๓๐ น."]
+        .iter()
+        .map(|t| lines.iter().position(|l| l.text.contains(t)).unwrap_or_else(|| panic!("{t}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(lines.iter().any(|l| l.text.contains("เลิกประชุมเวลา ๑๒.๑๕ น.")));
+    // Every speech's words start at one tab stop, right of its speaker.
+    let starts: Vec<f64> = ["แจ้งให้ที่ประชุมทราบว่า", "รับทราบ", "ขอเสนอร่าง", "สอบถามงบประมาณ", "ชี้แจงว่า"]
+        .iter()
+        .map(|w| {
+            let l = find(&lines, w);
+            let runs = frames::runs(&letter.doc.pages()[l.page].frame);
+            runs.iter()
+                .filter(|r| (r.y - l.y).abs() < 1.0 && r.text.contains(&w.chars().take(2).collect::<String>()))
+                .map(|r| r.x)
+                .fold(f64::MAX, f64::min)
+        })
+        .collect();
+    assert!(starts.iter().all(|x| (x - starts[0]).abs() < 1.0), "{starts:?}");
+    assert!(starts[0] >= 3.0 * CM + 3.5 * CM - 1.0);
+    // Signed by the minute-taker, then certified.
+    let taker = lines.iter().position(|l| l.text.contains("(นายสุริยา บุญเรือง)")).unwrap();
+    let certified = lines.iter().position(|l| l.text.contains("(นายสมบัติ ใจกว้าง)")).unwrap();
+    assert!(taker < certified);
+}

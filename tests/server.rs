@@ -745,7 +745,8 @@ async fn service_describes_itself() {
             "bylaw",
             "statement",
             "news",
-            "certificate"
+            "certificate",
+            "minutes"
         ]
     );
     assert_eq!(kinds["kinds"][2]["template"], "memo.typ");

@@ -243,7 +243,7 @@ fn endorsements_belong_to_memos() {
     let note = serde_json::json!([{"text": ["อนุมัติ"], "name": "นายผู้อนุมัติ ใจดี"}]);
     has(
         &with(|v| v["endorsements"] = note.clone()),
-        "endorsements: only a memo carries endorsements",
+        "endorsements: only a memo (its minutes) or a meeting's minutes (their certifications) carry endorsements",
     );
     has(
         &with(|v| {

@@ -76,7 +76,8 @@ impl Plan {
             | Kind::Regulation
             | Kind::Bylaw
             | Kind::Statement
-            | Kind::News => {
+            | Kind::News
+            | Kind::Minutes => {
                 p.push(
                     "reference",
                     format!(
