@@ -87,6 +87,10 @@ pub struct Layout {
     /// (`margin`, default, as most offices type them) or under the item's
     /// text, after its number (`text`, a hanging indent).
     pub item_wrap: ItemWrap,
+    /// How far each level of a list stands in from the level above, in cm
+    /// (0.75 by default; under a hanging indent a sub-item's number stands
+    /// under its parent's text instead).
+    pub item_step_cm: f64,
     /// The title lines of an announcement or order in bold (default false:
     /// the Regulation's forms set them in plain type).
     pub title_bold: bool,
@@ -109,6 +113,7 @@ impl Default for Layout {
             line_pitch_pt: 20.8,
             contact_at_foot: true,
             item_wrap: ItemWrap::Margin,
+            item_step_cm: 0.75,
             title_bold: false,
             title_rule: TitleRule::Line,
             fonts: vec!["TH SarabunPSK".into(), "Laksaman".into()],

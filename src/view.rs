@@ -1024,6 +1024,7 @@ pub fn prepare_unchunked(
         ("agency.layout.block_gap_pt", l.block_gap_pt, 0.0, 40.0),
         ("agency.layout.font_size_pt", l.font_size_pt, 8.0, 24.0),
         ("agency.layout.line_pitch_pt", l.line_pitch_pt, 10.0, 40.0),
+        ("agency.layout.item_step_cm", l.item_step_cm, 0.0, 3.0),
     ] {
         if !(lo..=hi).contains(&v) || !v.is_finite() {
             p.push(name, format!("{v} is outside {lo}..{hi}"));

@@ -477,3 +477,20 @@ fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
     assert!(e.contains("endorsements[0].options[0].text: must not be empty"), "{e}");
     assert!(e.contains("endorsements[0].fill_lines: at most 10"), "{e}");
 }
+
+#[test]
+fn a_profile_sets_how_far_each_list_level_stands_in() {
+    let body = json!([{"type": "list", "items": [{"text": "หนึ่ง", "items": [{"text": "สอง", "items": ["สาม"]}]}]}]);
+    let starts = |layout: serde_json::Value| {
+        let letter = announcement(json!({"name": "สำนักงานทดสอบ", "layout": layout}), body.clone());
+        ["หนึ่ง", "สอง", "สาม"]
+            .map(|t| lines(&letter).into_iter().find(|l| l.text.contains(t)).unwrap().x0)
+    };
+    let default = starts(json!({}));
+    assert!((default[1] - default[0] - 0.75 * CM).abs() < 0.5, "{default:?}");
+    let wide = starts(json!({"item_step_cm": 1.25}));
+    assert!((wide[1] - wide[0] - 1.25 * CM).abs() < 0.5, "{wide:?}");
+    assert!((wide[2] - wide[1] - 1.25 * CM).abs() < 0.5, "{wide:?}");
+    assert!(problems(external(json!({"agency": {"name": "ก", "layout": {"item_step_cm": 9}}})))
+        .contains("agency.layout.item_step_cm: 9 is outside 0..3"));
+}
