@@ -14,7 +14,8 @@ use crate::agency::Agencies;
 use crate::error::Problem;
 use crate::recipients::{self, ReadOptions, Recipients};
 use crate::render::Engine;
-use crate::server::batch::{Batch, BatchRequest};
+use crate::register::RegisterStore;
+use crate::server::batch::{Batch, BatchRequest, Numbering};
 
 /// Most letters one batch file may make (the HTTP default, as a guard
 /// against a wrong sheet of 100,000 rows).
@@ -53,6 +54,14 @@ pub struct BatchArgs {
     /// Progress as plain lines even on a terminal.
     #[arg(long)]
     pub plain: bool,
+    /// The register (SQLite file) that numbers letters whose reference is
+    /// `"auto"`, as `saraban serve --db` keeps it.
+    #[arg(long, env = "SARABAN_DB")]
+    pub db: Option<PathBuf>,
+    /// How `"auto"` letters are numbered: `one` number for them all (a
+    /// circular) or `each` its own (consecutive); as over HTTP.
+    #[arg(long, value_parser = ["one", "each"])]
+    pub numbering: Option<String>,
 }
 
 /// What a batch made.
@@ -80,8 +89,13 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
         )?),
         None => None,
     };
-    let request = request(input, sheet.as_ref(), args.file_name.clone())
+    let mut request = request(input, sheet.as_ref(), args.file_name.clone())
         .map_err(|m| anyhow::anyhow!("{file}: {m}"))?;
+    if let Some(n) = &args.numbering {
+        request.numbering = Some(if n == "one" { Numbering::One } else { Numbering::Each });
+    }
+    // What identifies the batch in the register (as a request body does).
+    let request_hash = crate::register::request_hash(&bytes);
     let named = |problems: Vec<Problem>| {
         let lines: Vec<String> = problems
             .iter()
@@ -90,13 +104,24 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
         anyhow::anyhow!("{} problem(s):\n  {}", lines.len(), lines.join("\n  "))
     };
     let mut batch = Batch::plan(request, MAX_LETTERS).map_err(|e| named(e.details().problems))?;
-    if batch.numbering().is_some() {
-        anyhow::bail!(
-            "{file}: numbering: a batch is numbered by the register through the HTTP service \
-             (POST /v1/batches); from the command line give the references"
-        );
-    }
+    let register = match (batch.numbering(), &args.db) {
+        (Some(_), Some(db)) => Some(crate::register::Register::open(db)?),
+        (Some(_), None) => anyhow::bail!(
+            "{file}: numbering: \"auto\" letters are numbered by a register: give --db REGISTER.sqlite"
+        ),
+        (None, _) => None,
+    };
     batch.validate(engine, agencies, false).map_err(named)?;
+    // The numbers, taken in one transaction once every letter is known good.
+    let allocated = match (batch.numbering_plan().cloned(), &register) {
+        (Some(plan), Some(register)) => {
+            let allocation = plan.allocation(batch.take_details(), None, request_hash, None);
+            let allocated = register.allocate(&allocation)?;
+            batch.set_references(&allocated);
+            Some(allocated)
+        }
+        _ => None,
+    };
     let (target, merged) = match (&args.output, &args.merge) {
         (Some(o), _) => (o.clone(), false),
         (None, Some(m)) => (m.clone(), true),
@@ -105,17 +130,37 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
     // Written beside the target and renamed when complete: a failed batch
     // leaves nothing that looks like a result.
     let partial = partial_path(&target);
-    let result = write(&batch, engine, agencies, &partial, merged, args.plain);
-    match result {
-        Ok(summary) => {
-            std::fs::rename(&partial, &target)?;
-            Ok(summary)
+    let result = write(&batch, engine, agencies, &partial, merged, args.plain)
+        .and_then(|written| std::fs::rename(&partial, &target).map(|()| written).map_err(Into::into));
+    match (result, &register, &allocated) {
+        (Ok(written), Some(register), Some(allocated)) => {
+            // Issued: each number's PDF, or the one file all share.
+            let hashes = if batch.numbering() == Some(Numbering::Each) && !merged {
+                written.hashes
+            } else {
+                let whole = crate::register::sha256_hex(&std::fs::read(&target)?);
+                vec![whole; (allocated.last - allocated.first + 1) as usize]
+            };
+            register.complete(&allocated.completion(hashes, None))?;
+            Ok(written.summary)
         }
-        Err(e) => {
+        (Ok(written), _, _) => Ok(written.summary),
+        (Err(e), register, allocated) => {
             let _ = std::fs::remove_file(&partial);
+            // The numbers stay in the book, cancelled with the reason.
+            if let (Some(register), Some(allocated)) = (register, allocated) {
+                let _ = register.abandon(allocated, &e.to_string());
+            }
             Err(e)
         }
     }
+}
+
+/// What writing a batch made.
+struct Written {
+    summary: Summary,
+    /// SHA-256 of each letter's PDF, in order (ZIPs only).
+    hashes: Vec<String>,
 }
 
 /// The batch request: the input as it is, or a letter with the file's
@@ -207,7 +252,7 @@ fn write(
     path: &Path,
     merged: bool,
     plain: bool,
-) -> anyhow::Result<Summary> {
+) -> anyhow::Result<Written> {
     let n = batch.len();
     let progress = Progress::new(n, plain);
     let file = std::fs::File::create(path)
@@ -215,6 +260,7 @@ fn write(
     let mut zip = (!merged).then(|| zip::ZipWriter::new(std::io::BufWriter::new(file)));
     let mut all_pages = Vec::new();
     let mut pages = 0;
+    let mut hashes = Vec::new();
     // Dated as the letters are (as the service's ZIPs are).
     let (y, m, d) = batch.zip_date();
     let options = zip::write::SimpleFileOptions::default()
@@ -240,8 +286,10 @@ fn write(
             pages += letter.pages();
             match &mut zip {
                 Some(zip) => {
+                    let pdf = letter.pdf()?;
+                    hashes.push(crate::register::sha256_hex(&pdf));
                     zip.start_file(batch.name(i), options)?;
-                    zip.write_all(&letter.pdf()?)?;
+                    zip.write_all(&pdf)?;
                 }
                 None => all_pages.extend(letter.doc.pages().iter().cloned()),
             }
@@ -258,7 +306,10 @@ fn write(
         }
     }
     progress.finish();
-    Ok(Summary { letters: n, pages })
+    Ok(Written {
+        summary: Summary { letters: n, pages },
+        hashes,
+    })
 }
 
 /// Letters done, letters a second and time left: a bar on a terminal,

@@ -161,3 +161,50 @@ fn errors_name_the_file_and_never_a_question_mark() {
     let (ok, err) = saraban(&["check", "no/such/letter.json"]);
     assert!(!ok && err.contains("no/such/letter.json: No such file"), "{err}");
 }
+
+#[test]
+fn a_batch_from_the_command_line_takes_its_numbers_from_the_register() {
+    use saraban::register::RegisterStore;
+    let dir = temp_dir("numbered");
+    let db = dir.join("register.sqlite");
+    let mut letter: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data("letter.json")).unwrap()).unwrap();
+    letter["kind"] = "circular".into();
+    letter["reference"] = "auto".into();
+    letter["date"] = serde_json::json!(format!("{}-06-15", time_year()));
+    let file = dir.join("auto.json");
+    std::fs::write(&file, letter.to_string()).unwrap();
+    let run = |numbering: &str, out: &str, with_db: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saraban"));
+        cmd.arg("batch").arg(&file).arg("--recipients").arg(data("schools.xlsx"))
+            .args(["--numbering", numbering, "-o"]).arg(dir.join(out));
+        if with_db {
+            cmd.arg("--db").arg(&db);
+        }
+        let o = cmd.output().unwrap();
+        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (ok, err) = run("each", "each.zip", false);
+    assert!(!ok && err.contains("give --db"), "{err}");
+    let (ok, err) = run("each", "each.zip", true);
+    assert!(ok, "{err}");
+    let texts = zip_texts(&dir.join("each.zip"));
+    for (i, (_, text)) in texts.iter().enumerate() {
+        let want = format!("ขก ๐๐๑๗.๕/ว {}", saraban::thai::number(i as i64 + 1, saraban::thai::DigitStyle::Thai));
+        assert!(text.contains(&want), "letter {}: {want} not in {text}", i + 1);
+    }
+    let (ok, err) = run("one", "one.zip", true);
+    assert!(ok, "{err}");
+    assert!(zip_texts(&dir.join("one.zip")).iter().all(|(_, t)| t.contains("ขก ๐๐๑๗.๕/ว ๔")));
+    // The book: four numbers, each issued with its PDF's hash.
+    let register = saraban::register::Register::open(&db).unwrap();
+    let year = saraban::register::current_year_be();
+    let entries = register.list("khonkaen-province", year).unwrap();
+    assert_eq!(entries.iter().map(|e| e.number).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert!(entries.iter().all(|e| e.pdf_sha256.is_some()), "{entries:?}");
+}
+
+/// This Gregorian year (the register opens only this year's book).
+fn time_year() -> i32 {
+    saraban::register::current_year_be() - 543
+}
