@@ -678,6 +678,10 @@ pub struct FullItem {
     /// Sub-items.
     #[serde(default)]
     pub items: Vec<Item>,
+    /// Blocks after its sub-items: a clause's last paragraph, which follows
+    /// its sub-clauses (`บรรดาระเบียบ ... ให้ใช้ระเบียบนี้แทน`).
+    #[serde(default)]
+    pub after: Vec<Block>,
 }
 
 /// An activity table (แผนงาน หรือโครงการ/กิจกรรม).

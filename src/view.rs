@@ -1547,6 +1547,9 @@ fn flatten_items(
                         p,
                     );
                 }
+                for (j, b) in f.after.iter().enumerate() {
+                    flatten_block(b, &own, &format!("{ipath}.after[{j}]"), digits, level + 1, out, p);
+                }
             }
         }
     }

@@ -494,3 +494,18 @@ fn a_profile_sets_how_far_each_list_level_stands_in() {
     assert!(problems(external(json!({"agency": {"name": "ก", "layout": {"item_step_cm": 9}}})))
         .contains("agency.layout.item_step_cm: 9 is outside 0..3"));
 }
+
+#[test]
+fn a_clause_may_end_with_a_paragraph_after_its_sub_clauses() {
+    let body = json!([{"type": "list", "style": "clause", "items": [
+        {"text": "ให้ยกเลิก", "items": ["ระเบียบฉบับหนึ่ง", "ระเบียบฉบับสอง"],
+         "after": ["บรรดาระเบียบอื่นในส่วนที่กำหนดไว้แล้วในระเบียบนี้ ให้ใช้ระเบียบนี้แทน"]},
+        "ให้นายกรัฐมนตรีรักษาการตามระเบียบนี้"
+    ]}]);
+    let letter = announcement(json!("khonkaen-province"), body);
+    let order: Vec<usize> = ["ข้อ ๑ ให้ยกเลิก", "(๒) ระเบียบฉบับสอง", "บรรดาระเบียบ", "ข้อ ๒ ให้นายก"]
+        .iter()
+        .map(|t| lines(&letter).iter().position(|l| l.text.contains(t)).unwrap_or_else(|| panic!("{t}")))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+}
