@@ -13,8 +13,8 @@ use serde_json::Value;
 use crate::agency::Agencies;
 use crate::error::Problem;
 use crate::recipients::{self, ReadOptions, Recipients};
-use crate::render::Engine;
 use crate::register::RegisterStore;
+use crate::render::Engine;
 use crate::server::batch::{Batch, BatchRequest, Numbering};
 
 /// Most letters one batch file may make (the HTTP default, as a guard
@@ -43,7 +43,12 @@ pub struct BatchArgs {
     #[arg(long)]
     pub encoding: Option<String>,
     /// Write a ZIP of one PDF per letter here.
-    #[arg(short, long, conflicts_with = "merge", required_unless_present = "merge")]
+    #[arg(
+        short,
+        long,
+        conflicts_with = "merge",
+        required_unless_present = "merge"
+    )]
     pub output: Option<PathBuf>,
     /// Write one PDF of every letter here instead.
     #[arg(long)]
@@ -77,8 +82,8 @@ pub struct Summary {
 pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Result<Summary> {
     let file = args.input.display().to_string();
     let bytes = std::fs::read(&args.input).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-    let input: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow::anyhow!("{file}: not JSON: {e}"))?;
+    let input: Value =
+        serde_json::from_slice(&bytes).map_err(|e| anyhow::anyhow!("{file}: not JSON: {e}"))?;
     let sheet = match &args.recipients {
         Some(path) => Some(recipients::read(
             path,
@@ -92,7 +97,11 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
     let mut request = request(input, sheet.as_ref(), args.file_name.clone())
         .map_err(|m| anyhow::anyhow!("{file}: {m}"))?;
     if let Some(n) = &args.numbering {
-        request.numbering = Some(if n == "one" { Numbering::One } else { Numbering::Each });
+        request.numbering = Some(if n == "one" {
+            Numbering::One
+        } else {
+            Numbering::Each
+        });
     }
     // What identifies the batch in the register (as a request body does).
     let request_hash = crate::register::request_hash(&bytes);
@@ -130,8 +139,12 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
     // Written beside the target and renamed when complete: a failed batch
     // leaves nothing that looks like a result.
     let partial = partial_path(&target);
-    let result = write(&batch, engine, agencies, &partial, merged, args.plain)
-        .and_then(|written| std::fs::rename(&partial, &target).map(|()| written).map_err(Into::into));
+    let result =
+        write(&batch, engine, agencies, &partial, merged, args.plain).and_then(|written| {
+            std::fs::rename(&partial, &target)
+                .map(|()| written)
+                .map_err(Into::into)
+        });
     match (result, &register, &allocated) {
         (Ok(written), Some(register), Some(allocated)) => {
             // Issued: each number's PDF, or the one file all share.
@@ -223,7 +236,8 @@ fn locate(p: &Problem, input: &str, path: Option<&Path>, sheet: Option<&Recipien
             })
             .map(|c| format!(", column \"{c}\""))
             .unwrap_or_default();
-        let inside = if !after.is_empty() && !sheet.columns.iter().any(|c| after == format!(".{c}")) {
+        let inside = if !after.is_empty() && !sheet.columns.iter().any(|c| after == format!(".{c}"))
+        {
             format!(" (letter {}: {})", i + 1, after.trim_start_matches('.'))
         } else {
             String::new()
@@ -255,8 +269,8 @@ fn write(
 ) -> anyhow::Result<Written> {
     let n = batch.len();
     let progress = Progress::new(n, plain);
-    let file = std::fs::File::create(path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let file =
+        std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mut zip = (!merged).then(|| zip::ZipWriter::new(std::io::BufWriter::new(file)));
     let mut all_pages = Vec::new();
     let mut pages = 0;
@@ -278,7 +292,12 @@ fn write(
                 let doc = batch
                     .document(i)
                     .map_err(|p| anyhow::anyhow!("letter {}: {}", i + 1, crate::Problems(p)))?;
-                Ok(crate::compose::compose(engine, agencies, &doc, batch.reference(i))?)
+                Ok(crate::compose::compose(
+                    engine,
+                    agencies,
+                    &doc,
+                    batch.reference(i),
+                )?)
             })
             .collect();
         for (i, letter) in (start..end).zip(letters) {
@@ -354,7 +373,10 @@ impl Progress {
             *last = Instant::now();
             let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
             let left = (self.total - done) as f64 / rate.max(1e-9);
-            eprintln!("{done}/{} letters, {rate:.0}/s, {left:.0} s left", self.total);
+            eprintln!(
+                "{done}/{} letters, {rate:.0}/s, {left:.0} s left",
+                self.total
+            );
         }
     }
 

@@ -81,7 +81,9 @@ enum Command {
 
 /// A resolution within what the service allows.
 fn dpi(text: &str) -> Result<f32, String> {
-    let v: f32 = text.parse().map_err(|_| format!("'{text}' is not a number"))?;
+    let v: f32 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
     if (10.0..=300.0).contains(&v) {
         Ok(v)
     } else {
@@ -175,7 +177,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let engine = Engine::new(cli.fonts.as_deref())?;
             let summary = saraban::batch_file::run(args, &engine, &agencies(&cli)?)?;
             let seconds = started.elapsed().as_secs_f64();
-            let out = args.output.as_ref().or(args.merge.as_ref()).map(|p| p.display().to_string());
+            let out = args
+                .output
+                .as_ref()
+                .or(args.merge.as_ref())
+                .map(|p| p.display().to_string());
             eprintln!(
                 "{}: {} letters, {} pages in {seconds:.1} s ({:.0} letters/s)",
                 out.unwrap_or_default(),

@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::Agency;
-pub use crate::thai::ListStyle;
 use crate::thai::DigitStyle;
+pub use crate::thai::ListStyle;
 
 /// Largest number of body blocks, items and table rows accepted in one document.
 /// A compile cannot be cancelled, so inputs are bounded instead.
@@ -508,7 +508,8 @@ impl RunningNumber {
             RunningNumber::Number(n) => Ok((*n, 0)),
             RunningNumber::Digits(d) => {
                 let ascii = crate::thai::to_arabic_digits(d.trim());
-                if ascii.is_empty() || ascii.len() > 9 || !ascii.bytes().all(|b| b.is_ascii_digit()) {
+                if ascii.is_empty() || ascii.len() > 9 || !ascii.bytes().all(|b| b.is_ascii_digit())
+                {
                     return Err(format!("'{d}' is not a running number: give 1 to 9 digits"));
                 }
                 match ascii.parse::<u32>() {
@@ -820,8 +821,13 @@ impl Cell {
 impl<'de> Deserialize<'de> for Cell {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        string_or_object(serde_json::Value::deserialize(d)?, "a table cell", Cell::Text, Cell::Full)
-            .map_err(D::Error::custom)
+        string_or_object(
+            serde_json::Value::deserialize(d)?,
+            "a table cell",
+            Cell::Text,
+            Cell::Full,
+        )
+        .map_err(D::Error::custom)
     }
 }
 
@@ -1082,8 +1088,13 @@ impl Recipient {
 impl<'de> Deserialize<'de> for Recipient {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        string_or_object(serde_json::Value::deserialize(d)?, "a recipient", Recipient::Name, Recipient::Group)
-            .map_err(D::Error::custom)
+        string_or_object(
+            serde_json::Value::deserialize(d)?,
+            "a recipient",
+            Recipient::Name,
+            Recipient::Group,
+        )
+        .map_err(D::Error::custom)
     }
 }
 
@@ -1094,8 +1105,13 @@ impl<'de> Deserialize<'de> for Block {
         use serde::de::Error;
         match serde_json::Value::deserialize(d)? {
             v @ serde_json::Value::Array(_) => runs(v).map(Block::Runs).map_err(D::Error::custom),
-            v => string_or_object(v, "a body block (or an array of runs)", Block::Text, Block::Typed)
-                .map_err(D::Error::custom),
+            v => string_or_object(
+                v,
+                "a body block (or an array of runs)",
+                Block::Text,
+                Block::Typed,
+            )
+            .map_err(D::Error::custom),
         }
     }
 }
@@ -1116,8 +1132,13 @@ impl<'de> Deserialize<'de> for Inline {
 impl<'de> Deserialize<'de> for Run {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        string_or_object(serde_json::Value::deserialize(d)?, "a run", Run::Plain, Run::Styled)
-            .map_err(D::Error::custom)
+        string_or_object(
+            serde_json::Value::deserialize(d)?,
+            "a run",
+            Run::Plain,
+            Run::Styled,
+        )
+        .map_err(D::Error::custom)
     }
 }
 
@@ -1132,16 +1153,26 @@ fn runs(v: serde_json::Value) -> Result<Vec<Run>, String> {
 impl<'de> Deserialize<'de> for Reference {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        string_or_object(serde_json::Value::deserialize(d)?, "a reference", Reference::Text, Reference::Parts)
-            .map_err(D::Error::custom)
+        string_or_object(
+            serde_json::Value::deserialize(d)?,
+            "a reference",
+            Reference::Text,
+            Reference::Parts,
+        )
+        .map_err(D::Error::custom)
     }
 }
 
 impl<'de> Deserialize<'de> for Item {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        string_or_object(serde_json::Value::deserialize(d)?, "a list item", Item::Text, Item::Full)
-            .map_err(D::Error::custom)
+        string_or_object(
+            serde_json::Value::deserialize(d)?,
+            "a list item",
+            Item::Text,
+            Item::Full,
+        )
+        .map_err(D::Error::custom)
     }
 }
 
@@ -1176,7 +1207,10 @@ fn kind_rules(schema: &mut schemars::Schema) {
     let with_subject: Vec<Kind> = Kind::ALL
         .into_iter()
         .filter(|k| {
-            !matches!(k, Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes)
+            !matches!(
+                k,
+                Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes
+            )
         })
         .collect();
     let signed: Vec<Kind> = Kind::ALL.into_iter().filter(|k| !k.unsigned()).collect();

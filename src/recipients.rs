@@ -74,7 +74,11 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<Recipients, ReadError>
 
 /// Reads the recipients of a file's bytes, by the extension of its `name`
 /// (an upload's file name).
-pub fn read_bytes(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Recipients, ReadError> {
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Recipients, ReadError> {
     let fail = |(place, message): Failure| ReadError {
         file: name.to_string(),
         place,
@@ -87,7 +91,8 @@ pub fn read_bytes(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Rec
         .unwrap_or_default();
     match ext.as_str() {
         "csv" | "txt" => {
-            let text = decode(bytes, options.encoding.as_deref()).map_err(|m| fail((String::new(), m)))?;
+            let text =
+                decode(bytes, options.encoding.as_deref()).map_err(|m| fail((String::new(), m)))?;
             from_csv(&text).map_err(fail)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
@@ -134,7 +139,12 @@ pub fn from_csv(text: &str) -> Result<Recipients, Failure> {
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| (format!("row {}: ", i + 1), e.to_string()))?;
-        rows.push(record.iter().map(|c| Data::String(c.to_string())).collect::<Vec<_>>());
+        rows.push(
+            record
+                .iter()
+                .map(|c| Data::String(c.to_string()))
+                .collect::<Vec<_>>(),
+        );
     }
     table(rows, None)
 }
@@ -145,7 +155,10 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
 ) -> Result<Recipients, Failure> {
     let names = book.sheet_names();
     let name = match options.sheet.as_deref() {
-        None => names.first().cloned().ok_or((String::new(), "has no sheets".to_string()))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or((String::new(), "has no sheets".to_string()))?,
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (1..=names.len()).contains(&n) => names[n - 1].clone(),
@@ -173,7 +186,9 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
 /// Recipients from rows of cells, the first naming the columns.
 fn table(rows: Vec<Vec<Data>>, sheet: Option<&str>) -> Result<Recipients, Failure> {
     let at = |row: usize, column: Option<&str>| {
-        let sheet = sheet.map(|s| format!("sheet \"{s}\", ")).unwrap_or_default();
+        let sheet = sheet
+            .map(|s| format!("sheet \"{s}\", "))
+            .unwrap_or_default();
         match column {
             Some(c) => format!("{sheet}row {row}, column \"{c}\": "),
             None => format!("{sheet}row {row}: "),
@@ -184,19 +199,31 @@ fn table(rows: Vec<Vec<Data>>, sheet: Option<&str>) -> Result<Recipients, Failur
     let (header_at, header) = rows
         .by_ref()
         .find(|(_, r)| r.iter().any(|c| !is_empty(c)))
-        .ok_or((String::new(), "has no rows: the first row names the columns".to_string()))?;
+        .ok_or((
+            String::new(),
+            "has no rows: the first row names the columns".to_string(),
+        ))?;
     let mut columns: Vec<String> = Vec::new();
     for (j, c) in header.iter().enumerate() {
-        let name = cell_text(c).trim().trim_start_matches('\u{feff}').to_string();
+        let name = cell_text(c)
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_string();
         if name.is_empty() {
             // A blank column at the end of the header is no column.
             if header[j..].iter().all(is_empty) {
                 break;
             }
-            return Err((at(header_at + 1, None), format!("column {} has no name", j + 1)));
+            return Err((
+                at(header_at + 1, None),
+                format!("column {} has no name", j + 1),
+            ));
         }
         if columns.contains(&name) {
-            return Err((at(header_at + 1, None), format!("column \"{name}\" is named twice")));
+            return Err((
+                at(header_at + 1, None),
+                format!("column \"{name}\" is named twice"),
+            ));
         }
         columns.push(name);
     }
@@ -212,7 +239,10 @@ fn table(rows: Vec<Vec<Data>>, sheet: Option<&str>) -> Result<Recipients, Failur
         if let Some(extra) = row.iter().skip(columns.len()).position(|c| !is_empty(c)) {
             return Err((
                 at(i + 1, None),
-                format!("has a value in column {}, which the first row does not name", columns.len() + extra + 1),
+                format!(
+                    "has a value in column {}, which the first row does not name",
+                    columns.len() + extra + 1
+                ),
             ));
         }
         let mut object = Map::new();
@@ -227,7 +257,10 @@ fn table(rows: Vec<Vec<Data>>, sheet: Option<&str>) -> Result<Recipients, Failur
         out.row_numbers.push(i + 1);
     }
     if out.rows.is_empty() {
-        return Err((String::new(), "names its columns but has no recipients".to_string()));
+        return Err((
+            String::new(),
+            "names its columns but has no recipients".to_string(),
+        ));
     }
     Ok(out)
 }
@@ -274,7 +307,12 @@ fn excel_date(serial: f64) -> Option<String> {
         return None;
     }
     let date = epoch.checked_add(time::Duration::days(serial.floor() as i64))?;
-    Some(format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day()))
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
 }
 
 #[cfg(test)]

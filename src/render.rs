@@ -47,7 +47,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../letter-templates/announcement.typ"),
     ),
     ("/order.typ", include_str!("../letter-templates/order.typ")),
-    ("/stamped.typ", include_str!("../letter-templates/stamped.typ")),
+    (
+        "/stamped.typ",
+        include_str!("../letter-templates/stamped.typ"),
+    ),
     (
         "/statement.typ",
         include_str!("../letter-templates/statement.typ"),
@@ -56,7 +59,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "/certificate.typ",
         include_str!("../letter-templates/certificate.typ"),
     ),
-    ("/minutes.typ", include_str!("../letter-templates/minutes.typ")),
+    (
+        "/minutes.typ",
+        include_str!("../letter-templates/minutes.typ"),
+    ),
     (
         "/standard.typ",
         include_str!("../letter-templates/standard.typ"),

@@ -153,7 +153,12 @@ impl Text {
         let end = plain.flat().len();
         let spans: Vec<Span> = spans
             .into_iter()
-            .map(|(r, s)| (r.start.saturating_sub(lead).min(end)..r.end.saturating_sub(lead).min(end), s))
+            .map(|(r, s)| {
+                (
+                    r.start.saturating_sub(lead).min(end)..r.end.saturating_sub(lead).min(end),
+                    s,
+                )
+            })
             .filter(|(r, _)| !r.is_empty())
             .collect();
         plain.styled(&spans)

@@ -9,8 +9,9 @@ use crate::agency::{Agency, Layout};
 use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
-    ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, HeadingAlign, Item, Kind,
-    FullItem, Inline, ListStyle, Meeting, MinuteAlign, Run, SignatureLayout, Reference, Salutation, Table, TypedBlock,
+    ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, FullItem, HeadingAlign,
+    Inline, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run, Salutation,
+    SignatureLayout, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -30,7 +31,11 @@ pub const SIGNATURE_PATHS: [&str; 3] = [
 /// Fixed virtual paths of an agency's seal.
 pub const SEAL_PATHS: [&str; 3] = ["/assets/seal.png", "/assets/seal.jpg", "/assets/seal.svg"];
 /// Fixed virtual paths of a certificate's photograph.
-pub const PHOTO_PATHS: [&str; 3] = ["/assets/photo.png", "/assets/photo.jpg", "/assets/photo.svg"];
+pub const PHOTO_PATHS: [&str; 3] = [
+    "/assets/photo.png",
+    "/assets/photo.jpg",
+    "/assets/photo.svg",
+];
 
 /// Most signature images one document carries: the signatories' and the
 /// minutes' (each has fixed virtual paths, as typst's file ids live as long
@@ -371,8 +376,10 @@ pub fn prepare_unchunked(
     // Which fields each kind needs.
     // A stamped letter has no เรื่อง, a certificate none printed: a subject
     // there is only the PDF's title.
-    let needs_subject =
-        !matches!(doc.kind, Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes);
+    let needs_subject = !matches!(
+        doc.kind,
+        Kind::Standard | Kind::Stamped | Kind::Certificate | Kind::Minutes
+    );
     match (&doc.subject, needs_subject) {
         (None, true) => p.push("subject", "is required for a document of this kind"),
         (Some(s), _) => check_text(&mut p, "subject", s, needs_subject),
@@ -417,7 +424,11 @@ pub fn prepare_unchunked(
                 format!(
                     "a {} is not signed (it ends with the agency's name{}): leave it out",
                     doc.kind.name(),
-                    if doc.kind == Kind::Stamped { " and seal" } else { " and the date" }
+                    if doc.kind == Kind::Stamped {
+                        " and seal"
+                    } else {
+                        " and the date"
+                    }
                 ),
             );
         }
@@ -428,9 +439,24 @@ pub fn prepare_unchunked(
         check_text(&mut p, &format!("signatory.positions[{i}]"), l, true);
     }
     for (field, given, kinds, what) in [
-        ("issue", doc.issue.is_some(), &[Kind::Statement, Kind::News][..], "statement or news release (ฉบับที่)"),
-        ("initials", doc.initials.is_some(), &[Kind::Stamped][..], "stamped letter"),
-        ("photo", doc.photo.is_some(), &[Kind::Certificate][..], "certificate"),
+        (
+            "issue",
+            doc.issue.is_some(),
+            &[Kind::Statement, Kind::News][..],
+            "statement or news release (ฉบับที่)",
+        ),
+        (
+            "initials",
+            doc.initials.is_some(),
+            &[Kind::Stamped][..],
+            "stamped letter",
+        ),
+        (
+            "photo",
+            doc.photo.is_some(),
+            &[Kind::Certificate][..],
+            "certificate",
+        ),
     ] {
         if given && !kinds.contains(&doc.kind) {
             p.push(field, format!("belongs to a {what} only"));
@@ -484,8 +510,10 @@ pub fn prepare_unchunked(
     }
     // Every image of the document at its fixed virtual path: a broken one
     // is a problem at its field.
-    let mut image_at = |field: &str, uri: &str, paths: &[&'static str; 3], p: &mut Problems| {
-        match decode_image(uri, paths) {
+    let mut image_at =
+        |field: &str, uri: &str, paths: &[&'static str; 3], p: &mut Problems| match decode_image(
+            uri, paths,
+        ) {
             Ok((path, bytes)) => {
                 assets.push((path, bytes));
                 Some(path.to_string())
@@ -494,8 +522,7 @@ pub fn prepare_unchunked(
                 p.push(field, e);
                 None
             }
-        }
-    };
+        };
     // Signature images: 0 the signatory's, 1 the second's, 2.. the minutes'.
     let mut signature_image = |field: String, uri: &Option<String>, n: usize, p: &mut Problems| {
         image_at(&field, uri.as_deref()?, signature_paths(n), p)
@@ -701,7 +728,10 @@ pub fn prepare_unchunked(
                     p.push(format!("{at}.number"), "must be 1 or more");
                 }
                 check_text(&mut p, &format!("{at}.title"), title, true);
-                for text in [format!("หมวด {}", thai::number(chapters as i64, digits)), title.clone()] {
+                for text in [
+                    format!("หมวด {}", thai::number(chapters as i64, digits)),
+                    title.clone(),
+                ] {
                     body.push(ViewBlock::Heading {
                         text: Text::plain(&text),
                         align: "center",
@@ -721,7 +751,10 @@ pub fn prepare_unchunked(
                     items: items.clone(),
                 });
                 clauses = start.unwrap_or(clauses + 1).saturating_sub(1)
-                    + items.iter().filter(|i| !matches!(i, Item::Full(FullItem { label: Some(_), .. }))).count() as u32;
+                    + items
+                        .iter()
+                        .filter(|i| !matches!(i, Item::Full(FullItem { label: Some(_), .. })))
+                        .count() as u32;
                 flatten_block(&continued, "", &at, digits, 1, &mut body, &mut p);
             }
             b => flatten_block(b, "", &at, digits, 1, &mut body, &mut p),
@@ -779,7 +812,11 @@ pub fn prepare_unchunked(
             "contact",
             format!(
                 "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
-                if matches!(doc.kind, Kind::Announcement | Kind::Order) { "n" } else { "" },
+                if matches!(doc.kind, Kind::Announcement | Kind::Order) {
+                    "n"
+                } else {
+                    ""
+                },
                 doc.kind.name()
             ),
         );
@@ -849,7 +886,11 @@ pub fn prepare_unchunked(
             .collect(),
         // `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...` (the year it is made).
         Kind::Regulation | Kind::Bylaw => {
-            let form = if doc.kind == Kind::Regulation { "ระเบียบ" } else { "ข้อบังคับ" };
+            let form = if doc.kind == Kind::Regulation {
+                "ระเบียบ"
+            } else {
+                "ข้อบังคับ"
+            };
             let about = doc.subject.as_deref().map(str::trim).map(|s| {
                 if s.starts_with("ว่าด้วย") {
                     s.to_string()
@@ -858,10 +899,17 @@ pub fn prepare_unchunked(
                 }
             });
             let year = date.map(|d| {
-                format!("พ.ศ. {}", thai::number(thai::buddhist_year(d.year) as i64, digits))
+                format!(
+                    "พ.ศ. {}",
+                    thai::number(thai::buddhist_year(d.year) as i64, digits)
+                )
             });
             [
-                Some(doc.title.clone().unwrap_or_else(|| format!("{form}{}", agency.name))),
+                Some(
+                    doc.title
+                        .clone()
+                        .unwrap_or_else(|| format!("{form}{}", agency.name)),
+                ),
                 about,
                 year,
             ]
@@ -874,7 +922,11 @@ pub fn prepare_unchunked(
         Kind::Minutes => {
             let m = doc.meeting.as_ref();
             [
-                Some(doc.title.clone().unwrap_or_else(|| format!("รายงานการประชุม{}", agency.name))),
+                Some(
+                    doc.title
+                        .clone()
+                        .unwrap_or_else(|| format!("รายงานการประชุม{}", agency.name)),
+                ),
                 // `๓/๒๕๖๘` is a number; `สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘` says it all.
                 m.and_then(|m| m.number.as_deref()).map(|n| {
                     let n = thai::apply_digits(n.trim(), digits);
@@ -885,7 +937,8 @@ pub fn prepare_unchunked(
                     }
                 }),
                 date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
-                m.and_then(|m| m.place.as_deref()).map(|pl| format!("ณ {}", pl.trim())),
+                m.and_then(|m| m.place.as_deref())
+                    .map(|pl| format!("ณ {}", pl.trim())),
             ]
             .into_iter()
             .flatten()
@@ -894,11 +947,20 @@ pub fn prepare_unchunked(
         }
         // `แถลงการณ์<agency>` / `เรื่อง ...` / `ฉบับที่ ...`.
         Kind::Statement | Kind::News => {
-            let form = if doc.kind == Kind::Statement { "แถลงการณ์" } else { "ข่าว" };
+            let form = if doc.kind == Kind::Statement {
+                "แถลงการณ์"
+            } else {
+                "ข่าว"
+            };
             [
-                Some(doc.title.clone().unwrap_or_else(|| format!("{form}{}", agency.name))),
+                Some(
+                    doc.title
+                        .clone()
+                        .unwrap_or_else(|| format!("{form}{}", agency.name)),
+                ),
                 subject_line,
-                doc.issue.map(|n| format!("ฉบับที่ {}", thai::number(n as i64, digits))),
+                doc.issue
+                    .map(|n| format!("ฉบับที่ {}", thai::number(n as i64, digits))),
             ]
             .into_iter()
             .flatten()
@@ -1121,7 +1183,10 @@ fn thai_digits_everywhere(view: &mut View) {
     for line in &mut view.copies_to {
         *line = thai(line);
     }
-    for s in [&mut view.reference, &mut view.deadline].into_iter().flatten() {
+    for s in [&mut view.reference, &mut view.deadline]
+        .into_iter()
+        .flatten()
+    {
         *s = thai(s);
     }
     fn cells(v: &mut serde_json::Value, f: &dyn Fn(&str) -> String) {
@@ -1194,7 +1259,11 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
 
 /// The blocks a meeting's minutes open with (who came, who did not, who
 /// attended; when it began) and end with (when it ended).
-fn meeting_blocks(m: &Meeting, digits: DigitStyle, p: &mut Problems) -> (Vec<ViewBlock>, Vec<ViewBlock>) {
+fn meeting_blocks(
+    m: &Meeting,
+    digits: DigitStyle,
+    p: &mut Problems,
+) -> (Vec<ViewBlock>, Vec<ViewBlock>) {
     let mut opening = Vec::new();
     for (field, title, list) in [
         ("meeting.present", "ผู้มาประชุม", &m.present),
@@ -1379,7 +1448,10 @@ fn flatten_block(
             });
         }
         Block::Typed(TypedBlock::Chapter { .. }) => {
-            p.push(path, "a chapter (หมวด) stands at the top of the body, not inside an item");
+            p.push(
+                path,
+                "a chapter (หมวด) stands at the top of the body, not inside an item",
+            );
         }
         Block::Typed(TypedBlock::Leaders { text, value }) => {
             check_text(p, &format!("{path}.text"), text, true);
@@ -1488,17 +1560,15 @@ fn flatten_items(
                 check_text(p, &format!("{path}[{i}].label"), typed, true);
                 // Its decimal sub-items carry its number without the dot.
                 let typed = typed.trim().to_string();
-                let own = typed.trim_start_matches("ข้อ ").trim_end_matches(['.', ')']).to_string();
+                let own = typed
+                    .trim_start_matches("ข้อ ")
+                    .trim_end_matches(['.', ')'])
+                    .to_string();
                 (typed, own)
             }
             _ => {
                 counted += 1;
-                thai::counter_label(
-                    style,
-                    start.saturating_add(counted - 1),
-                    parent,
-                    digits,
-                )
+                thai::counter_label(style, start.saturating_add(counted - 1), parent, digits)
             }
         };
         let ipath = format!("{path}[{i}]");
@@ -1548,7 +1618,15 @@ fn flatten_items(
                     );
                 }
                 for (j, b) in f.after.iter().enumerate() {
-                    flatten_block(b, &own, &format!("{ipath}.after[{j}]"), digits, level + 1, out, p);
+                    flatten_block(
+                        b,
+                        &own,
+                        &format!("{ipath}.after[{j}]"),
+                        digits,
+                        level + 1,
+                        out,
+                        p,
+                    );
                 }
             }
         }
@@ -1590,7 +1668,14 @@ fn activity_table(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            activity_row(r, &format!("{path}.rows[{i}]"), indicators, digits, &mut total, p)
+            activity_row(
+                r,
+                &format!("{path}.rows[{i}]"),
+                indicators,
+                digits,
+                &mut total,
+                p,
+            )
         })
         .collect::<Vec<_>>();
     let mut rows = rows;
@@ -1678,7 +1763,10 @@ fn table_size(size: Option<f64>, path: &str, p: &mut Problems) -> f64 {
         None => 14.0,
         Some(s) if (8.0..=20.0).contains(&s) => s,
         Some(s) => {
-            p.push(format!("{path}.font_size_pt"), format!("{s} is outside 8..20"));
+            p.push(
+                format!("{path}.font_size_pt"),
+                format!("{s} is outside 8..20"),
+            );
             14.0
         }
     }

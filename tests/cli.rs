@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/recipients").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/recipients")
+        .join(name)
 }
 
 /// Runs `saraban batch LETTER --recipients FILE extra...`: (success, stderr).
@@ -19,7 +21,10 @@ fn batch(recipients: &str, extra: &[&str]) -> (bool, String) {
         .args(extra)
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -46,7 +51,12 @@ fn zip_texts(path: &Path) -> Vec<(String, String)> {
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").args(["-raw"]).arg(pdf).arg("-").output().unwrap();
+    let out = Command::new("pdftotext")
+        .args(["-raw"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
 }
 
@@ -55,14 +65,26 @@ fn a_circular_goes_to_each_row_of_a_spreadsheet() {
     let dir = temp_dir("sheet");
     for file in ["schools.xlsx", "schools.ods"] {
         let out = dir.join(format!("{file}.zip"));
-        let (ok, err) = batch(file, &["-o", out.to_str().unwrap(), "--file-name", "{{seq}}-{{recipient.ชื่อโรงเรียน}}.pdf"]);
+        let (ok, err) = batch(
+            file,
+            &[
+                "-o",
+                out.to_str().unwrap(),
+                "--file-name",
+                "{{seq}}-{{recipient.ชื่อโรงเรียน}}.pdf",
+            ],
+        );
         assert!(ok, "{file}: {err}");
         assert!(err.contains("3 letters, 3 pages"), "{err}");
         let texts = zip_texts(&out);
         let names: Vec<&str> = texts.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
-            ["1-โรงเรียนบ้านหนองใหญ่.pdf", "2-โรงเรียนวัดใหม่.pdf", "3-โรงเรียนบ้านโคก.pdf"],
+            [
+                "1-โรงเรียนบ้านหนองใหญ่.pdf",
+                "2-โรงเรียนวัดใหม่.pdf",
+                "3-โรงเรียนบ้านโคก.pdf"
+            ],
             "{file}: the empty row is skipped"
         );
         // Numbers read as numbers, dates as dates.
@@ -88,8 +110,19 @@ fn csv_as_thai_excel_saves_it_reads_the_same_with_or_without_a_bom() {
     assert!(texts[0].contains("โรงเรียนบ้านหนองใหญ่ทราบว่า"), "{}", texts[0]);
     assert!(texts[0].contains("๑๒,๐๐๐ บาท") && texts[0].contains("๑,๕๐๐.๕๐ บาท"));
     assert!(texts[0].contains("๑๖ มิถุนายน ๒๕๖๘"));
-    let (ok, err) = batch("schools-windows-874.csv", &["--encoding", "utf-8", "--merge", dir.join("x.pdf").to_str().unwrap()]);
-    assert!(!ok && err.contains("schools-windows-874.csv: is not valid UTF-8 text"), "{err}");
+    let (ok, err) = batch(
+        "schools-windows-874.csv",
+        &[
+            "--encoding",
+            "utf-8",
+            "--merge",
+            dir.join("x.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        !ok && err.contains("schools-windows-874.csv: is not valid UTF-8 text"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -102,16 +135,33 @@ fn a_bad_cell_is_named_and_nothing_is_written() {
         err.contains(r#"schools-bad.xlsx: sheet "โรงเรียน", row 6, column "งบประมาณ": the cell is an error (#DIV/0!)"#),
         "{err}"
     );
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing is left at OUT");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing is left at OUT"
+    );
     // A sheet without recipients, by number and by name.
     for sheet in ["2", "อื่น"] {
-        let (ok, err) = batch("schools.xlsx", &["--sheet", sheet, "-o", out.to_str().unwrap()]);
+        let (ok, err) = batch(
+            "schools.xlsx",
+            &["--sheet", sheet, "-o", out.to_str().unwrap()],
+        );
         assert!(!ok && err.contains("no recipients"), "{err}");
     }
-    let (ok, err) = batch("schools.xlsx", &["--sheet", "9", "-o", out.to_str().unwrap()]);
-    assert!(!ok && err.contains("has no sheet '9' (its sheets: โรงเรียน, อื่น)"), "{err}");
+    let (ok, err) = batch(
+        "schools.xlsx",
+        &["--sheet", "9", "-o", out.to_str().unwrap()],
+    );
+    assert!(
+        !ok && err.contains("has no sheet '9' (its sheets: โรงเรียน, อื่น)"),
+        "{err}"
+    );
     // A value the letter cannot use is named at its row and column.
-    std::fs::write(dir.join("money.csv"), "ชื่อโรงเรียน,ผู้อำนวยการ,งบประมาณ,วันที่\nก,ข,สองพัน,2025-06-15\n").unwrap();
+    std::fs::write(
+        dir.join("money.csv"),
+        "ชื่อโรงเรียน,ผู้อำนวยการ,งบประมาณ,วันที่\nก,ข,สองพัน,2025-06-15\n",
+    )
+    .unwrap();
     let out2 = Command::new(env!("CARGO_BIN_EXE_saraban"))
         .args(["batch"])
         .arg(data("letter.json"))
@@ -123,7 +173,10 @@ fn a_bad_cell_is_named_and_nothing_is_written() {
         .unwrap();
     let err = String::from_utf8_lossy(&out2.stderr);
     assert!(!out2.status.success());
-    assert!(err.contains("money.csv: row 2, column \"งบประมาณ\""), "{err}");
+    assert!(
+        err.contains("money.csv: row 2, column \"งบประมาณ\""),
+        "{err}"
+    );
     assert!(!out.exists());
 }
 
@@ -133,19 +186,46 @@ fn saraban(args: &[&str]) -> (bool, String) {
         .args(args)
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
 fn render_takes_the_format_from_the_name_and_any_page() {
     let dir = temp_dir("render");
     let png = dir.join("p2.png");
-    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--page", "2"]);
+    let (ok, err) = saraban(&[
+        "render",
+        "examples/order.json",
+        "-o",
+        png.to_str().unwrap(),
+        "--page",
+        "2",
+    ]);
     assert!(ok, "{err}");
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
-    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--page", "9"]);
-    assert!(!ok && err.contains("--page 9: the letter has 2 page(s)"), "{err}");
-    let (ok, err) = saraban(&["render", "examples/order.json", "-o", png.to_str().unwrap(), "--dpi", "5000"]);
+    let (ok, err) = saraban(&[
+        "render",
+        "examples/order.json",
+        "-o",
+        png.to_str().unwrap(),
+        "--page",
+        "9",
+    ]);
+    assert!(
+        !ok && err.contains("--page 9: the letter has 2 page(s)"),
+        "{err}"
+    );
+    let (ok, err) = saraban(&[
+        "render",
+        "examples/order.json",
+        "-o",
+        png.to_str().unwrap(),
+        "--dpi",
+        "5000",
+    ]);
     assert!(!ok && err.contains("5000 is outside 10..300"), "{err}");
 }
 
@@ -156,10 +236,16 @@ fn errors_name_the_file_and_never_a_question_mark() {
     std::fs::write(&broken, "{\"kind\": \"external\",").unwrap();
     let (ok, err) = saraban(&["check", broken.to_str().unwrap()]);
     assert!(!ok);
-    assert!(err.contains("broken.json: malformed JSON: EOF while parsing"), "{err}");
+    assert!(
+        err.contains("broken.json: malformed JSON: EOF while parsing"),
+        "{err}"
+    );
     assert!(!err.contains('?'), "{err}");
     let (ok, err) = saraban(&["check", "no/such/letter.json"]);
-    assert!(!ok && err.contains("no/such/letter.json: No such file"), "{err}");
+    assert!(
+        !ok && err.contains("no/such/letter.json: No such file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -176,13 +262,20 @@ fn a_batch_from_the_command_line_takes_its_numbers_from_the_register() {
     std::fs::write(&file, letter.to_string()).unwrap();
     let run = |numbering: &str, out: &str, with_db: bool| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_saraban"));
-        cmd.arg("batch").arg(&file).arg("--recipients").arg(data("schools.xlsx"))
-            .args(["--numbering", numbering, "-o"]).arg(dir.join(out));
+        cmd.arg("batch")
+            .arg(&file)
+            .arg("--recipients")
+            .arg(data("schools.xlsx"))
+            .args(["--numbering", numbering, "-o"])
+            .arg(dir.join(out));
         if with_db {
             cmd.arg("--db").arg(&db);
         }
         let o = cmd.output().unwrap();
-        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     let (ok, err) = run("each", "each.zip", false);
     assert!(!ok && err.contains("give --db"), "{err}");
@@ -190,18 +283,35 @@ fn a_batch_from_the_command_line_takes_its_numbers_from_the_register() {
     assert!(ok, "{err}");
     let texts = zip_texts(&dir.join("each.zip"));
     for (i, (_, text)) in texts.iter().enumerate() {
-        let want = format!("ขก ๐๐๑๗.๕/ว {}", saraban::thai::number(i as i64 + 1, saraban::thai::DigitStyle::Thai));
-        assert!(text.contains(&want), "letter {}: {want} not in {text}", i + 1);
+        let want = format!(
+            "ขก ๐๐๑๗.๕/ว {}",
+            saraban::thai::number(i as i64 + 1, saraban::thai::DigitStyle::Thai)
+        );
+        assert!(
+            text.contains(&want),
+            "letter {}: {want} not in {text}",
+            i + 1
+        );
     }
     let (ok, err) = run("one", "one.zip", true);
     assert!(ok, "{err}");
-    assert!(zip_texts(&dir.join("one.zip")).iter().all(|(_, t)| t.contains("ขก ๐๐๑๗.๕/ว ๔")));
+    assert!(
+        zip_texts(&dir.join("one.zip"))
+            .iter()
+            .all(|(_, t)| t.contains("ขก ๐๐๑๗.๕/ว ๔"))
+    );
     // The book: four numbers, each issued with its PDF's hash.
     let register = saraban::register::Register::open(&db).unwrap();
     let year = saraban::register::current_year_be();
     let entries = register.list("khonkaen-province", year).unwrap();
-    assert_eq!(entries.iter().map(|e| e.number).collect::<Vec<_>>(), [1, 2, 3, 4]);
-    assert!(entries.iter().all(|e| e.pdf_sha256.is_some()), "{entries:?}");
+    assert_eq!(
+        entries.iter().map(|e| e.number).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(
+        entries.iter().all(|e| e.pdf_sha256.is_some()),
+        "{entries:?}"
+    );
 }
 
 /// This Gregorian year (the register opens only this year's book).

@@ -29,10 +29,15 @@ fn find<'a>(lines: &'a [frames::Line], text: &str) -> &'a frames::Line {
 fn a_stamped_letter_has_no_subject_salutation_or_signature_and_ends_with_its_seal() {
     let letter = render_example("stamped-circular");
     let lines = plain(&letter);
-    let all: String = lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let all: String = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(find(&lines, "ที่ ขก ๐๐๒๓.๓/ว ๔๕๑๒").x0 < 3.0 * CM + 1.0);
     assert!(all.contains("ถึง อำเภอทุกอำเภอ"), "{all}");
-    for absent in ["เรื่อง ", "เรียน ", "ขอแสดงความนับถือ", "("] {
+    for absent in ["เรื่อง ", "เรียน ", "ขอแสดงความนับถือ", "("]
+    {
         assert!(
             lines.iter().all(|l| !l.text.trim().starts_with(absent)),
             "a line opens with {absent}: {all}"
@@ -53,7 +58,12 @@ fn a_stamped_letter_has_no_subject_salutation_or_signature_and_ends_with_its_sea
         .find(|i| (i.height - 2.8 * CM).abs() < 1.0)
         .expect("the seal");
     let (x0, _) = (name.x0, name.x1);
-    assert!(seal.x < x0 + 2.0 * CM && seal.x + seal.width > x0 && seal.y < name.y && seal.y + seal.height > name.y);
+    assert!(
+        seal.x < x0 + 2.0 * CM
+            && seal.x + seal.width > x0
+            && seal.y < name.y
+            && seal.y + seal.height > name.y
+    );
     // The owning unit at the foot.
     assert!(find(&lines, "โทร. ๐ ๔๓๒๓").y > 25.0 * CM);
 }
@@ -65,22 +75,45 @@ fn a_regulation_numbers_its_clauses_through_its_chapters() {
     let titles: Vec<&str> = lines.iter().take(3).map(|l| l.text.trim()).collect();
     assert_eq!(
         titles,
-        ["ระเบียบมหาวิทยาลัยราชภัฏตัวอย่าง", "ว่าด้วยการใช้ยานพาหนะของมหาวิทยาลัย", "พ.ศ. ๒๕๖๘"]
+        [
+            "ระเบียบมหาวิทยาลัยราชภัฏตัวอย่าง",
+            "ว่าด้วยการใช้ยานพาหนะของมหาวิทยาลัย",
+            "พ.ศ. ๒๕๖๘"
+        ]
     );
     let clauses: Vec<String> = lines
         .iter()
         .filter(|l| l.text.trim().starts_with("ข้อ "))
         .map(|l| l.text.split(' ').take(2).collect::<Vec<_>>().join(" "))
         .collect();
-    let want: Vec<String> = (1..=8).map(|n| format!("ข้อ {}", saraban::thai::number(n, saraban::thai::DigitStyle::Thai))).collect();
+    let want: Vec<String> = (1..=8)
+        .map(|n| {
+            format!(
+                "ข้อ {}",
+                saraban::thai::number(n, saraban::thai::DigitStyle::Thai)
+            )
+        })
+        .collect();
     assert_eq!(clauses, want);
     // Each chapter centred over its title, before its first clause.
-    for (chapter, title, first) in [("หมวด ๑", "บททั่วไป", "ข้อ ๔"), ("หมวด ๓", "บทเฉพาะกาล", "ข้อ ๘")] {
+    for (chapter, title, first) in [
+        ("หมวด ๑", "บททั่วไป", "ข้อ ๔"),
+        ("หมวด ๓", "บทเฉพาะกาล", "ข้อ ๘"),
+    ] {
         let c = find(&lines, chapter);
         let t = find(&lines, title);
-        assert!(((c.x0 + c.x1) / 2.0 - 11.0 * CM).abs() < 1.0, "{chapter} not centred");
-        assert!(((t.x0 + t.x1) / 2.0 - 11.0 * CM).abs() < 1.0, "{title} not centred");
-        let f = lines.iter().find(|l| l.text.trim().starts_with(first)).unwrap();
+        assert!(
+            ((c.x0 + c.x1) / 2.0 - 11.0 * CM).abs() < 1.0,
+            "{chapter} not centred"
+        );
+        assert!(
+            ((t.x0 + t.x1) / 2.0 - 11.0 * CM).abs() < 1.0,
+            "{title} not centred"
+        );
+        let f = lines
+            .iter()
+            .find(|l| l.text.trim().starts_with(first))
+            .unwrap();
         assert!((c.page, c.y) < (t.page, t.y) && (t.page, t.y) < (f.page, f.y));
     }
     assert!(find(&lines, "ประกาศ ณ วันที่ ๒๐ พฤษภาคม พ.ศ. ๒๕๖๘").page >= 1);
@@ -93,7 +126,11 @@ fn a_statement_ends_with_its_agency_and_date_unsigned() {
     let titles: Vec<&str> = lines.iter().take(3).map(|l| l.text.trim()).collect();
     assert_eq!(
         titles,
-        ["แถลงการณ์กระทรวงสาธารณสุข", "เรื่อง สถานการณ์โรคไข้เลือดออกและการป้องกันในช่วงฤดูฝน", "ฉบับที่ ๒"]
+        [
+            "แถลงการณ์กระทรวงสาธารณสุข",
+            "เรื่อง สถานการณ์โรคไข้เลือดออกและการป้องกันในช่วงฤดูฝน",
+            "ฉบับที่ ๒"
+        ]
     );
     let n = lines.len();
     assert_eq!(lines[n - 2].text.trim(), "กระทรวงสาธารณสุข");
@@ -130,9 +167,7 @@ fn each_form_refuses_what_it_does_not_carry() {
             .map(|p| p.to_string())
             .unwrap_or_default()
     };
-    let base = |kind: &str| {
-        json!({"kind": kind, "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ", "body": ["ข้อความ"]})
-    };
+    let base = |kind: &str| json!({"kind": kind, "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ", "body": ["ข้อความ"]});
     let mut signed = base("statement");
     signed["signatory"] = json!({"name": "นายหนึ่ง"});
     assert!(problems(signed).contains("signatory: a statement is not signed"));
@@ -166,28 +201,61 @@ fn minutes_list_who_came_and_set_speakers_beside_their_words() {
         ]
     );
     // The lists in order, numbered from ๑ each, with positions and reasons.
-    let order: Vec<usize> = ["ผู้มาประชุม", "๗. นายสุริยา", "ผู้ไม่มาประชุม", "ติดราชการ", "ผู้เข้าร่วมประชุม", "เริ่มประชุมเวลา ๐๙.๓๐ น."]
-        .iter()
-        .map(|t| lines.iter().position(|l| l.text.contains(t)).unwrap_or_else(|| panic!("{t}")))
-        .collect();
+    let order: Vec<usize> = [
+        "ผู้มาประชุม",
+        "๗. นายสุริยา",
+        "ผู้ไม่มาประชุม",
+        "ติดราชการ",
+        "ผู้เข้าร่วมประชุม",
+        "เริ่มประชุมเวลา ๐๙.๓๐ น.",
+    ]
+    .iter()
+    .map(|t| {
+        lines
+            .iter()
+            .position(|l| l.text.contains(t))
+            .unwrap_or_else(|| panic!("{t}"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
-    assert!(lines.iter().any(|l| l.text.contains("เลิกประชุมเวลา ๑๒.๑๕ น.")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.text.contains("เลิกประชุมเวลา ๑๒.๑๕ น."))
+    );
     // Every speech's words start at one tab stop, right of its speaker.
-    let starts: Vec<f64> = ["แจ้งให้ที่ประชุมทราบว่า", "รับทราบ", "ขอเสนอร่าง", "สอบถามงบประมาณ", "ชี้แจงว่า"]
-        .iter()
-        .map(|w| {
-            let l = find(&lines, w);
-            let runs = frames::runs(&letter.doc.pages()[l.page].frame);
-            runs.iter()
-                .filter(|r| (r.y - l.y).abs() < 1.0 && r.text.contains(&w.chars().take(2).collect::<String>()))
-                .map(|r| r.x)
-                .fold(f64::MAX, f64::min)
-        })
-        .collect();
-    assert!(starts.iter().all(|x| (x - starts[0]).abs() < 1.0), "{starts:?}");
+    let starts: Vec<f64> = [
+        "แจ้งให้ที่ประชุมทราบว่า",
+        "รับทราบ",
+        "ขอเสนอร่าง",
+        "สอบถามงบประมาณ",
+        "ชี้แจงว่า",
+    ]
+    .iter()
+    .map(|w| {
+        let l = find(&lines, w);
+        let runs = frames::runs(&letter.doc.pages()[l.page].frame);
+        runs.iter()
+            .filter(|r| {
+                (r.y - l.y).abs() < 1.0 && r.text.contains(&w.chars().take(2).collect::<String>())
+            })
+            .map(|r| r.x)
+            .fold(f64::MAX, f64::min)
+    })
+    .collect();
+    assert!(
+        starts.iter().all(|x| (x - starts[0]).abs() < 1.0),
+        "{starts:?}"
+    );
     assert!(starts[0] >= 3.0 * CM + 3.5 * CM - 1.0);
     // Signed by the minute-taker, then certified.
-    let taker = lines.iter().position(|l| l.text.contains("(นายสุริยา บุญเรือง)")).unwrap();
-    let certified = lines.iter().position(|l| l.text.contains("(นายสมบัติ ใจกว้าง)")).unwrap();
+    let taker = lines
+        .iter()
+        .position(|l| l.text.contains("(นายสุริยา บุญเรือง)"))
+        .unwrap();
+    let certified = lines
+        .iter()
+        .position(|l| l.text.contains("(นายสมบัติ ใจกว้าง)"))
+        .unwrap();
     assert!(taker < certified);
 }

@@ -59,8 +59,20 @@ fn clauses_and_lists_are_numbered_as_drafted() {
     assert_eq!(
         labels(&letter),
         [
-            "ข้อ ๑", "ข้อ ๒", "(๑)", "(๒)", "(ก)", "(ข)", "ข้อ ๒/๑", "ข้อ ๓", "ก.", "๑)", "ข.", "(3)",
-            "(4)", "•"
+            "ข้อ ๑",
+            "ข้อ ๒",
+            "(๑)",
+            "(๒)",
+            "(ก)",
+            "(ข)",
+            "ข้อ ๒/๑",
+            "ข้อ ๓",
+            "ก.",
+            "๑)",
+            "ข.",
+            "(3)",
+            "(4)",
+            "•"
         ]
     );
 }
@@ -71,7 +83,10 @@ fn an_activity_tables_indicators_take_the_asked_style() {
         {"project": "โครงการอบรม", "indicators": ["ร้อยละ ๘๐ ผ่าน", "ผู้เข้าร่วม ๕๐ คน"], "budget": 5000}
     ]}]);
     let text = squash(&text(&announcement(json!("khonkaen-province"), body)));
-    assert!(text.contains("๑.ร้อยละ") && text.contains("๒.ผู้เข้าร่วม"), "{text}");
+    assert!(
+        text.contains("๑.ร้อยละ") && text.contains("๒.ผู้เข้าร่วม"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -177,7 +192,13 @@ fn a_hanging_indent_puts_lines_under_the_text_and_numbers_under_the_parents_text
     let mut items = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let t = l.text.trim();
-        let skip = if t.starts_with("ข้อ ") { 2 } else if t.starts_with('(') { 1 } else { 0 };
+        let skip = if t.starts_with("ข้อ ") {
+            2
+        } else if t.starts_with('(') {
+            1
+        } else {
+            0
+        };
         if skip == 0 || l.x0 > 10.0 * CM {
             continue;
         }
@@ -207,7 +228,11 @@ fn a_hanging_indent_puts_lines_under_the_text_and_numbers_under_the_parents_text
     }
     // A sub-item's number stands under its parent's text.
     for (parent, child) in [(0, 1), (1, 2), (2, 3)] {
-        let want = if child == 2 { items[0].2 } else { items[parent].2 };
+        let want = if child == 2 {
+            items[0].2
+        } else {
+            items[parent].2
+        };
         assert!(
             (items[child].1 - want).abs() < 1.0,
             "item {child} number at {} not under {want}",
@@ -235,7 +260,10 @@ fn dot_leaders_run_to_an_amount_at_the_right_margin() {
         .into_iter()
         .find(|r| r.dotted && (r.y - line.y).abs() < 6.0)
         .expect("a dotted leader on the line");
-    assert!(dots.x0 > text_end && dots.x1 < amount, "{dots:?} between {text_end} and {amount}");
+    assert!(
+        dots.x0 > text_end && dots.x1 < amount,
+        "{dots:?} between {text_end} and {amount}"
+    );
     assert!(dots.x1 - dots.x0 > 4.0 * CM);
     // The dots are drawn, not typed: the PDF's text has none.
     assert!(!text(&letter).contains("...."));
@@ -244,7 +272,10 @@ fn dot_leaders_run_to_an_amount_at_the_right_margin() {
 #[test]
 fn a_profile_chooses_the_title_style() {
     let title_runs = |layout: serde_json::Value| {
-        let letter = announcement(json!({"name": "มหาวิทยาลัยทดสอบ", "layout": layout}), json!(["ข้อความ"]));
+        let letter = announcement(
+            json!({"name": "มหาวิทยาลัยทดสอบ", "layout": layout}),
+            json!(["ข้อความ"]),
+        );
         let title_y = lines(&letter)
             .into_iter()
             .find(|l| l.text.contains("เรื่อง หลักเกณฑ์"))
@@ -314,7 +345,8 @@ fn dates_and_running_numbers_are_read_as_clerks_type_them() {
 
 #[test]
 fn an_agency_may_print_typed_digits_as_thai_digits() {
-    let body = json!(["ตามประกาศ พ.ศ. 2568 ข้อ 5 (ดู www.site2.go.th หรือ a1@x.go.th) มาตรฐาน ISO9001"]);
+    let body =
+        json!(["ตามประกาศ พ.ศ. 2568 ข้อ 5 (ดู www.site2.go.th หรือ a1@x.go.th) มาตรฐาน ISO9001"]);
     let printed = |on: bool| {
         let mut doc = external(json!({"body": body}));
         doc["agency"] = json!({"name": "สำนักงานทดสอบ", "thai_digits_in_text": on});
@@ -335,7 +367,10 @@ fn what_a_form_does_not_carry_is_named_and_what_it_does_is_printed() {
     let mut order = external(json!({"contact": {"phone": "๐ ๔๓๒๓ ๖๐๐๐"}}));
     order["kind"] = json!("order");
     let e = problems(order);
-    assert!(e.contains("contact: an order carries no contact block"), "{e}");
+    assert!(
+        e.contains("contact: an order carries no contact block"),
+        "{e}"
+    );
     let mut standard = external(json!({"reference": "ขก ๐๐๑๗/๑", "title": "มาตรการ"}));
     standard["kind"] = json!("standard");
     assert!(problems(standard).contains("reference: a standard document"));
@@ -349,15 +384,20 @@ fn what_a_form_does_not_carry_is_named_and_what_it_does_is_printed() {
 #[test]
 fn table_cells_span_rows_and_columns_and_blank_cells_stay_blank() {
     let body = json!([{"type": "table", "headers": ["โครงการ", "ตัวชี้วัด", "งบประมาณ", "หมายเหตุ"], "font_size_pt": 12,
-        "rows": [
-            [{"text": "โครงการพัฒนาระบบ", "rowspan": 3}, "ตัวชี้วัดที่หนึ่ง", "๑๐,๐๐๐", ""],
-            ["ตัวชี้วัดที่สอง", "๒๐,๐๐๐", "-"],
-            ["ตัวชี้วัดที่สาม", "๓๐,๐๐๐", ""],
-            [{"text": "รวมทั้งสิ้น", "colspan": 2, "bold": true}, "๖๐,๐๐๐", ""]
-        ]}]);
+    "rows": [
+        [{"text": "โครงการพัฒนาระบบ", "rowspan": 3}, "ตัวชี้วัดที่หนึ่ง", "๑๐,๐๐๐", ""],
+        ["ตัวชี้วัดที่สอง", "๒๐,๐๐๐", "-"],
+        ["ตัวชี้วัดที่สาม", "๓๐,๐๐๐", ""],
+        [{"text": "รวมทั้งสิ้น", "colspan": 2, "bold": true}, "๖๐,๐๐๐", ""]
+    ]}]);
     let letter = announcement(json!("khonkaen-province"), body);
     let lines = lines(&letter);
-    let find = |t: &str| lines.iter().filter(|l| l.text.contains(t)).collect::<Vec<_>>();
+    let find = |t: &str| {
+        lines
+            .iter()
+            .filter(|l| l.text.contains(t))
+            .collect::<Vec<_>>()
+    };
     // The project is printed once, level with its first indicator.
     let project = find("โครงการพัฒนาระบบ");
     assert_eq!(project.len(), 1);
@@ -386,24 +426,43 @@ fn table_cells_span_rows_and_columns_and_blank_cells_stay_blank() {
     assert_eq!(table_text.matches('-').count(), 1, "{table_text}");
     // Set at the size asked for: 12 pt of the official size.
     let scale = 14.0 / 16.0 * 12.0 / 14.0;
-    let body_size = lines.iter().find(|l| l.text.contains("ประกาศ ณ")).unwrap().size;
-    assert!((first.size / body_size - scale).abs() < 0.01, "{} vs {body_size}", first.size);
+    let body_size = lines
+        .iter()
+        .find(|l| l.text.contains("ประกาศ ณ"))
+        .unwrap()
+        .size;
+    assert!(
+        (first.size / body_size - scale).abs() < 0.01,
+        "{} vs {body_size}",
+        first.size
+    );
 }
 
 #[test]
 fn a_table_row_that_does_not_fill_its_columns_is_named() {
     let table = |rows: serde_json::Value| {
-        problems(external(json!({"body": [{"type": "table", "headers": ["ก", "ข", "ค"], "rows": rows}]})))
+        problems(external(
+            json!({"body": [{"type": "table", "headers": ["ก", "ข", "ค"], "rows": rows}]}),
+        ))
     };
     let e = table(json!([[{"text": "ก", "rowspan": 2}, "ข", "ค"], ["ข", "ค", "ง"]]));
     assert!(e.contains("body[0].rows[1][2]: does not fit"), "{e}");
     let e = table(json!([[{"text": "ก", "colspan": 2}]]));
     assert!(e.contains("body[0].rows[0]: fills 2 of 3 columns"), "{e}");
     let e = table(json!([[{"text": "ก", "rowspan": 3}, "ข", "ค"], ["ข", "ค"]]));
-    assert!(e.contains("body[0].rows[0][0].rowspan: spans 3 rows; only 2 are left"), "{e}");
+    assert!(
+        e.contains("body[0].rows[0][0].rowspan: spans 3 rows; only 2 are left"),
+        "{e}"
+    );
     let e = table(json!([["ก", "ข", {"text": "ค", "colspan": 0}]]));
-    assert!(e.contains("body[0].rows[0][2]: spans must be 1 or more"), "{e}");
-    assert_eq!(table(json!([[{"text": "ก", "rowspan": 2}, "ข", "ค"], ["ข", "ค"]])), "");
+    assert!(
+        e.contains("body[0].rows[0][2]: spans must be 1 or more"),
+        "{e}"
+    );
+    assert_eq!(
+        table(json!([[{"text": "ก", "rowspan": 2}, "ข", "ค"], ["ข", "ค"]])),
+        ""
+    );
 }
 
 #[test]
@@ -433,7 +492,10 @@ fn two_signatories_sign_side_by_side_or_one_under_the_other() {
     assert!((x2 - (3.0 + 4.0) * CM).abs() < 0.5 * CM, "{x2}");
     assert!((x1 - (3.0 + 12.0) * CM).abs() < 0.5 * CM, "{x1}");
     // The second's scanned signature stands above their name.
-    let image = frames::images(&side.doc).into_iter().find(|i| i.height < 2.0 * CM).expect("the signature");
+    let image = frames::images(&side.doc)
+        .into_iter()
+        .find(|i| i.height < 2.0 * CM)
+        .expect("the signature");
     assert!((image.x + image.width / 2.0 - x2).abs() < 2.5 * CM && image.y < y2);
     let stacked = render_json(doc("stacked").to_string().as_bytes());
     let (y1, x1) = name_at(&stacked, "(นายหนึ่ง ทดสอบ)");
@@ -450,7 +512,11 @@ fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
         .iter()
         .find(|l| l.text.contains("ความเห็นสาธารณสุขอำเภอหนองใหญ่"))
         .expect("the heading");
-    assert!((heading.x0 - 3.0 * CM).abs() < 1.0, "at the margin: {}", heading.x0);
+    assert!(
+        (heading.x0 - 3.0 * CM).abs() < 1.0,
+        "at the margin: {}",
+        heading.x0
+    );
     let bold: String = frames::runs(&letter.doc.pages()[0].frame)
         .into_iter()
         .filter(|r| r.bold && (r.y - heading.y).abs() < 1.0)
@@ -458,7 +524,11 @@ fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
         .collect();
     assert_eq!(squash(&bold), "ความเห็นสาธารณสุขอำเภอหนองใหญ่");
     let options = lines.iter().find(|l| l.text.contains("☑")).unwrap();
-    assert!(squash(&options.text).starts_with("☑ทราบ☑อนุญาตเผยแพร่☐ไม่อนุญาต"), "{}", options.text);
+    assert!(
+        squash(&options.text).starts_with("☑ทราบ☑อนุญาตเผยแพร่☐ไม่อนุญาต"),
+        "{}",
+        options.text
+    );
     assert!((options.x0 - 3.0 * CM).abs() < 1.0);
     // One dotted line across the text width under the options, for the pen.
     let pen = frames::rules(&letter.doc)
@@ -467,14 +537,24 @@ fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
         .count();
     assert_eq!(pen, 1);
     // Signed, then a dotted date line for the pen under the position.
-    let name = lines.iter().position(|l| l.text.contains("(นายสมพงษ์")).unwrap();
-    assert!(lines[name + 2].text.starts_with("วันที่"), "{}", lines[name + 2].text);
+    let name = lines
+        .iter()
+        .position(|l| l.text.contains("(นายสมพงษ์"))
+        .unwrap();
+    assert!(
+        lines[name + 2].text.starts_with("วันที่"),
+        "{}",
+        lines[name + 2].text
+    );
     let e = problems(json!({
         "kind": "memo", "agency": "khonkaen-province", "subject": "ทดสอบ", "to": "ผู้รับ",
         "body": ["ข้อความ"], "signatory": {"name": "นายทดสอบ ระบบ"},
         "endorsements": [{"name": "นายหนึ่ง", "options": [{"text": " "}], "fill_lines": 11}]
     }));
-    assert!(e.contains("endorsements[0].options[0].text: must not be empty"), "{e}");
+    assert!(
+        e.contains("endorsements[0].options[0].text: must not be empty"),
+        "{e}"
+    );
     assert!(e.contains("endorsements[0].fill_lines: at most 10"), "{e}");
 }
 
@@ -482,17 +562,32 @@ fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
 fn a_profile_sets_how_far_each_list_level_stands_in() {
     let body = json!([{"type": "list", "items": [{"text": "หนึ่ง", "items": [{"text": "สอง", "items": ["สาม"]}]}]}]);
     let starts = |layout: serde_json::Value| {
-        let letter = announcement(json!({"name": "สำนักงานทดสอบ", "layout": layout}), body.clone());
-        ["หนึ่ง", "สอง", "สาม"]
-            .map(|t| lines(&letter).into_iter().find(|l| l.text.contains(t)).unwrap().x0)
+        let letter = announcement(
+            json!({"name": "สำนักงานทดสอบ", "layout": layout}),
+            body.clone(),
+        );
+        ["หนึ่ง", "สอง", "สาม"].map(|t| {
+            lines(&letter)
+                .into_iter()
+                .find(|l| l.text.contains(t))
+                .unwrap()
+                .x0
+        })
     };
     let default = starts(json!({}));
-    assert!((default[1] - default[0] - 0.75 * CM).abs() < 0.5, "{default:?}");
+    assert!(
+        (default[1] - default[0] - 0.75 * CM).abs() < 0.5,
+        "{default:?}"
+    );
     let wide = starts(json!({"item_step_cm": 1.25}));
     assert!((wide[1] - wide[0] - 1.25 * CM).abs() < 0.5, "{wide:?}");
     assert!((wide[2] - wide[1] - 1.25 * CM).abs() < 0.5, "{wide:?}");
-    assert!(problems(external(json!({"agency": {"name": "ก", "layout": {"item_step_cm": 9}}})))
-        .contains("agency.layout.item_step_cm: 9 is outside 0..3"));
+    assert!(
+        problems(external(
+            json!({"agency": {"name": "ก", "layout": {"item_step_cm": 9}}})
+        ))
+        .contains("agency.layout.item_step_cm: 9 is outside 0..3")
+    );
 }
 
 #[test]
@@ -503,9 +598,19 @@ fn a_clause_may_end_with_a_paragraph_after_its_sub_clauses() {
         "ให้นายกรัฐมนตรีรักษาการตามระเบียบนี้"
     ]}]);
     let letter = announcement(json!("khonkaen-province"), body);
-    let order: Vec<usize> = ["ข้อ ๑ ให้ยกเลิก", "(๒) ระเบียบฉบับสอง", "บรรดาระเบียบ", "ข้อ ๒ ให้นายก"]
-        .iter()
-        .map(|t| lines(&letter).iter().position(|l| l.text.contains(t)).unwrap_or_else(|| panic!("{t}")))
-        .collect();
+    let order: Vec<usize> = [
+        "ข้อ ๑ ให้ยกเลิก",
+        "(๒) ระเบียบฉบับสอง",
+        "บรรดาระเบียบ",
+        "ข้อ ๒ ให้นายก",
+    ]
+    .iter()
+    .map(|t| {
+        lines(&letter)
+            .iter()
+            .position(|l| l.text.contains(t))
+            .unwrap_or_else(|| panic!("{t}"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }

@@ -1075,7 +1075,10 @@ async fn a_batch_form_takes_the_recipients_spreadsheet_as_it_is() {
         let file = std::fs::read(dir.join(sheet)).unwrap();
         reqwest::multipart::Form::new()
             .text("document", letter.clone())
-            .part("recipients", reqwest::multipart::Part::bytes(file).file_name(sheet.to_string()))
+            .part(
+                "recipients",
+                reqwest::multipart::Part::bytes(file).file_name(sheet.to_string()),
+            )
             .text("file_name", "{{seq}}-{{recipient.ชื่อโรงเรียน}}.pdf")
     };
     let res = server
@@ -1110,10 +1113,17 @@ async fn a_batch_form_takes_the_recipients_spreadsheet_as_it_is() {
     );
     // The form is described beside the JSON body.
     let api: Value = server.get("/openapi.json").await.json().await.unwrap();
-    let form = &api["paths"]["/v1/batches"]["post"]["requestBody"]["content"]["multipart/form-data"];
-    assert_eq!(form["schema"]["$ref"], "#/components/schemas/BatchForm", "{form}");
+    let form =
+        &api["paths"]["/v1/batches"]["post"]["requestBody"]["content"]["multipart/form-data"];
+    assert_eq!(
+        form["schema"]["$ref"], "#/components/schemas/BatchForm",
+        "{form}"
+    );
     let schema = &api["components"]["schemas"]["BatchForm"];
-    assert_eq!(schema["properties"]["recipients"]["format"], "binary", "{schema}");
+    assert_eq!(
+        schema["properties"]["recipients"]["format"], "binary",
+        "{schema}"
+    );
     server.stop().await;
 }
 
@@ -1137,10 +1147,24 @@ async fn a_body_of_another_type_is_a_415() {
         let res = send(path, media).await.unwrap();
         assert_eq!(res.status(), 415, "{path} {media}");
         let v: Value = res.json().await.unwrap();
-        assert!(v["detail"].as_str().unwrap().contains("send application/json"), "{v}");
+        assert!(
+            v["detail"]
+                .as_str()
+                .unwrap()
+                .contains("send application/json"),
+            "{v}"
+        );
     }
-    for media in ["application/json", "application/json; charset=utf-8", "application/problem+json"] {
-        assert_eq!(send("/v1/letters", media).await.unwrap().status(), 200, "{media}");
+    for media in [
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/problem+json",
+    ] {
+        assert_eq!(
+            send("/v1/letters", media).await.unwrap().status(),
+            200,
+            "{media}"
+        );
     }
     server.stop().await;
 }

@@ -490,7 +490,11 @@ fn pages_flow_as_a_clerk_sets_them() {
         };
         let Some(at) = body.iter().rposition(|l| {
             let t = squash(&l.text);
-            if unsigned { t.starts_with(&signed) } else { t.contains(&signed) }
+            if unsigned {
+                t.starts_with(&signed)
+            } else {
+                t.contains(&signed)
+            }
         }) else {
             problems.push(format!("{name}: no signature line"));
             continue;

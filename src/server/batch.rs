@@ -89,7 +89,10 @@ pub struct BatchForm {
 
 /// The batch request a form makes, and the bytes that identify it (for
 /// idempotency: the same letter and recipients, whatever the boundary).
-async fn form_request(bytes: Bytes, content_type: &str) -> Result<(BatchRequest, Vec<u8>), ApiError> {
+async fn form_request(
+    bytes: Bytes,
+    content_type: &str,
+) -> Result<(BatchRequest, Vec<u8>), ApiError> {
     let boundary = multer::parse_boundary(content_type)
         .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
@@ -117,7 +120,10 @@ async fn form_request(bytes: Bytes, content_type: &str) -> Result<(BatchRequest,
             }
             "recipients" => {
                 let file = file_name.ok_or_else(|| {
-                    bad("recipients", "must be a file part with a file name (schools.xlsx)".into())
+                    bad(
+                        "recipients",
+                        "must be a file part with a file name (schools.xlsx)".into(),
+                    )
                 })?;
                 upload = Some((file, data));
             }
@@ -127,8 +133,10 @@ async fn form_request(bytes: Bytes, content_type: &str) -> Result<(BatchRequest,
             other => return Err(bad(other, "unknown part of the form".into())),
         }
     }
-    let document = document.ok_or_else(|| bad("document", "is required: the letter as JSON".into()))?;
-    let (file, data) = upload.ok_or_else(|| bad("recipients", "is required: the recipients' file".into()))?;
+    let document =
+        document.ok_or_else(|| bad("document", "is required: the letter as JSON".into()))?;
+    let (file, data) =
+        upload.ok_or_else(|| bad("recipients", "is required: the recipients' file".into()))?;
     let sheet = crate::recipients::read_bytes(
         &file,
         &data,

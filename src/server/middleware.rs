@@ -111,9 +111,12 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
         .contains_key(axum::http::header::AUTHORIZATION);
     if let Some(wrong) = unsupported_media(&method, &route, req.headers()) {
         let res = CURRENT_ID.sync_scope(id, || wrong.into_response());
-        state
-            .metrics
-            .request(&route, method.as_str(), res.status().as_u16(), started.elapsed());
+        state.metrics.request(
+            &route,
+            method.as_str(),
+            res.status().as_u16(),
+            started.elapsed(),
+        );
         return res;
     }
     let answer = CURRENT_ID.scope(id.clone(), tokio::time::timeout(limit, next.run(req)));
@@ -145,16 +148,29 @@ fn unsupported_media(
     if method != axum::http::Method::POST {
         return None;
     }
-    let given = headers.get(axum::http::header::CONTENT_TYPE)?.to_str().unwrap_or("?");
-    let media = given.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let json = media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
+    let given = headers
+        .get(axum::http::header::CONTENT_TYPE)?
+        .to_str()
+        .unwrap_or("?");
+    let media = given
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let json = media == "application/json"
+        || (media.starts_with("application/") && media.ends_with("+json"));
     let form = route == "/v1/batches" && media == "multipart/form-data";
     (!json && !form).then(|| {
         ApiError::status(
             axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
             format!(
                 "the body is {given}; send application/json{}",
-                if route == "/v1/batches" { " or multipart/form-data" } else { "" }
+                if route == "/v1/batches" {
+                    " or multipart/form-data"
+                } else {
+                    ""
+                }
             ),
         )
     })

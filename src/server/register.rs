@@ -93,7 +93,8 @@ pub fn number_headers(headers: &mut HeaderMap, allocated: &Allocated, block: boo
         && let Ok(v) = HeaderValue::from_bytes(reference.as_bytes())
     {
         put(X_REFERENCE, v);
-        let encoded = percent_encoding::utf8_percent_encode(reference, percent_encoding::NON_ALPHANUMERIC);
+        let encoded =
+            percent_encoding::utf8_percent_encode(reference, percent_encoding::NON_ALPHANUMERIC);
         if let Ok(v) = HeaderValue::from_str(&format!("UTF-8''{encoded}")) {
             put(X_REFERENCE_ENCODED, v);
         }

@@ -100,8 +100,14 @@ mod tests {
     fn labels_in_each_style() {
         let t = DigitStyle::Thai;
         assert_eq!(label(ListStyle::Decimal, 2, "", t).0, "๒.");
-        assert_eq!(label(ListStyle::Decimal, 2, "๑", t), ("๑.๒".into(), "๑.๒".into()));
-        assert_eq!(label(ListStyle::Clause, 12, "", t), ("ข้อ ๑๒".into(), "๑๒".into()));
+        assert_eq!(
+            label(ListStyle::Decimal, 2, "๑", t),
+            ("๑.๒".into(), "๑.๒".into())
+        );
+        assert_eq!(
+            label(ListStyle::Clause, 12, "", t),
+            ("ข้อ ๑๒".into(), "๑๒".into())
+        );
         assert_eq!(label(ListStyle::Parens, 3, "", t).0, "(๓)");
         assert_eq!(label(ListStyle::Parens, 3, "", DigitStyle::Arabic).0, "(3)");
         assert_eq!(label(ListStyle::LetterParens, 2, "", t).0, "(ข)");

@@ -500,13 +500,32 @@ mod tests {
 
     #[test]
     fn dates_as_clerks_type_them() {
-        let june = ThaiDate { year: 2025, month: 6, day: Some(15) };
-        for typed in ["2568-06-15", "๒๕๖๘-๐๖-๑๕", "15/06/2568", "๑๕/๐๖/๒๕๖๘", "15/6/2568", "15/06/2025"] {
+        let june = ThaiDate {
+            year: 2025,
+            month: 6,
+            day: Some(15),
+        };
+        for typed in [
+            "2568-06-15",
+            "๒๕๖๘-๐๖-๑๕",
+            "15/06/2568",
+            "๑๕/๐๖/๒๕๖๘",
+            "15/6/2568",
+            "15/06/2025",
+        ] {
             assert_eq!(date(typed), june, "{typed}");
         }
         assert_eq!(date("๒๕๖๓-๐๑").year, 2020);
-        assert!(error("15/06/68").contains("ambiguous"), "{}", error("15/06/68"));
-        assert!(error("31/02/2568").contains("February 2025 has 28 days"), "{}", error("31/02/2568"));
+        assert!(
+            error("15/06/68").contains("ambiguous"),
+            "{}",
+            error("15/06/68")
+        );
+        assert!(
+            error("31/02/2568").contains("February 2025 has 28 days"),
+            "{}",
+            error("31/02/2568")
+        );
         assert!(error("15/06").contains("DD/MM/YYYY"));
     }
 
