@@ -744,18 +744,13 @@ pub fn prepare_unchunked(
                 digits: list_digits,
                 items,
             }) => {
-                let continued = Block::Typed(TypedBlock::List {
-                    style: Some(ListStyle::Clause),
-                    start: Some(start.unwrap_or(clauses + 1)),
-                    digits: *list_digits,
-                    items: items.clone(),
-                });
-                clauses = start.unwrap_or(clauses + 1).saturating_sub(1)
-                    + items
-                        .iter()
-                        .filter(|i| !matches!(i, Item::Full(FullItem { label: Some(_), .. })))
-                        .count() as u32;
-                flatten_block(&continued, "", &at, digits, 1, &mut body, &mut p);
+                let list = ListParts {
+                    style: ListStyle::Clause,
+                    start: *start,
+                    digits: list_digits.unwrap_or(digits),
+                    items,
+                };
+                clauses = flatten_list(&list, clauses + 1, &at, 1, &mut body, &mut p);
             }
             b => flatten_block(b, "", &at, digits, 1, &mut body, &mut p),
         }
@@ -1422,23 +1417,13 @@ fn flatten_block(
             digits: list_digits,
             items,
         }) => {
-            if items.is_empty() {
-                p.push(format!("{path}.items"), "must list at least one item");
-            }
-            if *start == Some(0) {
-                p.push(format!("{path}.start"), "must be 1 or more");
-            }
-            flatten_items(
+            let list = ListParts {
+                style: style.unwrap_or(ListStyle::Decimal),
+                start: *start,
+                digits: list_digits.unwrap_or(digits),
                 items,
-                style.unwrap_or(ListStyle::Decimal),
-                start.unwrap_or(1),
-                "",
-                &format!("{path}.items"),
-                list_digits.unwrap_or(digits),
-                level,
-                out,
-                p,
-            );
+            };
+            flatten_list(&list, 1, path, level, out, p);
         }
         Block::Typed(TypedBlock::Speech { speaker, text }) => {
             check_text(p, &format!("{path}.speaker"), speaker, true);
@@ -1533,6 +1518,46 @@ fn members_block(
     }
 }
 
+/// A list's parts, its defaults applied.
+struct ListParts<'a> {
+    style: ListStyle,
+    start: Option<u32>,
+    digits: DigitStyle,
+    items: &'a [Item],
+}
+
+/// A top-level or nested list: checks its start and items and flattens
+/// them, numbered from `start` or else from `from`. Returns the last number
+/// it counted (`from - 1` when none), where a continued count goes on.
+fn flatten_list(
+    list: &ListParts,
+    from: u32,
+    path: &str,
+    level: u32,
+    out: &mut Vec<ViewBlock>,
+    p: &mut Problems,
+) -> u32 {
+    if list.items.is_empty() {
+        p.push(format!("{path}.items"), "must list at least one item");
+    }
+    if list.start == Some(0) {
+        p.push(format!("{path}.start"), "must be 1 or more");
+    }
+    let start = list.start.unwrap_or(from);
+    let counted = flatten_items(
+        list.items,
+        list.style,
+        start,
+        "",
+        &format!("{path}.items"),
+        list.digits,
+        level,
+        out,
+        p,
+    );
+    (start + counted).saturating_sub(1)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn flatten_items(
     items: &[Item],
@@ -1544,10 +1569,10 @@ fn flatten_items(
     level: u32,
     out: &mut Vec<ViewBlock>,
     p: &mut Problems,
-) {
+) -> u32 {
     if level > 6 {
         p.push(path, "lists nest at most six levels deep");
-        return;
+        return 0;
     }
     // An item numbered by its author (`ข้อ ๓/๑`) takes no number of the
     // count: the one after it is `ข้อ ๔`.
@@ -1631,6 +1656,7 @@ fn flatten_items(
             }
         }
     }
+    counted
 }
 
 const ACTIVITY_HEADERS: [&str; 5] = [
