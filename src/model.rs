@@ -58,7 +58,8 @@ pub struct Document {
     #[schemars(length(min = 1))]
     pub subject: Option<String>,
     /// Title of a `standard` document, or a replacement for the generated title
-    /// line of an announcement or order (`ประกาศ<agency>`).
+    /// line of an announcement or order (`ประกาศ<agency>`); on a certificate,
+    /// a centred heading over the text (`หนังสือรับรอง`).
     #[serde(default)]
     #[schemars(length(min = 1))]
     pub title: Option<String>,
@@ -122,10 +123,18 @@ pub struct Document {
     /// who attended.
     #[serde(default)]
     pub meeting: Option<Meeting>,
-    /// `ฉบับที่` of a numbered statement or news release.
+    /// When a regulation or bylaw takes effect: a date (`2568-10-01`) or the
+    /// words (`ตั้งแต่วันถัดจากวันประกาศเป็นต้นไป`). Given, the renderer writes
+    /// clauses 1 and 2 itself (`ระเบียบนี้เรียกว่า “...”`, `ระเบียบนี้ให้ใช้บังคับ
+    /// ...`) before the body's first clause, and the body's clauses count on
+    /// from ข้อ ๓.
     #[serde(default)]
-    #[schemars(range(min = 1))]
-    pub issue: Option<u32>,
+    #[schemars(length(min = 1))]
+    pub effective: Option<String>,
+    /// `ฉบับที่` of a numbered statement or news release: a number (`2`) or
+    /// as the agency numbers them by year (`"35/2569"`).
+    #[serde(default)]
+    pub issue: Option<IssueNumber>,
     /// The initials of the officer responsible for a stamped letter, beside
     /// the seal (`สมศ.`).
     #[serde(default)]
@@ -586,6 +595,11 @@ pub enum TypedBlock {
         /// Its number, when not the next one.
         #[serde(default)]
         number: Option<u32>,
+        /// False for a chapter printed by its title alone (a closing
+        /// `บทเฉพาะกาล` after the numbered ones); it takes no number of the
+        /// count.
+        #[serde(default = "yes")]
+        numbered: bool,
     },
     /// A line with dot leaders to a value at the right margin:
     /// `ค่าใช้จ่าย .................... ๕๘๑,๐๙๖ บาท`.
@@ -841,6 +855,17 @@ pub enum CellAlign {
     Center,
     /// Right.
     Right,
+}
+
+/// `ฉบับที่` of a statement or news release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum IssueNumber {
+    /// The release's number (from 1).
+    Number(#[schemars(range(min = 1))] u32),
+    /// The number as written, with its year (`35/2569`); its digits follow
+    /// the document's.
+    Text(#[schemars(length(min = 1))] String),
 }
 
 /// A meeting, for its minutes.
@@ -1224,4 +1249,9 @@ fn kind_rules(schema: &mut schemars::Schema) {
             needing(&Kind::ALL, "body"),
         ]),
     );
+}
+
+/// Serde's default for a flag that is on unless turned off.
+fn yes() -> bool {
+    true
 }

@@ -10,7 +10,7 @@ use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, FullItem, HeadingAlign,
-    Inline, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run, Salutation,
+    Inline, IssueNumber, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run, Salutation,
     SignatureLayout, Table, TypedBlock,
 };
 use crate::text::Text;
@@ -224,6 +224,9 @@ pub enum ViewBlock {
         level: u32,
         /// True when any member has a name (the name column is drawn).
         names: bool,
+        /// A meeting's list, which may stand in two columns side by side
+        /// when each member fits half the line.
+        halves: bool,
     },
     /// A table whose header repeats on every page.
     Table {
@@ -457,14 +460,29 @@ pub fn prepare_unchunked(
             &[Kind::Certificate][..],
             "certificate",
         ),
+        (
+            "effective",
+            doc.effective.is_some(),
+            &[Kind::Regulation, Kind::Bylaw][..],
+            "regulation or bylaw",
+        ),
     ] {
         if given && !kinds.contains(&doc.kind) {
             p.push(field, format!("belongs to a {what} only"));
         }
     }
-    if doc.issue == Some(0) {
-        p.push("issue", "must be 1 or more");
-    }
+    let issue = match &doc.issue {
+        Some(IssueNumber::Number(0)) => {
+            p.push("issue", "must be 1 or more");
+            None
+        }
+        Some(IssueNumber::Number(n)) => Some(thai::number(*n as i64, digits)),
+        Some(IssueNumber::Text(t)) => {
+            check_text(&mut p, "issue", t, true);
+            Some(thai::apply_digits(t.trim(), digits))
+        }
+        None => None,
+    };
     if let Some(i) = &doc.initials {
         check_text(&mut p, "initials", i, true);
     }
@@ -708,140 +726,6 @@ pub fn prepare_unchunked(
         })
     });
 
-    // Body.
-    if doc.body.is_empty() {
-        p.push("body", "is empty: a letter needs at least one paragraph");
-    }
-    let mut body = Vec::new();
-    let mut count = 0usize;
-    // Chapters are numbered through the body, and so are clauses: the
-    // clauses of a regulation run on from chapter to chapter (`ข้อ ๗` opens
-    // หมวด ๒ after `ข้อ ๖`).
-    let mut chapters = 0u32;
-    let mut clauses = 0u32;
-    for (i, b) in doc.body.iter().enumerate() {
-        let at = format!("body[{i}]");
-        match b {
-            Block::Typed(TypedBlock::Chapter { title, number }) => {
-                chapters = number.unwrap_or(chapters + 1);
-                if *number == Some(0) {
-                    p.push(format!("{at}.number"), "must be 1 or more");
-                }
-                check_text(&mut p, &format!("{at}.title"), title, true);
-                for text in [
-                    format!("หมวด {}", thai::number(chapters as i64, digits)),
-                    title.clone(),
-                ] {
-                    body.push(ViewBlock::Heading {
-                        text: Text::plain(&text),
-                        align: "center",
-                    });
-                }
-            }
-            Block::Typed(TypedBlock::List {
-                style: Some(ListStyle::Clause),
-                start,
-                digits: list_digits,
-                items,
-            }) => {
-                let list = ListParts {
-                    style: ListStyle::Clause,
-                    start: *start,
-                    digits: list_digits.unwrap_or(digits),
-                    items,
-                };
-                clauses = flatten_list(&list, clauses + 1, &at, 1, &mut body, &mut p);
-            }
-            b => flatten_block(b, "", &at, digits, 1, &mut body, &mut p),
-        }
-    }
-    count += body.len();
-    if let (Kind::Minutes, Some(m)) = (doc.kind, &doc.meeting) {
-        let (opening, closing) = meeting_blocks(m, digits, &mut p);
-        body.splice(0..0, opening);
-        body.extend(closing);
-    }
-    set_ancestors(&mut body);
-    if count > crate::model::MAX_BLOCKS {
-        p.push(
-            "body",
-            format!(
-                "{count} blocks, items and rows; at most {} fit one document",
-                crate::model::MAX_BLOCKS
-            ),
-        );
-    }
-
-    let numbered = |field: &str, list: &[String], p: &mut Problems| -> Vec<Labelled> {
-        list.iter()
-            .enumerate()
-            .map(|(i, t)| {
-                check_text(p, &format!("{field}[{i}]"), t, true);
-                Labelled {
-                    label: if list.len() > 1 {
-                        format!("{}.", thai::number(i as i64 + 1, digits))
-                    } else {
-                        String::new()
-                    },
-                    text: Text::plain(t),
-                }
-            })
-            .collect()
-    };
-    let refer_to = numbered("refer_to", &doc.refer_to, &mut p);
-    let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
-
-    // Contact lines.
-    let no_contact = matches!(
-        doc.kind,
-        Kind::Announcement
-            | Kind::Order
-            | Kind::Standard
-            | Kind::Regulation
-            | Kind::Bylaw
-            | Kind::Statement
-            | Kind::News
-    );
-    if doc.contact.is_some() && no_contact {
-        p.push(
-            "contact",
-            format!(
-                "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
-                if matches!(doc.kind, Kind::Announcement | Kind::Order) {
-                    "n"
-                } else {
-                    ""
-                },
-                doc.kind.name()
-            ),
-        );
-    }
-    let contact = doc.contact.clone().or_else(|| agency.contact.clone());
-    let mut contact_lines: Vec<Text> = Vec::new();
-    if let Some(c) = &contact
-        && !no_contact
-    {
-        for u in &c.unit {
-            contact_lines.push(Text::plain(u));
-        }
-        if let Some(t) = &c.phone {
-            contact_lines.push(Text::plain(&format!("โทร. {t}")));
-        }
-        if let Some(t) = &c.fax {
-            contact_lines.push(Text::plain(&format!("โทรสาร {t}")));
-        }
-        if let Some(t) = &c.email {
-            contact_lines.push(Text::plain(&format!("ไปรษณีย์อิเล็กทรอนิกส์ {t}")));
-        }
-        for l in &c.lines {
-            contact_lines.push(Text::plain(l));
-        }
-    }
-    if doc.kind == Kind::Memo && doc.contact.is_none() {
-        // A memo's owner is in its ส่วนราชการ line; the profile's contact is for letters.
-        contact_lines.clear();
-    }
-
     // Title lines.
     let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
     let title_lines: Vec<Text> = match doc.kind {
@@ -954,16 +838,188 @@ pub fn prepare_unchunked(
                         .unwrap_or_else(|| format!("{form}{}", agency.name)),
                 ),
                 subject_line,
-                doc.issue
-                    .map(|n| format!("ฉบับที่ {}", thai::number(n as i64, digits))),
+                issue.map(|n| format!("ฉบับที่ {n}")),
             ]
             .into_iter()
             .flatten()
             .map(|s| Text::plain(&s))
             .collect()
         }
+        // A heading many agencies print over the certifying text.
+        Kind::Certificate => doc.title.iter().map(|t| Text::plain(t)).collect(),
         _ => Vec::new(),
     };
+
+    // Body.
+    if doc.body.is_empty() {
+        p.push("body", "is empty: a letter needs at least one paragraph");
+    }
+    let mut body = Vec::new();
+    let mut count = 0usize;
+    // Chapters are numbered through the body, and so are clauses: the
+    // clauses of a regulation run on from chapter to chapter (`ข้อ ๗` opens
+    // หมวด ๒ after `ข้อ ๖`).
+    let mut chapters = 0u32;
+    let mut clauses = 0u32;
+    let opening = opening_clauses(doc, &title_lines, digits, &mut p);
+    // Clauses 1 and 2 stand before the body's first clause or chapter (after
+    // the preamble).
+    let first_clause = doc
+        .body
+        .iter()
+        .position(|b| {
+            matches!(
+                b,
+                Block::Typed(TypedBlock::Chapter { .. })
+                    | Block::Typed(TypedBlock::List {
+                        style: Some(ListStyle::Clause),
+                        ..
+                    })
+            )
+        })
+        .unwrap_or(doc.body.len());
+    for (i, b) in doc.body.iter().enumerate() {
+        if i == first_clause {
+            if let Some(items) = &opening {
+                let list = ListParts {
+                    style: ListStyle::Clause,
+                    start: None,
+                    digits,
+                    items,
+                };
+                clauses = flatten_list(&list, 1, "effective", 1, &mut body, &mut p);
+            }
+        }
+        let at = format!("body[{i}]");
+        match b {
+            Block::Typed(TypedBlock::Chapter {
+                title,
+                number,
+                numbered,
+            }) => {
+                if *number == Some(0) {
+                    p.push(format!("{at}.number"), "must be 1 or more");
+                }
+                if number.is_some() && !numbered {
+                    p.push(
+                        format!("{at}.number"),
+                        "an unnumbered chapter (numbered: false) takes no number",
+                    );
+                }
+                check_text(&mut p, &format!("{at}.title"), title, true);
+                let mut heading = vec![title.clone()];
+                if *numbered {
+                    chapters = number.unwrap_or(chapters + 1);
+                    heading.insert(0, format!("หมวด {}", thai::number(chapters as i64, digits)));
+                }
+                for text in heading {
+                    body.push(ViewBlock::Heading {
+                        text: Text::plain(&text),
+                        align: "center",
+                    });
+                }
+            }
+            Block::Typed(TypedBlock::List {
+                style: Some(ListStyle::Clause),
+                start,
+                digits: list_digits,
+                items,
+            }) => {
+                let list = ListParts {
+                    style: ListStyle::Clause,
+                    start: *start,
+                    digits: list_digits.unwrap_or(digits),
+                    items,
+                };
+                clauses = flatten_list(&list, clauses + 1, &at, 1, &mut body, &mut p);
+            }
+            b => flatten_block(b, "", &at, digits, 1, &mut body, &mut p),
+        }
+    }
+    count += body.len();
+    if let (Kind::Minutes, Some(m)) = (doc.kind, &doc.meeting) {
+        let (opening, closing) = meeting_blocks(m, digits, &mut p);
+        body.splice(0..0, opening);
+        body.extend(closing);
+    }
+    set_ancestors(&mut body);
+    if count > crate::model::MAX_BLOCKS {
+        p.push(
+            "body",
+            format!(
+                "{count} blocks, items and rows; at most {} fit one document",
+                crate::model::MAX_BLOCKS
+            ),
+        );
+    }
+
+    let numbered = |field: &str, list: &[String], p: &mut Problems| -> Vec<Labelled> {
+        list.iter()
+            .enumerate()
+            .map(|(i, t)| {
+                check_text(p, &format!("{field}[{i}]"), t, true);
+                Labelled {
+                    label: if list.len() > 1 {
+                        format!("{}.", thai::number(i as i64 + 1, digits))
+                    } else {
+                        String::new()
+                    },
+                    text: Text::plain(t),
+                }
+            })
+            .collect()
+    };
+    let refer_to = numbered("refer_to", &doc.refer_to, &mut p);
+    let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
+
+    // Contact lines.
+    let no_contact = matches!(
+        doc.kind,
+        Kind::Announcement | Kind::Order | Kind::Standard | Kind::Regulation | Kind::Bylaw
+    );
+    if doc.contact.is_some() && no_contact {
+        p.push(
+            "contact",
+            format!(
+                "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
+                if matches!(doc.kind, Kind::Announcement | Kind::Order) {
+                    "n"
+                } else {
+                    ""
+                },
+                doc.kind.name()
+            ),
+        );
+    }
+    // A release's owning unit is printed when the release names it; the
+    // profile's contact is for letters.
+    let contact = doc.contact.clone().or_else(|| {
+        (!matches!(doc.kind, Kind::Statement | Kind::News)).then(|| agency.contact.clone())?
+    });
+    let mut contact_lines: Vec<Text> = Vec::new();
+    if let Some(c) = &contact
+        && !no_contact
+    {
+        for u in &c.unit {
+            contact_lines.push(Text::plain(u));
+        }
+        if let Some(t) = &c.phone {
+            contact_lines.push(Text::plain(&format!("โทร. {t}")));
+        }
+        if let Some(t) = &c.fax {
+            contact_lines.push(Text::plain(&format!("โทรสาร {t}")));
+        }
+        if let Some(t) = &c.email {
+            contact_lines.push(Text::plain(&format!("ไปรษณีย์อิเล็กทรอนิกส์ {t}")));
+        }
+        for l in &c.lines {
+            contact_lines.push(Text::plain(l));
+        }
+    }
+    if doc.kind == Kind::Memo && doc.contact.is_none() {
+        // A memo's owner is in its ส่วนราชการ line; the profile's contact is for letters.
+        contact_lines.clear();
+    }
 
     // Distribution list.
     let distribution = match &doc.distribution {
@@ -1100,7 +1156,13 @@ pub fn prepare_unchunked(
     let view = View {
         kind: doc.kind.name(),
         doc_title,
-        layout: agency.layout.clone(),
+        layout: Layout {
+            // A release's owning unit and telephone follow its end, as
+            // ministries print them, not the foot of the page.
+            contact_at_foot: agency.layout.contact_at_foot
+                && !matches!(doc.kind, Kind::Statement | Kind::News),
+            ..agency.layout.clone()
+        },
         font_scale: 1.0,
         digits: match digits {
             DigitStyle::Thai => "thai",
@@ -1252,6 +1314,48 @@ fn check_text(p: &mut Problems, field: &str, text: &str, required: bool) {
     }
 }
 
+/// Clauses 1 and 2 of a regulation or bylaw, written from its title and
+/// `effective` as the Regulation's form words them: `ระเบียบนี้เรียกว่า
+/// “<title lines>”` and `ระเบียบนี้ให้ใช้บังคับ<when>`. A date prints as
+/// `ตั้งแต่วันที่ ๑ ตุลาคม พ.ศ. ๒๕๖๘ เป็นต้นไป`; words stand as typed.
+fn opening_clauses(
+    doc: &Document,
+    title_lines: &[Text],
+    digits: DigitStyle,
+    p: &mut Problems,
+) -> Option<Vec<Item>> {
+    let when = doc.effective.as_deref()?.trim();
+    let form = if doc.kind == Kind::Regulation {
+        "ระเบียบ"
+    } else {
+        "ข้อบังคับ"
+    };
+    check_text(p, "effective", when, true);
+    let when = match when.parse::<ThaiDate>() {
+        Ok(d) if d.day.is_some() => format!(
+            "ตั้งแต่วันที่ {} เป็นต้นไป",
+            thai::format_date(d, DateStyle::Formal, digits)
+        ),
+        Ok(_) => {
+            p.push(
+                "effective",
+                "a regulation takes effect on a day: give the day too (2568-10-01)",
+            );
+            return None;
+        }
+        Err(_) => thai::apply_digits(when, digits),
+    };
+    let name = title_lines
+        .iter()
+        .map(|t| t.flat().trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(vec![
+        Item::Text(format!("{form}นี้เรียกว่า “{name}”")),
+        Item::Text(format!("{form}นี้ให้ใช้บังคับ{when}")),
+    ])
+}
+
 /// The blocks a meeting's minutes open with (who came, who did not, who
 /// attended; when it began) and end with (when it ended).
 fn meeting_blocks(
@@ -1295,6 +1399,7 @@ fn meeting_blocks(
             rows,
             level: 1,
             names: true,
+            halves: true,
         });
     }
     let time = |label: &str, t: &Option<String>| {
@@ -1513,6 +1618,7 @@ fn members_block(
     }
     ViewBlock::Members {
         names: rows.iter().any(|r| r.name.is_some()),
+        halves: false,
         rows,
         level,
     }

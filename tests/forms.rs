@@ -119,6 +119,54 @@ fn a_regulation_numbers_its_clauses_through_its_chapters() {
     assert!(find(&lines, "ประกาศ ณ วันที่ ๒๐ พฤษภาคม พ.ศ. ๒๕๖๘").page >= 1);
 }
 
+/// Given `effective`, a regulation's clauses 1 and 2 are written from its
+/// title lines and that date, before the first chapter, and the body's own
+/// clauses count on from ข้อ ๓.
+#[test]
+fn clauses_one_and_two_are_written_from_the_title_and_the_effective_date() {
+    let doc = json!({
+        "kind": "regulation", "agency": "khonkaen-province", "date": "2568-09-01",
+        "subject": "การใช้รถราชการ", "effective": "2568-10-01",
+        "body": [
+            "โดยที่เป็นการสมควรกำหนดหลักเกณฑ์การใช้รถราชการ จึงวางระเบียบไว้ ดังต่อไปนี้",
+            {"type": "chapter", "title": "บททั่วไป"},
+            {"type": "list", "style": "clause", "items": ["ให้หัวหน้าสำนักงานจังหวัดรักษาการตามระเบียบนี้"]}
+        ],
+        "signatory": {"name": "นายหนึ่ง สองสาม", "positions": ["ผู้ว่าราชการจังหวัดขอนแก่น"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    let lines = plain(&letter);
+    let all: String = lines
+        .iter()
+        .map(|l| l.text.trim())
+        .collect::<Vec<_>>()
+        .join("");
+    assert!(
+        all.contains("ข้อ ๑ ระเบียบนี้เรียกว่า “ระเบียบจังหวัดขอนแก่นว่าด้วยการใช้รถราชการ พ.ศ. ๒๕๖๘”")
+            || all.contains("ข้อ ๑ ระเบียบนี้เรียกว่า “ระเบียบจังหวัดขอนแก่น ว่าด้วยการใช้รถราชการ พ.ศ. ๒๕๖๘”"),
+        "{all}"
+    );
+    assert!(
+        all.contains("ข้อ ๒ ระเบียบนี้ให้ใช้บังคับตั้งแต่วันที่ ๑ ตุลาคม พ.ศ. ๒๕๖๘ เป็นต้นไป"),
+        "{all}"
+    );
+    let first = lines.iter().position(|l| l.text.contains("ข้อ ๑")).unwrap();
+    let chapter = lines
+        .iter()
+        .position(|l| l.text.trim() == "หมวด ๑")
+        .unwrap();
+    let own = lines
+        .iter()
+        .position(|l| l.text.contains("ให้หัวหน้าสำนักงานจังหวัดรักษาการ"))
+        .unwrap();
+    assert!(first < chapter && chapter < own);
+    assert!(
+        lines[own].text.trim().starts_with("ข้อ ๓ "),
+        "{}",
+        lines[own].text
+    );
+}
+
 #[test]
 fn a_statement_ends_with_its_agency_and_date_unsigned() {
     let letter = render_example("statement-health");
@@ -184,6 +232,14 @@ fn each_form_refuses_what_it_does_not_carry() {
     nested["signatory"] = json!({"name": "นายหนึ่ง"});
     nested["body"] = json!([{"type": "list", "items": [{"text": "ก", "blocks": [{"type": "chapter", "title": "หมวด"}]}]}]);
     assert!(problems(nested).contains("a chapter (หมวด) stands at the top of the body"));
+    let mut effective = base("external");
+    effective["signatory"] = json!({"name": "นายหนึ่ง"});
+    effective["effective"] = json!("2568-10-01");
+    assert!(problems(effective).contains("effective: belongs to a regulation or bylaw only"));
+    let mut month = base("bylaw");
+    month["signatory"] = json!({"name": "นายหนึ่ง"});
+    month["effective"] = json!("2568-10");
+    assert!(problems(month).contains("effective: a regulation takes effect on a day"));
 }
 
 #[test]
@@ -258,4 +314,109 @@ fn minutes_list_who_came_and_set_speakers_beside_their_words() {
         .position(|l| l.text.contains("(นายสมบัติ ใจกว้าง)"))
         .unwrap();
     assert!(taker < certified);
+}
+
+/// A meeting's long list of short entries stands in two columns, the first
+/// half down the left and the rest down the right; a list of long entries
+/// stays in one.
+#[test]
+fn a_long_attendance_list_of_short_entries_takes_two_columns() {
+    let names = [
+        "นายสมบัติ ใจกว้าง",
+        "นางมาลัย ศรีสุข",
+        "นายประยูร ทองคำ",
+        "นายบุญมี พรมมา",
+        "นางสุดา แก้วใส",
+        "นายวีระ คำมูล",
+        "นายสุริยา บุญเรือง",
+        "นายชัย ดวงดี",
+    ];
+    let doc = |position: &str| {
+        let present: Vec<_> = names
+            .iter()
+            .map(|n| json!({"name": n, "position": position}))
+            .collect();
+        json!({
+            "kind": "minutes", "agency": {"name": "สภาองค์การบริหารส่วนตำบลหนองบัว"},
+            "date": "2568-08-15", "meeting": {"number": "๒/๒๕๖๘", "present": present},
+            "body": ["ประธานกล่าวเปิดการประชุม"],
+            "signatory": {"name": "นายสุริยา บุญเรือง", "positions": ["ผู้จดรายงานการประชุม"]}
+        })
+    };
+    // Eight members: four rows, the fifth member level with the first.
+    let short = plain(&render_json(doc("ส.อบต.").to_string().as_bytes()));
+    let first = find(&short, "นายสมบัติ");
+    assert!(first.text.contains("นางสุดา"), "{}", first.text);
+    assert!(first.text.find("นายสมบัติ") < first.text.find("นางสุดา"));
+    assert!(find(&short, "นายบุญมี").text.contains("นายชัย"));
+    let long = plain(&render_json(
+        doc("สมาชิกสภาองค์การบริหารส่วนตำบลหนองบัว หมู่ที่ ๑")
+            .to_string()
+            .as_bytes(),
+    ));
+    assert!(
+        !find(&long, "นายสมบัติ").text.contains("นางสุดา"),
+        "a long list stays in one column"
+    );
+    assert!(find(&long, "นางสุดา").y > find(&long, "นายบุญมี").y);
+}
+
+/// A certificate may carry the heading agencies print over its text, centred
+/// between the agency's block and the body; a regulation's closing chapter may
+/// stand by its title alone and take no number.
+#[test]
+fn a_certificate_heading_and_an_unnumbered_chapter() {
+    let mut doc: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(examples_dir().join("certificate-employment.json")).unwrap(),
+    )
+    .unwrap();
+    doc["title"] = json!("หนังสือรับรอง");
+    let lines = plain(&render_json(doc.to_string().as_bytes()));
+    let heading = lines
+        .iter()
+        .find(|l| l.text.trim() == "หนังสือรับรอง")
+        .expect("the heading");
+    assert!(((heading.x0 + heading.x1) / 2.0 - 11.0 * CM).abs() < 1.0);
+    assert!(heading.y > find(&lines, "ที่ ศธ").y && heading.y < find(&lines, "หนังสือฉบับนี้").y);
+
+    let reg = json!({
+        "kind": "bylaw", "agency": {"name": "มหาวิทยาลัยตัวอย่าง"}, "date": "2568-09-01",
+        "subject": "การลา", "body": [
+            {"type": "chapter", "title": "บททั่วไป"},
+            {"type": "list", "style": "clause", "items": ["ข้อความหนึ่ง"]},
+            {"type": "chapter", "title": "บทเฉพาะกาล", "numbered": false},
+            {"type": "list", "style": "clause", "items": ["ข้อความสอง"]},
+            {"type": "chapter", "title": "การลาป่วย"}
+        ],
+        "signatory": {"name": "นายหนึ่ง", "positions": ["นายกสภามหาวิทยาลัย"]}
+    });
+    let lines = plain(&render_json(reg.to_string().as_bytes()));
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.trim()).collect();
+    let at = texts.iter().position(|t| *t == "บทเฉพาะกาล").unwrap();
+    assert!(!texts[at - 1].starts_with("หมวด"), "{texts:?}");
+    assert!(
+        texts.contains(&"หมวด ๒"),
+        "the next numbered chapter is หมวด ๒: {texts:?}"
+    );
+}
+
+/// A release numbered by year prints its number as written, in the
+/// document's digits; its owning unit, when given, follows its end.
+#[test]
+fn a_news_release_numbered_by_year_with_its_owning_unit() {
+    let doc = json!({
+        "kind": "news", "agency": "khonkaen-province", "date": "2569-03-02",
+        "subject": "การจัดงานกาชาด", "issue": "35/2569",
+        "body": ["จังหวัดขอนแก่นกำหนดจัดงานกาชาด ประจำปี ๒๕๖๙"],
+        "contact": {"unit": ["สำนักงานประชาสัมพันธ์จังหวัด"], "phone": "๐ ๔๓๒๓ ๖๑๒๓"}
+    });
+    let lines = plain(&render_json(doc.to_string().as_bytes()));
+    find(&lines, "ฉบับที่ ๓๕/๒๕๖๙");
+    let date = find(&lines, "๒ มีนาคม ๒๕๖๙");
+    let unit = find(&lines, "สำนักงานประชาสัมพันธ์จังหวัด");
+    assert!(
+        unit.y > date.y && unit.y < date.y + 6.0 * 20.8,
+        "the unit follows the end"
+    );
+    assert!(find(&lines, "โทร. ๐ ๔๓๒๓ ๖๑๒๓").y > unit.y);
 }
