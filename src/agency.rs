@@ -48,6 +48,11 @@ pub struct Agency {
     /// theirs.
     #[serde(default)]
     pub thai_digits_in_text: bool,
+    /// The PDF standard the agency's letters are written to (`a-2b` for an
+    /// archive or e-saraban system that asks for PDF/A); a request may ask
+    /// for another.
+    #[serde(default)]
+    pub pdf_standard: Option<crate::PdfStandard>,
     /// Layout figures where typing guides differ.
     #[serde(default)]
     pub layout: Layout,

@@ -38,9 +38,14 @@ impl Letter {
         self.doc.pages().len()
     }
 
-    /// The PDF.
+    /// The PDF, to the agency's PDF standard if it has one.
     pub fn pdf(&self) -> Result<Vec<u8>, Error> {
-        render::to_pdf(&self.doc)
+        self.pdf_as(None)
+    }
+
+    /// The PDF to `standard`, or else to the agency's.
+    pub fn pdf_as(&self, standard: Option<crate::PdfStandard>) -> Result<Vec<u8>, Error> {
+        render::to_pdf_as(&self.doc, standard.or(self.prepared.view.pdf_standard))
     }
 
     /// Page `index` (0-based) as a PNG at `dpi`.

@@ -91,6 +91,15 @@ pub enum Error {
     /// PDF or PNG export failed.
     #[error("export error: {0}")]
     Export(String),
+    /// The letter cannot be written to the PDF standard asked for; the
+    /// reasons are typst's.
+    #[error("pdf_standard: the letter cannot be made to conform to {standard}: {reasons}")]
+    Standard {
+        /// The standard asked for.
+        standard: crate::PdfStandard,
+        /// Why not.
+        reasons: String,
+    },
 }
 
 impl From<Problems> for Error {

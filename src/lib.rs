@@ -14,6 +14,7 @@ pub mod frames;
 pub mod linebreak;
 pub mod merge;
 pub mod model;
+pub mod pdf_standard;
 pub mod recipients;
 pub mod register;
 pub mod render;
@@ -27,6 +28,7 @@ pub use agency::{Agencies, Agency};
 pub use compose::{Letter, compose};
 pub use error::{Error, Problem, Problems};
 pub use model::{Document, Kind};
+pub use pdf_standard::PdfStandard;
 pub use render::Engine;
 
 /// The JSON Schema of the input document.

@@ -51,6 +51,11 @@ enum Command {
         /// Resolution of the PNG preview, 10 to 300 dots per inch (as over HTTP).
         #[arg(long, default_value_t = 80.0, value_parser = dpi)]
         dpi: f32,
+        /// Write the PDF to a standard: a-2b, a-2u, a-2a, a-3b, a-3u, a-3a
+        /// (PDF/A, for archives) or ua-1 (PDF/UA); the agency profile's
+        /// `pdf_standard` otherwise.
+        #[arg(long, value_parser = |s: &str| s.parse::<saraban::PdfStandard>())]
+        pdf_standard: Option<saraban::PdfStandard>,
     },
     /// A batch on disk: a letter to each recipient of a spreadsheet or CSV
     /// (or a batch request as `POST /v1/batches` takes it), to a ZIP of PDFs
@@ -146,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             png,
             page,
             dpi,
+            pdf_standard,
         } => {
             let agencies = agencies(&cli)?;
             let engine = Engine::new(cli.fonts.as_deref())?;
@@ -159,7 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let out = if png {
                 letter.png(page - 1, *dpi)?
             } else {
-                letter.pdf()?
+                letter.pdf_as(*pdf_standard)?
             };
             write_output(output, &out)?;
             if output != "-" {

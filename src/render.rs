@@ -6,6 +6,7 @@
 //! file `/data.json`. File ids are interned for the life of the process, so every
 //! virtual path here is fixed, never derived from a request.
 
+use crate::pdf_standard::PdfStandard;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -341,15 +342,34 @@ impl World for LetterWorld<'_> {
 
 /// Exports a laid-out document as PDF.
 pub fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, Error> {
+    to_pdf_as(doc, None)
+}
+
+/// Exports a laid-out document as PDF conforming to `standard`: what cannot
+/// conform is [`Error::Standard`], with typst's reasons.
+pub fn to_pdf_as(doc: &PagedDocument, standard: Option<PdfStandard>) -> Result<Vec<u8>, Error> {
+    let options = PdfStandard::options(standard).map_err(Error::Export)?;
     let doc = crate::textlayer::for_pdf(doc.pages(), typst::model::Document::info(doc).clone());
-    typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).map_err(|diags| {
-        Error::Export(
-            diags
-                .iter()
-                .map(|d| d.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
+    typst_pdf::pdf(&doc, &options).map_err(|diags| {
+        let reasons = diags
+            .iter()
+            .map(|d| {
+                let hints = d
+                    .hints
+                    .iter()
+                    .map(|h| format!(" ({})", h.v))
+                    .collect::<String>();
+                format!("{}{hints}", d.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        match standard {
+            Some(s) => Error::Standard {
+                standard: s,
+                reasons,
+            },
+            None => Error::Export(reasons),
+        }
     })
 }
 

@@ -70,6 +70,14 @@ pub struct View {
     pub kind: &'static str,
     /// The PDF's title.
     pub doc_title: String,
+    /// The PDF's author: the agency.
+    pub doc_author: String,
+    /// The PDF's date: the letter's, `[year, month, day]` (Gregorian), when
+    /// it has a day.
+    pub doc_date: Option<[i32; 3]>,
+    /// The PDF standard the agency's letters are written to.
+    #[serde(skip)]
+    pub pdf_standard: Option<crate::PdfStandard>,
     /// Layout figures from the profile.
     pub layout: Layout,
     /// The size a font is set at, relative to the official size: 1 for TH
@@ -1156,6 +1164,9 @@ pub fn prepare_unchunked(
     let view = View {
         kind: doc.kind.name(),
         doc_title,
+        doc_author: agency.name.clone(),
+        doc_date: date.and_then(|d| Some([d.year, i32::from(d.month), i32::from(d.day?)])),
+        pdf_standard: agency.pdf_standard,
         layout: Layout {
             // A release's owning unit and telephone follow its end, as
             // ministries print them, not the foot of the page.

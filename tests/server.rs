@@ -261,6 +261,41 @@ async fn each_kind_renders_as_pdf_and_png() {
     server.stop().await;
 }
 
+/// `?pdf_standard=` writes the letter to a PDF standard (its XMP says so);
+/// an unknown standard is a problem at that parameter, and a letter typst
+/// cannot make conform is a problem at `pdf_standard` with the reason, not a
+/// server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_asks_for_a_pdf_standard() {
+    let server = Server::default().await;
+    let res = server
+        .post(
+            "/v1/letters?pdf_standard=a-2b",
+            read("external-letter.json"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let pdf = res.bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("<pdfaid:part>2</pdfaid:part>"));
+    let res = server
+        .post("/v1/letters?pdf_standard=a-9", read("external-letter.json"))
+        .await;
+    let body = problem(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(fields(&body), ["pdf_standard"]);
+    assert!(body.to_string().contains("a-2b, a-2u"), "{body}");
+    let res = server
+        .post(
+            "/v1/letters?pdf_standard=ua-1",
+            read("measures-activities.json"),
+        )
+        .await;
+    let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(fields(&body), ["pdf_standard"]);
+    assert!(body.to_string().contains("PDF/UA-1"), "{body}");
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn validate_lists_problems_or_none() {
     let server = Server::default().await;

@@ -38,8 +38,9 @@ pub async fn render(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["format", "dpi", "page"])?;
+    let query = Query::parse(raw.as_deref(), &["format", "dpi", "page", "pdf_standard"])?;
     let format = query.choice("format", &["pdf", "png"])?;
+    let standard = query.parsed::<crate::PdfStandard>("pdf_standard")?;
     let dpi = query.number("dpi", 80.0, 10.0, 300.0)?;
     let page = query.integer("page", 1, 1, 10_000)?;
     let output = match format {
@@ -47,19 +48,19 @@ pub async fn render(
             page: page - 1,
             dpi: dpi as f32,
         },
-        _ => Output::Pdf,
+        _ => Output::Pdf(standard),
     };
     let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc: Document = body::parse(&bytes)?;
     if numbering::is_auto(&doc) {
-        if !matches!(output, Output::Pdf) {
+        if !matches!(output, Output::Pdf(_)) {
             return Err(ApiError::bad_parameter(
                 "format",
                 "a letter whose reference is \"auto\" is issued as a PDF only: a preview \
                  would take a number; preview it with a literal reference",
             ));
         }
-        return numbered(state, doc, &headers, request_hash(&bytes)).await;
+        return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
     }
     let ticket = state.admit()?;
     let shared = state.clone();
@@ -76,7 +77,7 @@ pub async fn render(
             other => ApiError::from(other),
         })?;
     let (content_type, file) = match output {
-        Output::Pdf => ("application/pdf", "letter.pdf"),
+        Output::Pdf(_) => ("application/pdf", "letter.pdf"),
         Output::Png { .. } => ("image/png", "letter.png"),
     };
     let mut res = rendered.bytes.into_response();
@@ -107,6 +108,7 @@ async fn numbered(
     doc: Document,
     headers: &HeaderMap,
     request_hash: String,
+    standard: Option<crate::PdfStandard>,
 ) -> Result<Response, ApiError> {
     let register = state
         .register
@@ -150,7 +152,7 @@ async fn numbered(
     // or the time limit passes: its number is recorded either way, and a
     // retry under the same Idempotency-Key gets the answer.
     let tasks = state.tasks.clone();
-    let job = issue(state, ticket, register, doc, allocation);
+    let job = issue(state, ticket, register, doc, allocation, standard);
     tasks
         .spawn(job.instrument(tracing::Span::current()))
         .await
@@ -164,6 +166,7 @@ async fn issue(
     register: std::sync::Arc<dyn RegisterStore>,
     doc: Document,
     allocation: Allocation,
+    standard: Option<crate::PdfStandard>,
 ) -> Result<Response, ApiError> {
     let mut allocated = blocking(&register, move |r| r.allocate(&allocation)).await?;
     if let Some(stored) = allocated.response.take() {
@@ -175,7 +178,7 @@ async fn issue(
     let rendered = state
         .pool
         .run(&ticket, move || {
-            work::render_numbered(&shared, &doc, Output::Pdf, Some(&reference))
+            work::render_numbered(&shared, &doc, Output::Pdf(standard), Some(&reference))
         })
         .await;
     let rendered = match rendered {

@@ -235,6 +235,10 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
             Error::Invalid(p) => ApiError::invalid(p.0),
+            Error::Standard { standard, reasons } => ApiError::invalid(vec![Problem::new(
+                "pdf_standard",
+                format!("the letter cannot be made to conform to {standard}: {reasons}"),
+            )]),
             other => {
                 tracing::error!(error = %other, "rendering failed");
                 ApiError::internal(other.to_string())

@@ -37,6 +37,18 @@ impl Query {
         }
     }
 
+    /// A value read by its type's `FromStr` (`pdf_standard=a-2b`), `None`
+    /// when absent.
+    pub fn parsed<T: std::str::FromStr<Err = String>>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ApiError> {
+        self.0
+            .get(name)
+            .map(|v| v.parse().map_err(|e| ApiError::bad_parameter(name, e)))
+            .transpose()
+    }
+
     /// `true`/`false` (also `1`/`0`), `default` when absent.
     pub fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.0.get(name).map(String::as_str) {

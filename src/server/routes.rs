@@ -249,6 +249,11 @@ const LETTER_PARAMS: &[Param] = &[
         description: "With `format=png`: resolution.",
         schema: r#"{"type": "number", "minimum": 10, "maximum": 300, "default": 80}"#,
     },
+    Param {
+        name: "pdf_standard",
+        description: "Write the PDF to a standard: PDF/A (`a-2b`, `a-2u`, `a-2a`, `a-3b`, `a-3u`, `a-3a`) for archives and e-saraban systems, or PDF/UA (`ua-1`); the agency profile's `pdf_standard` otherwise. A letter that cannot conform is a 422 problem at `pdf_standard` giving the reason.",
+        schema: r#"{"type": "string", "enum": ["a-2b", "a-2u", "a-2a", "a-3b", "a-3u", "a-3a", "ua-1"]}"#,
+    },
 ];
 
 /// Every route the service serves.

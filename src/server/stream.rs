@@ -181,7 +181,7 @@ fn pdf_of(shared: &super::Shared, batch: &Batch, i: usize) -> Result<Vec<u8>, St
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    work::render_numbered(shared, &doc, Output::Pdf, batch.reference(i))
+    work::render_numbered(shared, &doc, Output::Pdf(None), batch.reference(i))
         .map(|r| r.bytes)
         .map_err(|e| e.to_string())
 }

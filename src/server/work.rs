@@ -12,8 +12,8 @@ use crate::model::Document;
 /// What to export.
 #[derive(Debug, Clone, Copy)]
 pub enum Output {
-    /// The whole letter as PDF.
-    Pdf,
+    /// The whole letter as PDF, to a standard or else to the agency's.
+    Pdf(Option<crate::PdfStandard>),
     /// Page `page` (0-based) as PNG at `dpi`.
     Png {
         /// 0-based page.
@@ -68,7 +68,7 @@ pub fn render_numbered(
     let letter = layout_numbered(shared, doc, reference)?;
     let pages = letter.pages();
     let bytes = match output {
-        Output::Pdf => letter.pdf(),
+        Output::Pdf(standard) => letter.pdf_as(standard),
         Output::Png { page, .. } if page >= pages => {
             return Err(Error::Invalid(Problems::one(Problem::new(
                 "page",

@@ -1,0 +1,203 @@
+//! Letters as records: PDF/A and PDF/UA output, read back with a PDF library
+//! (lopdf) as an archive's ingest would read it: the standard declared in the
+//! XMP metadata, title, author, language and date there, the output intent,
+//! the tags, the images' alternate texts.
+
+mod common;
+
+use common::*;
+use lopdf::{Dictionary, Document as Pdf, Object};
+use saraban::PdfStandard;
+use serde_json::json;
+
+/// The catalogue's XMP metadata, as text.
+fn xmp(pdf: &Pdf) -> String {
+    let catalog = pdf.catalog().unwrap();
+    let id = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let stream = pdf.get_object(id).unwrap().as_stream().unwrap();
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8(bytes).unwrap()
+}
+
+fn load(bytes: &[u8]) -> Pdf {
+    Pdf::load_mem(bytes).expect("a PDF lopdf reads")
+}
+
+/// A text string of a dictionary (PDFDocEncoding or UTF-16BE).
+fn text(dict: &Dictionary, key: &[u8]) -> Option<String> {
+    match dict.get(key).ok()? {
+        Object::String(bytes, _) => {
+            if bytes.starts_with(&[0xfe, 0xff]) {
+                let units: Vec<u16> = bytes[2..]
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                String::from_utf16(&units).ok()
+            } else {
+                Some(String::from_utf8_lossy(bytes).into_owned())
+            }
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn a_pdf_a_letter_declares_its_standard_and_carries_its_metadata() {
+    let letter = render_example("memo-phatthalung");
+    let bytes = letter.pdf_as(Some(PdfStandard::A2b)).unwrap();
+    let pdf = load(&bytes);
+    let meta = xmp(&pdf);
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "{meta}"
+    );
+    // Title: the subject; author: the agency; Thai; dated as the letter.
+    let subject = letter.prepared.view.doc_title.clone();
+    assert!(
+        meta.contains(&format!(">{subject}</rdf:li>")),
+        "title: {meta}"
+    );
+    assert!(
+        meta.contains("<rdf:li>สำนักงานเขตพื้นที่การศึกษาประถมศึกษาพัทลุง เขต ๒</rdf:li>"),
+        "author: {meta}"
+    );
+    assert!(
+        meta.contains("<dc:language><rdf:Bag><rdf:li>th</rdf:li>"),
+        "{meta}"
+    );
+    assert!(meta.contains("<xmp:CreateDate>2020-04-24"), "date: {meta}");
+    let catalog = pdf.catalog().unwrap();
+    assert!(
+        catalog.get(b"OutputIntents").is_ok(),
+        "an output intent (sRGB)"
+    );
+    assert_eq!(text(catalog, b"Lang").as_deref(), Some("th"));
+    // Without a standard the same letter declares none.
+    let plain = load(&letter.pdf().unwrap());
+    assert!(!xmp(&plain).contains("pdfaid:part"));
+}
+
+#[test]
+fn an_agency_profile_chooses_the_standard_and_a_request_may_override_it() {
+    let doc = json!({
+        "kind": "memo",
+        "agency": {"name": "สำนักงานจังหวัดขอนแก่น", "pdf_standard": "a-3b"},
+        "date": "2568-06",
+        "subject": "ขอส่งรายงาน",
+        "to": "ผู้ว่าราชการจังหวัดขอนแก่น",
+        "body": ["ตามที่ได้รับมอบหมาย บัดนี้ได้ดำเนินการเสร็จแล้ว"],
+        "signatory": {"name": "นายหนึ่ง สองสาม", "positions": ["หัวหน้าสำนักงานจังหวัดขอนแก่น"]}
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    let meta = xmp(&load(&letter.pdf().unwrap()));
+    assert!(meta.contains("<pdfaid:part>3</pdfaid:part>"), "{meta}");
+    // A letter without a day (left for the pen) is dated when it was made.
+    assert!(meta.contains("<xmp:CreateDate>20"), "{meta}");
+    let meta = xmp(&load(&letter.pdf_as(Some(PdfStandard::A2u)).unwrap()));
+    assert!(meta.contains("<pdfaid:part>2</pdfaid:part>"), "{meta}");
+    assert!(
+        meta.contains("<pdfaid:conformance>U</pdfaid:conformance>"),
+        "{meta}"
+    );
+}
+
+/// Every structure element of the tree, depth first (copies).
+fn elements(pdf: &Pdf) -> Vec<Dictionary> {
+    let catalog = pdf.catalog().unwrap();
+    let root = catalog
+        .get_deref(b"StructTreeRoot", pdf)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        let kids = match d.get(b"K") {
+            Ok(Object::Array(a)) => a.clone(),
+            Ok(o) => vec![o.clone()],
+            Err(_) => vec![],
+        };
+        for kid in kids {
+            let kid = match kid {
+                Object::Reference(id) => pdf.get_object(id).ok().cloned(),
+                o => Some(o),
+            };
+            if let Some(Object::Dictionary(dict)) = kid {
+                stack.push(dict);
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[test]
+fn a_tagged_letter_names_its_images_for_a_reader_who_cannot_see_them() {
+    for (example, standard) in [
+        ("memo-phatthalung", PdfStandard::Ua1),
+        ("certificate-employment", PdfStandard::A2a),
+        ("stamped-circular", PdfStandard::Ua1),
+    ] {
+        let letter = render_example(example);
+        let bytes = letter.pdf_as(Some(standard)).unwrap();
+        let pdf = load(&bytes);
+        let figures: Vec<String> = elements(&pdf)
+            .iter()
+            .filter(|d| d.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(&b"Figure"[..]))
+            .map(|d| text(d, b"Alt").unwrap_or_default())
+            .collect();
+        assert!(
+            figures.contains(&"ตราครุฑ".to_string()),
+            "{example}: {figures:?}"
+        );
+        assert!(
+            figures.iter().all(|a| !a.is_empty()),
+            "{example}: {figures:?}"
+        );
+        if example == "certificate-employment" {
+            assert!(
+                figures.iter().any(|a| a == "รูปถ่าย นางสาวกมลวรรณ ศรีสุข"),
+                "{figures:?}"
+            );
+        }
+        if example == "stamped-circular" {
+            assert!(
+                figures.iter().any(|a| a.starts_with("ตราประทับ")),
+                "{figures:?}"
+            );
+        }
+        let catalog = pdf.catalog().unwrap();
+        let marked = catalog
+            .get_deref(b"MarkInfo", &pdf)
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get(b"Marked")
+            .unwrap()
+            .as_bool()
+            .unwrap();
+        assert!(marked, "{example}: tagged");
+    }
+}
+
+/// What typst cannot make conform is an error that names the field and the
+/// standard, with typst's reason, never a PDF that only claims to conform.
+/// (typst 0.15 cannot tag a table with rows that span as PDF/UA-1 wants.)
+#[test]
+fn a_letter_that_cannot_conform_says_why() {
+    let letter = render_example("measures-activities");
+    let err = letter
+        .pdf_as(Some(PdfStandard::Ua1))
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("pdf_standard: "), "{err}");
+    assert!(
+        err.contains("ua-1") && err.contains("PDF/UA-1 error"),
+        "{err}"
+    );
+    // The same letter as PDF/A-2b is fine.
+    letter.pdf_as(Some(PdfStandard::A2b)).unwrap();
+}
