@@ -273,6 +273,7 @@ fn write(
         std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mut zip = (!merged).then(|| zip::ZipWriter::new(std::io::BufWriter::new(file)));
     let mut all_pages = Vec::new();
+    let mut marks = Vec::new();
     let mut pages = 0;
     let mut hashes = Vec::new();
     // Dated as the letters are (as the service's ZIPs are).
@@ -310,7 +311,13 @@ fn write(
                     zip.start_file(batch.name(i), options)?;
                     zip.write_all(&pdf)?;
                 }
-                None => all_pages.extend(letter.doc.pages().iter().cloned()),
+                None => {
+                    marks.push(crate::outline::Mark {
+                        page: all_pages.len(),
+                        title: crate::outline::title(i, &letter.prepared.view),
+                    });
+                    all_pages.extend(letter.doc.pages().iter().cloned())
+                }
             }
             progress.advance();
         }
@@ -320,7 +327,7 @@ fn write(
             zip.finish()?.flush()?;
         }
         None => {
-            let pdf = crate::server::work::merged_pdf(all_pages)?;
+            let pdf = crate::server::work::merged_pdf(all_pages, &batch.title(), &marks)?;
             std::fs::write(path, pdf)?;
         }
     }

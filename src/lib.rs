@@ -14,6 +14,7 @@ pub mod frames;
 pub mod linebreak;
 pub mod merge;
 pub mod model;
+pub mod outline;
 pub mod pdf_standard;
 pub mod recipients;
 pub mod register;

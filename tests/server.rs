@@ -490,7 +490,64 @@ async fn merged_pdf_has_every_page_in_order() {
         .map(|i| text.find(&format!("ทดสอบที่{i}")).unwrap())
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]));
+    // A bookmark at each letter's first page, naming its addressee, and a
+    // title, as a clerk finds a letter in a merged circular.
+    let (title, marks) = outline(&pdf);
+    assert!(title.ends_with("(๕ ฉบับ)"), "{title}");
+    assert_eq!(marks.len(), 5, "{marks:?}");
+    for (i, (text, page)) in marks.iter().enumerate() {
+        assert!(text.starts_with(&format!("{}. ", i + 1)), "{text}");
+        assert!(text.contains(&format!("ทดสอบที่ {}", i + 1)), "{text}");
+        assert_eq!(*page, i, "{text}");
+    }
     server.stop().await;
+}
+
+/// A PDF's title and its outline's entries with their pages (0-based), read
+/// with lopdf.
+fn outline(pdf: &[u8]) -> (String, Vec<(String, usize)>) {
+    use lopdf::Object;
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let decode = |o: &Object| match o {
+        Object::String(b, _) if b.starts_with(&[0xfe, 0xff]) => String::from_utf16(
+            &b[2..]
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        Object::String(b, _) => String::from_utf8_lossy(b).into_owned(),
+        other => panic!("not a string: {other:?}"),
+    };
+    let info = doc
+        .trailer
+        .get_deref(b"Info", &doc)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let title = decode(info.get(b"Title").unwrap());
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let root = doc
+        .catalog()
+        .unwrap()
+        .get_deref(b"Outlines", &doc)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    let mut marks = Vec::new();
+    let mut next = root.get(b"First").ok().cloned();
+    while let Some(Object::Reference(id)) = next {
+        let item = doc.get_object(id).unwrap().as_dict().unwrap();
+        let action = item.get_deref(b"A", &doc).unwrap().as_dict().unwrap();
+        let dest = action.get(b"D").unwrap().as_array().unwrap();
+        let page = dest[0].as_reference().unwrap();
+        marks.push((
+            decode(item.get(b"Title").unwrap()),
+            pages.iter().position(|p| *p == page).unwrap(),
+        ));
+        next = item.get(b"Next").ok().cloned();
+    }
+    (title, marks)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

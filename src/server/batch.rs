@@ -326,6 +326,20 @@ impl Batch {
         }
     }
 
+    /// The merged PDF's title: the first letter's subject and how many
+    /// letters there are (`ขอเชิญประชุม (๓ ฉบับ)`).
+    pub fn title(&self) -> String {
+        let subject = self
+            .document(0)
+            .ok()
+            .and_then(|d| d.subject.or(d.title))
+            .unwrap_or_else(|| "หนังสือ".to_string());
+        format!(
+            "{subject} ({} ฉบับ)",
+            crate::thai::number(self.len() as i64, crate::thai::DigitStyle::Thai)
+        )
+    }
+
     /// How many letters.
     pub fn len(&self) -> usize {
         match &self.source {

@@ -24,6 +24,7 @@ use super::problem::ApiError;
 use super::register::{self as reg, blocking};
 use super::work::{self, Output};
 use super::zip_stream::ZipStream;
+use crate::outline::Mark;
 use crate::register::{Allocated, MAX_STORED_BODY, RegisterStore, StoredResponse, sha256_hex};
 
 /// The register's side of a numbered batch: the numbers it took, to be
@@ -190,14 +191,14 @@ fn pages_of(
     shared: &super::Shared,
     batch: &Batch,
     i: usize,
-) -> Result<Vec<typst_layout::Page>, String> {
+) -> Result<(String, Vec<typst_layout::Page>), String> {
     let doc = batch.document(i).map_err(|p| {
         p.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    work::pages_numbered(shared, &doc, batch.reference(i)).map_err(|e| e.to_string())
+    work::marked_pages(shared, &doc, batch.reference(i), i).map_err(|e| e.to_string())
 }
 
 /// The ZIP of one PDF per letter, streamed. A numbered batch (`issue`) is
@@ -402,12 +403,17 @@ async fn merge_pages(
     ticket: &Ticket,
 ) -> Result<(Vec<u8>, usize), ApiError> {
     let mut pages = Vec::new();
+    let mut marks = Vec::new();
     let mut letters_in = InOrder::new(state, batch, ticket, pages_of);
     while let Some(item) = letters_in.next().await {
-        let (_, p) = item.map_err(|e| {
+        let (_, (title, p)) = item.map_err(|e| {
             tracing::error!(error = %e, "merged batch failed");
             ApiError::internal(e)
         })?;
+        marks.push(Mark {
+            page: pages.len(),
+            title,
+        });
         pages.extend(p);
         let limit = state.config.max_merge_pages;
         if pages.len() > limit {
@@ -419,9 +425,10 @@ async fn merge_pages(
     }
     drop(letters_in);
     let count = pages.len();
+    let title = batch.title();
     let pdf = state
         .pool
-        .run(ticket, move || work::merged_pdf(pages))
+        .run(ticket, move || work::merged_pdf(pages, &title, &marks))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
     Ok((pdf, count))

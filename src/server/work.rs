@@ -8,6 +8,7 @@ use super::Shared;
 use crate::compose::{self, Letter};
 use crate::error::{Error, Problem, Problems};
 use crate::model::Document;
+use crate::outline::{self, Mark};
 
 /// What to export.
 #[derive(Debug, Clone, Copy)]
@@ -84,34 +85,35 @@ pub fn render_numbered(
     })
 }
 
-/// Lays out `doc` and keeps its pages, for merging.
-pub fn pages(shared: &Shared, doc: &Document) -> Result<Vec<Page>, Error> {
-    pages_numbered(shared, doc, None)
-}
-
-/// [`pages`] with the register's reference in place of the document's.
-pub fn pages_numbered(
+/// The pages of letter `index` of a batch and its bookmark's text.
+pub fn marked_pages(
     shared: &Shared,
     doc: &Document,
     reference: Option<&str>,
-) -> Result<Vec<Page>, Error> {
+    index: usize,
+) -> Result<(String, Vec<Page>), Error> {
     let started = Instant::now();
     let letter = layout_numbered(shared, doc, reference)?;
     shared.metrics.letter(true, started.elapsed());
-    Ok(letter.doc.pages().to_vec())
+    let title = outline::title(index, &letter.prepared.view);
+    Ok((title, letter.doc.pages().to_vec()))
 }
 
-/// One PDF of the pages of several letters, in order. Untagged: each letter's
+/// One PDF of the pages of several letters, in order, titled `title`, with a
+/// bookmark at each letter's first page (`marks`). Untagged: each letter's
 /// structure tree was built for it alone, and stitched together they would not
 /// make one valid tree.
-pub fn merged_pdf(pages: Vec<Page>) -> Result<Vec<u8>, Error> {
-    let doc = crate::textlayer::for_pdf(&pages, typst::model::DocumentInfo::default());
+pub fn merged_pdf(pages: Vec<Page>, title: &str, marks: &[Mark]) -> Result<Vec<u8>, Error> {
+    let mut info = typst::model::DocumentInfo::default();
+    info.title = Some(title.into());
+    let doc = crate::textlayer::for_pdf(&pages, info);
     let options = typst_pdf::PdfOptions {
         tagged: false,
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&doc, &options).map_err(|diags| {
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|diags| {
         let messages: Vec<String> = diags.iter().map(|d| d.message.to_string()).collect();
         Error::Export(messages.join("; "))
-    })
+    })?;
+    outline::add(&pdf, marks).map_err(Error::Export)
 }
