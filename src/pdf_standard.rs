@@ -60,6 +60,12 @@ impl PdfStandard {
         }
     }
 
+    /// True when the standard wants every glyph's Unicode in the font's
+    /// ToUnicode map (all but PDF/A-…b).
+    pub(crate) fn maps_every_glyph(self) -> bool {
+        !matches!(self, PdfStandard::A2b | PdfStandard::A3b)
+    }
+
     /// typst's name for it.
     pub(crate) fn typst(self) -> typst_pdf::PdfStandard {
         use typst_pdf::PdfStandard as T;

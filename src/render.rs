@@ -349,7 +349,12 @@ pub fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, Error> {
 /// conform is [`Error::Standard`], with typst's reasons.
 pub fn to_pdf_as(doc: &PagedDocument, standard: Option<PdfStandard>) -> Result<Vec<u8>, Error> {
     let options = PdfStandard::options(standard).map_err(Error::Export)?;
-    let doc = crate::textlayer::for_pdf(doc.pages(), typst::model::Document::info(doc).clone());
+    let every_glyph = standard.is_some_and(PdfStandard::maps_every_glyph);
+    let doc = crate::textlayer::for_pdf(
+        doc.pages(),
+        typst::model::Document::info(doc).clone(),
+        every_glyph,
+    );
     typst_pdf::pdf(&doc, &options).map_err(|diags| {
         let reasons = diags
             .iter()

@@ -887,16 +887,16 @@ pub fn prepare_unchunked(
         })
         .unwrap_or(doc.body.len());
     for (i, b) in doc.body.iter().enumerate() {
-        if i == first_clause {
-            if let Some(items) = &opening {
-                let list = ListParts {
-                    style: ListStyle::Clause,
-                    start: None,
-                    digits,
-                    items,
-                };
-                clauses = flatten_list(&list, 1, "effective", 1, &mut body, &mut p);
-            }
+        if i == first_clause
+            && let Some(items) = &opening
+        {
+            let list = ListParts {
+                style: ListStyle::Clause,
+                start: None,
+                digits,
+                items,
+            };
+            clauses = flatten_list(&list, 1, "effective", 1, &mut body, &mut p);
         }
         let at = format!("body[{i}]");
         match b {

@@ -104,9 +104,11 @@ pub fn marked_pages(
 /// structure tree was built for it alone, and stitched together they would not
 /// make one valid tree.
 pub fn merged_pdf(pages: Vec<Page>, title: &str, marks: &[Mark]) -> Result<Vec<u8>, Error> {
-    let mut info = typst::model::DocumentInfo::default();
-    info.title = Some(title.into());
-    let doc = crate::textlayer::for_pdf(&pages, info);
+    let info = typst::model::DocumentInfo {
+        title: Some(title.into()),
+        ..Default::default()
+    };
+    let doc = crate::textlayer::for_pdf(&pages, info, false);
     let options = typst_pdf::PdfOptions {
         tagged: false,
         ..typst_pdf::PdfOptions::default()

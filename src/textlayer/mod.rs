@@ -62,13 +62,17 @@ pub fn fix(doc: PagedDocument) -> PagedDocument {
 /// clusters rewritten for readers of ToUnicode maps (pdf.js) in the order
 /// typst-pdf will write them. Only for export: line readers and PNGs take the
 /// document as [`fix`] left it.
-pub fn for_pdf(pages: &[Page], mut info: DocumentInfo) -> PagedDocument {
+pub fn for_pdf(pages: &[Page], mut info: DocumentInfo, every_glyph: bool) -> PagedDocument {
     // One walk over the frames: each text item declared Thai, then rewritten.
-    let pages = tounicode::rewrite(pages, &|text| {
-        if text.lang == Lang::JAPANESE {
-            text.lang = Lang::THAI;
-        }
-    });
+    let pages = tounicode::rewrite(
+        pages,
+        &|text| {
+            if text.lang == Lang::JAPANESE {
+                text.lang = Lang::THAI;
+            }
+        },
+        every_glyph,
+    );
     info.locale = Smart::Custom(Locale {
         lang: Lang::THAI,
         region: None,

@@ -48,10 +48,13 @@ const SARA_AA: char = '\u{0E32}';
 
 /// The pages with every text item rewritten, in the order typst-pdf writes
 /// them (page by page, frame items in order, groups where they stand);
-/// `each` is applied to every item first, in the same walk.
-pub fn rewrite(pages: &[Page], each: &dyn Fn(&mut TextItem)) -> Vec<Page> {
+/// `each` is applied to every item first, in the same walk. `every_glyph`:
+/// the PDF standard wants every glyph mapped (PDF/A-…u, -…a, PDF/UA), and
+/// krilla then gives a cluster's whole text to each glyph not yet mapped, so
+/// no mark waits for a better place: each is primed where first met.
+pub fn rewrite(pages: &[Page], each: &dyn Fn(&mut TextItem), every_glyph: bool) -> Vec<Page> {
     let mut safe_left = SafeLeft::new();
-    for page in pages {
+    for page in pages.iter().filter(|_| !every_glyph) {
         walk(&page.frame, &mut |item| count_safe(item, &mut safe_left));
     }
     let mut primed = Primed::new();
