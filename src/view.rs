@@ -734,37 +734,28 @@ pub fn prepare_unchunked(
         })
     });
 
-    // Title lines.
+    // Title lines: the form and the agency (`ประกาศ<agency>`, unless the
+    // document names its own title), then the lines each form puts under it.
     let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
+    let form_title = || {
+        doc.title
+            .clone()
+            .unwrap_or_else(|| format!("{}{}", doc.kind.thai_name(), agency.name))
+    };
+    let titled = |under: Vec<Option<String>>| -> Vec<Text> {
+        std::iter::once(Some(form_title()))
+            .chain(under)
+            .flatten()
+            .map(|s| Text::plain(&s))
+            .collect()
+    };
     let title_lines: Vec<Text> = match doc.kind {
         // An announcement numbered in its agency's book prints its number
         // under the title, as an order does.
-        Kind::Announcement => [
-            Some(
-                doc.title
-                    .clone()
-                    .unwrap_or_else(|| format!("ประกาศ{}", agency.name)),
-            ),
+        Kind::Announcement | Kind::Order => titled(vec![
             reference.as_ref().map(|r| format!("ที่ {r}")),
             subject_line,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|s| Text::plain(&s))
-        .collect(),
-        Kind::Order => [
-            Some(
-                doc.title
-                    .clone()
-                    .unwrap_or_else(|| format!("คำสั่ง{}", agency.name)),
-            ),
-            reference.as_ref().map(|r| format!("ที่ {r}")),
-            subject_line,
-        ]
-        .into_iter()
-        .flatten()
-        .map(|s| Text::plain(&s))
-        .collect(),
+        ]),
         Kind::Standard => doc
             .title
             .iter()
@@ -772,48 +763,25 @@ pub fn prepare_unchunked(
             .chain(doc.subject.iter().map(|s| Text::plain(s)))
             .collect(),
         // `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...` (the year it is made).
-        Kind::Regulation | Kind::Bylaw => {
-            let form = if doc.kind == Kind::Regulation {
-                "ระเบียบ"
-            } else {
-                "ข้อบังคับ"
-            };
-            let about = doc.subject.as_deref().map(str::trim).map(|s| {
+        Kind::Regulation | Kind::Bylaw => titled(vec![
+            doc.subject.as_deref().map(str::trim).map(|s| {
                 if s.starts_with("ว่าด้วย") {
                     s.to_string()
                 } else {
                     format!("ว่าด้วย{s}")
                 }
-            });
-            let year = date.map(|d| {
+            }),
+            date.map(|d| {
                 format!(
                     "พ.ศ. {}",
                     thai::number(thai::buddhist_year(d.year) as i64, digits)
                 )
-            });
-            [
-                Some(
-                    doc.title
-                        .clone()
-                        .unwrap_or_else(|| format!("{form}{}", agency.name)),
-                ),
-                about,
-                year,
-            ]
-            .into_iter()
-            .flatten()
-            .map(|s| Text::plain(&s))
-            .collect()
-        }
+            }),
+        ]),
         // `รายงานการประชุม<body>` / `ครั้งที่ ...` / `เมื่อ<date>` / `ณ <place>`.
         Kind::Minutes => {
             let m = doc.meeting.as_ref();
-            [
-                Some(
-                    doc.title
-                        .clone()
-                        .unwrap_or_else(|| format!("รายงานการประชุม{}", agency.name)),
-                ),
+            titled(vec![
                 // `๓/๒๕๖๘` is a number; `สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘` says it all.
                 m.and_then(|m| m.number.as_deref()).map(|n| {
                     let n = thai::apply_digits(n.trim(), digits);
@@ -826,32 +794,11 @@ pub fn prepare_unchunked(
                 date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
                 m.and_then(|m| m.place.as_deref())
                     .map(|pl| format!("ณ {}", pl.trim())),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|s| Text::plain(&s))
-            .collect()
+            ])
         }
         // `แถลงการณ์<agency>` / `เรื่อง ...` / `ฉบับที่ ...`.
         Kind::Statement | Kind::News => {
-            let form = if doc.kind == Kind::Statement {
-                "แถลงการณ์"
-            } else {
-                "ข่าว"
-            };
-            [
-                Some(
-                    doc.title
-                        .clone()
-                        .unwrap_or_else(|| format!("{form}{}", agency.name)),
-                ),
-                subject_line,
-                issue.map(|n| format!("ฉบับที่ {n}")),
-            ]
-            .into_iter()
-            .flatten()
-            .map(|s| Text::plain(&s))
-            .collect()
+            titled(vec![subject_line, issue.map(|n| format!("ฉบับที่ {n}"))])
         }
         // A heading many agencies print over the certifying text.
         Kind::Certificate => doc.title.iter().map(|t| Text::plain(t)).collect(),
@@ -999,11 +946,14 @@ pub fn prepare_unchunked(
             ),
         );
     }
-    // A release's owning unit is printed when the release names it; the
-    // profile's contact is for letters.
-    let contact = doc.contact.clone().or_else(|| {
-        (!matches!(doc.kind, Kind::Statement | Kind::News)).then(|| agency.contact.clone())?
-    });
+    // The profile's contact is for letters: a memo's owner is in its
+    // ส่วนราชการ line, and a release prints an owning unit only when it
+    // names one.
+    let profile_contact = !matches!(doc.kind, Kind::Memo | Kind::Statement | Kind::News);
+    let contact = doc
+        .contact
+        .clone()
+        .or_else(|| profile_contact.then(|| agency.contact.clone()).flatten());
     let mut contact_lines: Vec<Text> = Vec::new();
     if let Some(c) = &contact
         && !no_contact
@@ -1023,10 +973,6 @@ pub fn prepare_unchunked(
         for l in &c.lines {
             contact_lines.push(Text::plain(l));
         }
-    }
-    if doc.kind == Kind::Memo && doc.contact.is_none() {
-        // A memo's owner is in its ส่วนราชการ line; the profile's contact is for letters.
-        contact_lines.clear();
     }
 
     // Distribution list.
@@ -1336,11 +1282,7 @@ fn opening_clauses(
     p: &mut Problems,
 ) -> Option<Vec<Item>> {
     let when = doc.effective.as_deref()?.trim();
-    let form = if doc.kind == Kind::Regulation {
-        "ระเบียบ"
-    } else {
-        "ข้อบังคับ"
-    };
+    let form = doc.kind.thai_name();
     check_text(p, "effective", when, true);
     let when = match when.parse::<ThaiDate>() {
         Ok(d) if d.day.is_some() => format!(
