@@ -833,7 +833,9 @@ pub fn prepare_unchunked(
             )
         })
         .unwrap_or(doc.body.len());
-    for (i, b) in doc.body.iter().enumerate() {
+    // One step past the last block, for clauses 1 and 2 of a body with no
+    // clause of its own (a preamble alone).
+    for i in 0..=doc.body.len() {
         if i == first_clause
             && let Some(items) = &opening
         {
@@ -845,6 +847,7 @@ pub fn prepare_unchunked(
             };
             clauses = flatten_list(&list, 1, "effective", 1, &mut body, &mut p);
         }
+        let Some(b) = doc.body.get(i) else { break };
         let at = format!("body[{i}]");
         match b {
             Block::Typed(TypedBlock::Chapter {

@@ -165,6 +165,21 @@ fn clauses_one_and_two_are_written_from_the_title_and_the_effective_date() {
         "{}",
         lines[own].text
     );
+
+    // A body of a preamble alone still gets its clauses 1 and 2, after it.
+    let mut short = doc.clone();
+    short["body"] = json!(["โดยที่เป็นการสมควรกำหนดหลักเกณฑ์การใช้รถราชการ จึงวางระเบียบไว้ ดังต่อไปนี้"]);
+    let lines = plain(&render_json(short.to_string().as_bytes()));
+    let at = |t: &str| {
+        lines
+            .iter()
+            .position(|l| l.text.contains(t))
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    let preamble = at("โดยที่เป็นการสมควร");
+    let one = at("ข้อ ๑ ระเบียบนี้เรียกว่า");
+    let two = at("ข้อ ๒ ระเบียบนี้ให้ใช้บังคับ");
+    assert!(preamble < one && one < two);
 }
 
 #[test]
