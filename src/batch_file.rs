@@ -327,7 +327,7 @@ fn write(
             zip.finish()?.flush()?;
         }
         None => {
-            let pdf = crate::server::work::merged_pdf(all_pages, &batch.title(), &marks)?;
+            let pdf = crate::render::to_merged_pdf(&all_pages, &batch.title(), &marks)?;
             std::fs::write(path, pdf)?;
         }
     }

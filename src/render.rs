@@ -6,7 +6,6 @@
 //! file `/data.json`. File ids are interned for the life of the process, so every
 //! virtual path here is fixed, never derived from a request.
 
-use crate::pdf_standard::PdfStandard;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -17,9 +16,11 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 
 use crate::error::Error;
+use crate::outline::Mark;
+use crate::pdf_standard::PdfStandard;
 
 /// The fonts shipped in `fonts/`, embedded so the binary renders the same anywhere.
 const EMBEDDED_FONTS: &[&[u8]] = &[
@@ -350,31 +351,51 @@ pub fn to_pdf(doc: &PagedDocument) -> Result<Vec<u8>, Error> {
 pub fn to_pdf_as(doc: &PagedDocument, standard: Option<PdfStandard>) -> Result<Vec<u8>, Error> {
     let options = PdfStandard::options(standard).map_err(Error::Export)?;
     let every_glyph = standard.is_some_and(PdfStandard::maps_every_glyph);
-    let doc = crate::textlayer::for_pdf(
-        doc.pages(),
-        typst::model::Document::info(doc).clone(),
-        every_glyph,
-    );
-    typst_pdf::pdf(&doc, &options).map_err(|diags| {
-        let reasons = diags
+    let info = typst::model::Document::info(doc).clone();
+    write_pdf(doc.pages(), info, &options, every_glyph).map_err(|reasons| match standard {
+        Some(s) => Error::Standard {
+            standard: s,
+            reasons,
+        },
+        None => Error::Export(reasons),
+    })
+}
+
+/// One PDF of the pages of several letters, in order, titled `title`, with a
+/// bookmark at each letter's first page (`marks`). Untagged: each letter's
+/// structure tree was built for it alone, and stitched together they would not
+/// make one valid tree.
+pub fn to_merged_pdf(pages: &[Page], title: &str, marks: &[Mark]) -> Result<Vec<u8>, Error> {
+    let info = typst::model::DocumentInfo {
+        title: Some(title.into()),
+        ..Default::default()
+    };
+    let options = typst_pdf::PdfOptions {
+        tagged: false,
+        ..typst_pdf::PdfOptions::default()
+    };
+    let pdf = write_pdf(pages, info, &options, false).map_err(Error::Export)?;
+    crate::outline::add(&pdf, marks).map_err(Error::Export)
+}
+
+/// The pages through the text-layer pass and typst's PDF writer; typst's
+/// complaints, with their hints, as one text.
+fn write_pdf(
+    pages: &[Page],
+    info: typst::model::DocumentInfo,
+    options: &typst_pdf::PdfOptions,
+    every_glyph: bool,
+) -> Result<Vec<u8>, String> {
+    let doc = crate::textlayer::for_pdf(pages, info, every_glyph);
+    typst_pdf::pdf(&doc, options).map_err(|diags| {
+        diags
             .iter()
             .map(|d| {
-                let hints = d
-                    .hints
-                    .iter()
-                    .map(|h| format!(" ({})", h.v))
-                    .collect::<String>();
+                let hints: String = d.hints.iter().map(|h| format!(" ({})", h.v)).collect();
                 format!("{}{hints}", d.message)
             })
             .collect::<Vec<_>>()
-            .join("; ");
-        match standard {
-            Some(s) => Error::Standard {
-                standard: s,
-                reasons,
-            },
-            None => Error::Export(reasons),
-        }
+            .join("; ")
     })
 }
 

@@ -428,7 +428,9 @@ async fn merge_pages(
     let title = batch.title();
     let pdf = state
         .pool
-        .run(ticket, move || work::merged_pdf(pages, &title, &marks))
+        .run(ticket, move || {
+            crate::render::to_merged_pdf(&pages, &title, &marks)
+        })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
     Ok((pdf, count))

@@ -8,7 +8,7 @@ use super::Shared;
 use crate::compose::{self, Letter};
 use crate::error::{Error, Problem, Problems};
 use crate::model::Document;
-use crate::outline::{self, Mark};
+use crate::outline;
 
 /// What to export.
 #[derive(Debug, Clone, Copy)]
@@ -97,25 +97,4 @@ pub fn marked_pages(
     shared.metrics.letter(true, started.elapsed());
     let title = outline::title(index, &letter.prepared.view);
     Ok((title, letter.doc.pages().to_vec()))
-}
-
-/// One PDF of the pages of several letters, in order, titled `title`, with a
-/// bookmark at each letter's first page (`marks`). Untagged: each letter's
-/// structure tree was built for it alone, and stitched together they would not
-/// make one valid tree.
-pub fn merged_pdf(pages: Vec<Page>, title: &str, marks: &[Mark]) -> Result<Vec<u8>, Error> {
-    let info = typst::model::DocumentInfo {
-        title: Some(title.into()),
-        ..Default::default()
-    };
-    let doc = crate::textlayer::for_pdf(&pages, info, false);
-    let options = typst_pdf::PdfOptions {
-        tagged: false,
-        ..typst_pdf::PdfOptions::default()
-    };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|diags| {
-        let messages: Vec<String> = diags.iter().map(|d| d.message.to_string()).collect();
-        Error::Export(messages.join("; "))
-    })?;
-    outline::add(&pdf, marks).map_err(Error::Export)
 }
