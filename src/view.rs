@@ -88,6 +88,9 @@ pub struct View {
     pub digits: &'static str,
     /// Virtual path of the emblem.
     pub emblem: String,
+    /// What the emblem is, for a reader who cannot see it (the PDF's
+    /// alternate text): `ตราครุฑ`, or `ตรา<agency>` for the agency's own.
+    pub emblem_alt: String,
     /// Urgency mark.
     pub urgency: Option<String>,
     /// `ด่วนภายใน` deadline.
@@ -719,6 +722,11 @@ pub fn prepare_unchunked(
         .as_deref()
         .and_then(|uri| image_at("agency.emblem", uri, &EMBLEM_PATHS, &mut p))
         .unwrap_or_else(|| crate::render::GARUDA_PATH.to_string());
+    let emblem_alt = if emblem == crate::render::GARUDA_PATH {
+        "ตราครุฑ".to_string()
+    } else {
+        format!("ตรา{}", agency.name)
+    };
     // A stamped letter's seal and a certificate's photograph.
     let seal = match (&agency.seal, doc.kind) {
         (Some(uri), Kind::Stamped) => image_at("agency.seal", uri, &SEAL_PATHS, &mut p),
@@ -1129,6 +1137,7 @@ pub fn prepare_unchunked(
             DigitStyle::Arabic => "arabic",
         },
         emblem,
+        emblem_alt,
         urgency: doc.urgency.map(|u| u.mark().to_string()),
         deadline: doc.deadline.clone(),
         secrecy: doc.secrecy.map(|s| s.mark().to_string()),
