@@ -11,7 +11,7 @@ use crate::linebreak::{Dictionary, Words};
 use crate::model::{
     ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, FullItem, HeadingAlign,
     Inline, IssueNumber, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run, Salutation,
-    SignatureLayout, Table, TypedBlock,
+    Signatory, SignatureLayout, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -449,9 +449,6 @@ pub fn prepare_unchunked(
     } else {
         check_text(&mut p, "signatory.name", &doc.signatory.name, true);
     }
-    for (i, l) in doc.signatory.positions.iter().enumerate() {
-        check_text(&mut p, &format!("signatory.positions[{i}]"), l, true);
-    }
     for (field, given, kinds, what) in [
         (
             "issue",
@@ -624,28 +621,23 @@ pub fn prepare_unchunked(
             }
         })
         .collect();
-    let second_signatory = doc.second_signatory.as_ref().map(|s| {
-        check_text(&mut p, "second_signatory.name", &s.name, true);
+    // A signer's block: positions and image checked (the name where the
+    // caller wants it: an unsigned form has none), slot `n` for the image.
+    let mut signer = |field: &str, s: &Signatory, n: usize, p: &mut Problems| {
         for (i, l) in s.positions.iter().enumerate() {
-            check_text(&mut p, &format!("second_signatory.positions[{i}]"), l, true);
+            check_text(p, &format!("{field}.positions[{i}]"), l, true);
         }
         ViewSignatory {
             name: bare_name(&s.name),
             positions: s.positions.iter().map(|t| Text::plain(t)).collect(),
-            image: signature_image(
-                "second_signatory.signature_image".into(),
-                &s.signature_image,
-                1,
-                &mut p,
-            ),
+            image: signature_image(format!("{field}.signature_image"), &s.signature_image, n, p),
         }
+    };
+    let signatory = signer("signatory", &doc.signatory, 0, &mut p);
+    let second_signatory = doc.second_signatory.as_ref().map(|s| {
+        check_text(&mut p, "second_signatory.name", &s.name, true);
+        signer("second_signatory", s, 1, &mut p)
     });
-    let signatory_image = signature_image(
-        "signatory.signature_image".into(),
-        &doc.signatory.signature_image,
-        0,
-        &mut p,
-    );
 
     // Reference.
     let reference = match (reference_override, &doc.reference) {
@@ -1160,16 +1152,7 @@ pub fn prepare_unchunked(
         enclosures,
         body,
         closing,
-        signatory: ViewSignatory {
-            name: bare_name(&doc.signatory.name),
-            positions: doc
-                .signatory
-                .positions
-                .iter()
-                .map(|s| Text::plain(s))
-                .collect(),
-            image: signatory_image,
-        },
+        signatory,
         second_signatory,
         seal,
         initials: doc.initials.as_deref().map(|i| i.trim().to_string()),
