@@ -531,7 +531,14 @@ pub fn prepare_unchunked(
     if doc.endorsements.len() + 2 > MAX_SIGNATURES {
         p.push(
             "endorsements",
-            format!("at most {} minutes fit one memo", MAX_SIGNATURES - 2),
+            if doc.kind == Kind::Minutes {
+                format!(
+                    "at most {} certifications fit one report",
+                    MAX_SIGNATURES - 2
+                )
+            } else {
+                format!("at most {} minutes fit one memo", MAX_SIGNATURES - 2)
+            },
         );
     }
     // Every image of the document at its fixed virtual path: a broken one

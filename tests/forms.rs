@@ -247,6 +247,13 @@ fn each_form_refuses_what_it_does_not_carry() {
     nested["signatory"] = json!({"name": "นายหนึ่ง"});
     nested["body"] = json!([{"type": "list", "items": [{"text": "ก", "blocks": [{"type": "chapter", "title": "หมวด"}]}]}]);
     assert!(problems(nested).contains("a chapter (หมวด) stands at the top of the body"));
+    let mut many = base("minutes");
+    many["signatory"] = json!({"name": "นายหนึ่ง"});
+    many["endorsements"] = json!(vec![
+        json!({"text": ["ตรวจแล้ว"], "name": "นายสอง"});
+        11
+    ]);
+    assert!(problems(many).contains("endorsements: at most 10 certifications fit one report"));
     let mut effective = base("external");
     effective["signatory"] = json!({"name": "นายหนึ่ง"});
     effective["effective"] = json!("2568-10-01");
