@@ -27,20 +27,7 @@ fn load(bytes: &[u8]) -> Pdf {
 
 /// A text string of a dictionary (PDFDocEncoding or UTF-16BE).
 fn text(dict: &Dictionary, key: &[u8]) -> Option<String> {
-    match dict.get(key).ok()? {
-        Object::String(bytes, _) => {
-            if bytes.starts_with(&[0xfe, 0xff]) {
-                let units: Vec<u16> = bytes[2..]
-                    .chunks(2)
-                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-                    .collect();
-                String::from_utf16(&units).ok()
-            } else {
-                Some(String::from_utf8_lossy(bytes).into_owned())
-            }
-        }
-        _ => None,
-    }
+    lopdf::decode_text_string(dict.get(key).ok()?).ok()
 }
 
 #[test]

@@ -508,17 +508,7 @@ async fn merged_pdf_has_every_page_in_order() {
 fn outline(pdf: &[u8]) -> (String, Vec<(String, usize)>) {
     use lopdf::Object;
     let doc = lopdf::Document::load_mem(pdf).unwrap();
-    let decode = |o: &Object| match o {
-        Object::String(b, _) if b.starts_with(&[0xfe, 0xff]) => String::from_utf16(
-            &b[2..]
-                .chunks(2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]))
-                .collect::<Vec<_>>(),
-        )
-        .unwrap(),
-        Object::String(b, _) => String::from_utf8_lossy(b).into_owned(),
-        other => panic!("not a string: {other:?}"),
-    };
+    let decode = |o: &Object| lopdf::decode_text_string(o).unwrap();
     let info = doc
         .trailer
         .get_deref(b"Info", &doc)
