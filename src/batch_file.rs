@@ -152,7 +152,7 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
                 written.hashes
             } else {
                 let whole = crate::register::sha256_hex(&std::fs::read(&target)?);
-                vec![whole; (allocated.last - allocated.first + 1) as usize]
+                vec![whole; allocated.count()]
             };
             register.complete(&allocated.completion(hashes, None))?;
             Ok(written.summary)
@@ -162,7 +162,8 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
             let _ = std::fs::remove_file(&partial);
             // The numbers stay in the book, cancelled with the reason.
             if let (Some(register), Some(allocated)) = (register, allocated) {
-                let _ = register.abandon(allocated, &e.to_string());
+                let _ =
+                    register.abandon(allocated, &crate::register::abandon_reason(&e.to_string()));
             }
             Err(e)
         }

@@ -217,6 +217,11 @@ impl Allocated {
         self.first..=self.last
     }
 
+    /// How many numbers.
+    pub fn count(&self) -> usize {
+        (self.last - self.first + 1) as usize
+    }
+
     /// The report to make once the PDFs are rendered: one SHA-256 per number
     /// (`first` first) and, for an idempotent request, the response to keep.
     pub fn completion(
@@ -255,4 +260,11 @@ pub struct Completion {
     pub idempotency_key: Option<String>,
     /// The response to keep for replay; ignored without an idempotency key.
     pub response: Option<StoredResponse>,
+}
+
+/// Why numbers were abandoned, as the book records it: the failure's first
+/// 500 characters (the whole goes to the log), so that a long failure never
+/// makes the cancelling itself fail and leave the numbers pending.
+pub fn abandon_reason(failure: &str) -> String {
+    failure.chars().take(500).collect()
 }

@@ -77,7 +77,7 @@ mod year;
 
 pub use allocation::{
     Allocated, Allocation, Completion, LetterDetails, MAX_BATCH, MAX_IDEMPOTENCY_KEY,
-    MAX_STORED_BODY, StoredResponse,
+    MAX_STORED_BODY, StoredResponse, abandon_reason,
 };
 pub use audit::Audit;
 pub use entry::{Entry, EntryStatus};

@@ -146,7 +146,7 @@ pub fn replayed(
 pub async fn abandon(register: &Arc<dyn RegisterStore>, allocated: Allocated, reason: String) {
     let first = allocated.first;
     let last = allocated.last;
-    let short = truncate(&reason, 500);
+    let short = crate::register::abandon_reason(&reason);
     let result = blocking(register, move |r| r.abandon(&allocated, &short)).await;
     match result {
         Ok(()) => tracing::warn!(first, last, %reason, "render failed: numbers cancelled"),
@@ -157,10 +157,6 @@ pub async fn abandon(register: &Arc<dyn RegisterStore>, allocated: Allocated, re
             "render failed and the numbers could not be cancelled: they stay pending"
         ),
     }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
 }
 
 /// The register of an agency for a year, as `GET /v1/register/{agency}/{year}`

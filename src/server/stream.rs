@@ -76,7 +76,7 @@ impl Issue {
 
     /// How many numbers the batch took.
     fn count(&self) -> usize {
-        (self.allocated.last - self.allocated.first + 1) as usize
+        self.allocated.count()
     }
 }
 
