@@ -53,6 +53,15 @@ pub struct Agency {
     /// for another.
     #[serde(default)]
     pub pdf_standard: Option<crate::PdfStandard>,
+    /// Sign every letter of the agency (PAdES): the PKCS#12 file and where
+    /// its password is kept. Only a stored profile may name one; a letter's
+    /// own profile cannot.
+    #[serde(default)]
+    pub signing: Option<crate::signing::SigningProfile>,
+    /// The credential `signing` names, loaded with the profile.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub signer: Option<crate::signing::SharedSigner>,
     /// Layout figures where typing guides differ.
     #[serde(default)]
     pub layout: Layout,
@@ -198,6 +207,11 @@ impl Agencies {
             let text = std::fs::read_to_string(&path)?;
             let mut agency: Agency = serde_json::from_str(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            if let Some(signing) = &agency.signing {
+                let signer = crate::signing::Signer::load(signing, dir)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                agency.signer = Some(std::sync::Arc::new(signer));
+            }
             let id = agency.id.clone().unwrap_or_else(|| {
                 path.file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
@@ -230,6 +244,13 @@ impl Agencies {
                     format!("unknown agency '{id}' (known: {})", known.join(", ")),
                 ))
             }),
+            crate::model::AgencyRef::Inline(a) if a.signing.is_some() => {
+                Err(Problems::one(Problem::new(
+                    "agency.signing",
+                    "a letter's own profile cannot name a certificate; name a stored profile \
+                     that signs (its id)",
+                )))
+            }
             crate::model::AgencyRef::Inline(a) => Ok((**a).clone()),
         }
     }

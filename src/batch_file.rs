@@ -275,6 +275,7 @@ fn write(
     let mut zip = (!merged).then(|| zip::ZipWriter::new(std::io::BufWriter::new(file)));
     let mut all_pages = Vec::new();
     let mut marks = Vec::new();
+    let mut signer = crate::signing::MergedSigner::default();
     let mut pages = 0;
     let mut hashes = Vec::new();
     // Dated as the letters are (as the service's ZIPs are).
@@ -317,6 +318,7 @@ fn write(
                         page: all_pages.len(),
                         title: crate::outline::title(i, &letter.prepared.view),
                     });
+                    signer.add(letter.prepared.view.signer.as_ref());
                     all_pages.extend(letter.doc.pages().iter().cloned())
                 }
             }
@@ -329,6 +331,7 @@ fn write(
         }
         None => {
             let pdf = crate::render::to_merged_pdf(&all_pages, &batch.title(), &marks)?;
+            let pdf = signer.sign(pdf, all_pages.len())?;
             std::fs::write(path, pdf)?;
         }
     }

@@ -44,8 +44,20 @@ impl Letter {
     }
 
     /// The PDF to `standard`, or else to the agency's.
+    /// A signing agency's letters come signed.
     pub fn pdf_as(&self, standard: Option<crate::PdfStandard>) -> Result<Vec<u8>, Error> {
-        render::to_pdf_as(&self.doc, standard.or(self.prepared.view.pdf_standard))
+        let pdf = render::to_pdf_as(&self.doc, standard.or(self.prepared.view.pdf_standard))?;
+        match &self.prepared.view.signer {
+            Some(signer) => signer
+                .sign(
+                    &pdf,
+                    &self.doc,
+                    &self.prepared.view.signatory.name,
+                    self.prepared.view.layout.line_pitch_pt,
+                )
+                .map_err(Error::Signing),
+            None => Ok(pdf),
+        }
     }
 
     /// Page `index` (0-based) as a PNG at `dpi`.

@@ -100,6 +100,10 @@ pub enum Error {
         /// Why not.
         reasons: String,
     },
+    /// The agency's certificate could not sign the PDF: a fault of the
+    /// service's configuration, not of the letter.
+    #[error("signing error: {0}")]
+    Signing(String),
 }
 
 impl From<Problems> for Error {

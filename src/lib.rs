@@ -20,6 +20,7 @@ pub mod recipients;
 pub mod register;
 pub mod render;
 pub mod server;
+pub mod signing;
 pub mod text;
 pub mod textlayer;
 pub mod thai;

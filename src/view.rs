@@ -78,6 +78,9 @@ pub struct View {
     /// The PDF standard the agency's letters are written to.
     #[serde(skip)]
     pub pdf_standard: Option<crate::PdfStandard>,
+    /// The agency's signer, when its letters are signed.
+    #[serde(skip)]
+    pub signer: Option<crate::signing::SharedSigner>,
     /// Layout figures from the profile.
     pub layout: Layout,
     /// The size a font is set at, relative to the official size: 1 for TH
@@ -1123,6 +1126,7 @@ pub fn prepare_unchunked(
         doc_author: agency.name.clone(),
         doc_date: date.and_then(|d| Some([d.year, i32::from(d.month), i32::from(d.day?)])),
         pdf_standard: agency.pdf_standard,
+        signer: agency.signer.clone(),
         layout: Layout {
             // A release's owning unit and telephone follow its end, as
             // ministries print them, not the foot of the page.
@@ -1904,9 +1908,7 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
             } else {
                 text
             });
-            for k in col..end {
-                filled[k] = rs;
-            }
+            filled[col..end].fill(rs);
             col = end;
         }
         let missing = filled.iter().filter(|&&f| f == 0).count();

@@ -32,7 +32,9 @@ fn what_check_refuses_for_its_shape_the_schema_refuses() {
         "body": ["ข้อความ"], "signatory": {"name": "นายทดสอบ ระบบ"}
     });
     assert!(v.is_valid(&base));
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    /// A way to spoil the document, named.
+    type Spoil = (&'static str, Box<dyn Fn(&mut Value)>);
+    let cases: Vec<Spoil> = vec![
         (
             "empty name",
             Box::new(|d| d["signatory"]["name"] = json!("")),

@@ -187,11 +187,7 @@ fn pdf_of(shared: &super::Shared, batch: &Batch, i: usize) -> Result<Vec<u8>, St
         .map_err(|e| e.to_string())
 }
 
-fn pages_of(
-    shared: &super::Shared,
-    batch: &Batch,
-    i: usize,
-) -> Result<(String, Vec<typst_layout::Page>), String> {
+fn pages_of(shared: &super::Shared, batch: &Batch, i: usize) -> Result<work::Marked, String> {
     let doc = batch.document(i).map_err(|p| {
         p.iter()
             .map(ToString::to_string)
@@ -404,17 +400,19 @@ async fn merge_pages(
 ) -> Result<(Vec<u8>, usize), ApiError> {
     let mut pages = Vec::new();
     let mut marks = Vec::new();
+    let mut signer = crate::signing::MergedSigner::default();
     let mut letters_in = InOrder::new(state, batch, ticket, pages_of);
     while let Some(item) = letters_in.next().await {
-        let (_, (title, p)) = item.map_err(|e| {
+        let (_, letter) = item.map_err(|e| {
             tracing::error!(error = %e, "merged batch failed");
             ApiError::internal(e)
         })?;
         marks.push(Mark {
             page: pages.len(),
-            title,
+            title: letter.title,
         });
-        pages.extend(p);
+        signer.add(letter.signer.as_ref());
+        pages.extend(letter.pages);
         let limit = state.config.max_merge_pages;
         if pages.len() > limit {
             return Err(ApiError::too_large(
@@ -429,7 +427,8 @@ async fn merge_pages(
     let pdf = state
         .pool
         .run(ticket, move || {
-            crate::render::to_merged_pdf(&pages, &title, &marks)
+            let pdf = crate::render::to_merged_pdf(&pages, &title, &marks)?;
+            signer.sign(pdf, pages.len())
         })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;

@@ -85,16 +85,30 @@ pub fn render_numbered(
     })
 }
 
+/// One letter of a merged batch: its bookmark's text, its pages, and who
+/// signs it.
+pub struct Marked {
+    /// The bookmark's text.
+    pub title: String,
+    /// The laid-out pages.
+    pub pages: Vec<Page>,
+    /// The agency's signer, when its letters are signed.
+    pub signer: Option<crate::signing::SharedSigner>,
+}
+
 /// The pages of letter `index` of a batch and its bookmark's text.
 pub fn marked_pages(
     shared: &Shared,
     doc: &Document,
     reference: Option<&str>,
     index: usize,
-) -> Result<(String, Vec<Page>), Error> {
+) -> Result<Marked, Error> {
     let started = Instant::now();
     let letter = layout_numbered(shared, doc, reference)?;
     shared.metrics.letter(true, started.elapsed());
-    let title = outline::title(index, &letter.prepared.view);
-    Ok((title, letter.doc.pages().to_vec()))
+    Ok(Marked {
+        title: outline::title(index, &letter.prepared.view),
+        pages: letter.doc.pages().to_vec(),
+        signer: letter.prepared.view.signer.clone(),
+    })
 }
