@@ -362,19 +362,23 @@ pub fn to_pdf_as(doc: &PagedDocument, standard: Option<PdfStandard>) -> Result<V
 }
 
 /// One PDF of the pages of several letters, in order, titled `title`, with a
-/// bookmark at each letter's first page (`marks`). Untagged: each letter's
-/// structure tree was built for it alone, and stitched together they would not
-/// make one valid tree.
+/// bookmark at each letter's first page (`marks`). Tagged like a single
+/// letter: each letter's elements moved to locations of their own first, so
+/// that their structures stay apart in the one tree.
 pub fn to_merged_pdf(pages: &[Page], title: &str, marks: &[Mark]) -> Result<Vec<u8>, Error> {
     let info = typst::model::DocumentInfo {
         title: Some(title.into()),
         ..Default::default()
     };
-    let options = typst_pdf::PdfOptions {
-        tagged: false,
-        ..typst_pdf::PdfOptions::default()
-    };
-    let pdf = write_pdf(pages, info, &options, false).map_err(Error::Export)?;
+    let mut pages = pages.to_vec();
+    for (n, mark) in marks.iter().enumerate() {
+        let end = marks.get(n + 1).map_or(pages.len(), |next| next.page);
+        if let Some(letter) = pages.get_mut(mark.page..end) {
+            crate::textlayer::relocate(letter, n);
+        }
+    }
+    let pdf =
+        write_pdf(&pages, info, &typst_pdf::PdfOptions::default(), false).map_err(Error::Export)?;
     crate::outline::add(&pdf, marks).map_err(Error::Export)
 }
 

@@ -500,7 +500,56 @@ async fn merged_pdf_has_every_page_in_order() {
         assert!(text.contains(&format!("ทดสอบที่ {}", i + 1)), "{text}");
         assert_eq!(*page, i, "{text}");
     }
+    // Tagged as one letter is, each letter's structure its own: one emblem
+    // figure per letter, every page's content in the tree, Thai.
+    let (figures, pages) = structure(&pdf);
+    assert_eq!(figures, 5);
+    assert_eq!(pages, (0..5).collect::<Vec<_>>());
     server.stop().await;
+}
+
+/// A tagged PDF's figures and the pages (0-based) its structure elements
+/// stand on, read with lopdf; its catalogue must say Thai and marked.
+fn structure(pdf: &[u8]) -> (usize, Vec<usize>) {
+    use lopdf::Object;
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(
+        lopdf::decode_text_string(catalog.get(b"Lang").unwrap()).unwrap(),
+        "th"
+    );
+    let marked = catalog
+        .get_deref(b"MarkInfo", &doc)
+        .unwrap()
+        .as_dict()
+        .unwrap();
+    assert_eq!(marked.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let root = catalog.get_deref(b"StructTreeRoot", &doc).unwrap();
+    let (mut figures, mut on) = (0, std::collections::BTreeSet::new());
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        let node = match node {
+            Object::Reference(id) => doc.get_object(id).unwrap().clone(),
+            other => other,
+        };
+        match node {
+            Object::Array(items) => stack.extend(items),
+            Object::Dictionary(d) => {
+                if d.get(b"S").and_then(Object::as_name).ok() == Some(b"Figure") {
+                    figures += 1;
+                }
+                if let Ok(page) = d.get(b"Pg").and_then(Object::as_reference) {
+                    on.insert(pages.iter().position(|p| *p == page).unwrap());
+                }
+                if let Ok(kids) = d.get(b"K") {
+                    stack.push(kids.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    (figures, on.into_iter().collect())
 }
 
 /// A PDF's title and its outline's entries with their pages (0-based), read

@@ -20,8 +20,12 @@
 //!   cluster its own character, in logical order, where that is how krilla
 //!   will first meet it (see `tounicode.rs`).
 //!
+//! - **Merged letters tagged apart.** [`relocate`] gives each letter of a
+//!   merged PDF its own element locations, so its structure stays its own.
+//!
 //! Upstream report texts: docs/upstream.md.
 
+mod relocate;
 mod stacked;
 mod tounicode;
 
@@ -31,6 +35,7 @@ use typst::model::DocumentInfo;
 use typst::text::{Lang, Locale};
 use typst_layout::{Page, PagedDocument};
 
+pub use relocate::relocate;
 pub use stacked::merge_stacked;
 use stacked::stacked;
 
