@@ -523,7 +523,7 @@ fn structure(pdf: &[u8]) -> (usize, Vec<usize>) {
         .unwrap()
         .as_dict()
         .unwrap();
-    assert_eq!(marked.get(b"Marked").unwrap().as_bool().unwrap(), true);
+    assert!(marked.get(b"Marked").unwrap().as_bool().unwrap());
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     let root = catalog.get_deref(b"StructTreeRoot", &doc).unwrap();
     let (mut figures, mut on) = (0, std::collections::BTreeSet::new());
