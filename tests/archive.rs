@@ -170,6 +170,55 @@ fn a_tagged_letter_names_its_images_for_a_reader_who_cannot_see_them() {
     }
 }
 
+/// The headings a reader jumps between: the title lines (a memo's
+/// `บันทึกข้อความ`) are one H1 and each chapter (`หมวด`) or heading of the
+/// body an H2 whose title is its text, as PDF/UA asks; the page looks as it
+/// did before headings were tagged (tests/golden.rs).
+#[test]
+fn title_lines_and_chapters_are_tagged_as_headings() {
+    for (example, standard) in [
+        ("regulation-university", Some(PdfStandard::Ua1)),
+        ("announcement-clauses", Some(PdfStandard::Ua1)),
+        ("statement-health", None),
+        ("memo-phatthalung", Some(PdfStandard::Ua1)),
+    ] {
+        let letter = render_example(example);
+        let pdf = load(&letter.pdf_as(standard).unwrap());
+        let heads = |level: &[u8]| -> Vec<String> {
+            elements(&pdf)
+                .iter()
+                .filter(|d| d.get(b"S").ok().and_then(|s| s.as_name().ok()) == Some(level))
+                .map(|d| squash(&text(d, b"T").unwrap_or_default()))
+                .collect()
+        };
+        let view = &letter.prepared.view;
+        let title: String = if view.kind == "memo" {
+            "บันทึกข้อความ".to_string()
+        } else {
+            view.title_lines.iter().map(|t| squash(&t.flat())).collect()
+        };
+        assert_eq!(heads(b"H1"), vec![title], "{example}");
+        let mut chapters: Vec<String> = view
+            .body
+            .iter()
+            .filter_map(|b| match b {
+                saraban::view::ViewBlock::Heading { text, .. } => Some(squash(&text.flat())),
+                _ => None,
+            })
+            .collect();
+        let mut h2 = heads(b"H2");
+        h2.sort();
+        chapters.sort();
+        assert_eq!(h2, chapters, "{example}");
+        if example == "regulation-university" {
+            assert!(
+                chapters.iter().any(|c| c.starts_with("หมวด")),
+                "{chapters:?}"
+            );
+        }
+    }
+}
+
 /// What typst cannot make conform is an error that names the field and the
 /// standard, with typst's reason, never a PDF that only claims to conform.
 /// (typst 0.15 cannot tag a table with rows that span as PDF/UA-1 wants.)
