@@ -13,7 +13,6 @@ use serde_json::Value;
 use crate::agency::Agencies;
 use crate::error::Problem;
 use crate::recipients::{self, ReadOptions, Recipients};
-use crate::register::RegisterStore;
 use crate::render::Engine;
 use crate::server::batch::{Batch, BatchRequest, Numbering};
 
@@ -59,8 +58,8 @@ pub struct BatchArgs {
     /// Progress as plain lines even on a terminal.
     #[arg(long)]
     pub plain: bool,
-    /// The register (SQLite file) that numbers letters whose reference is
-    /// `"auto"`, as `saraban serve --db` keeps it.
+    /// The register (SQLite file or `postgres://` URL) that numbers letters
+    /// whose reference is `"auto"`, as `saraban serve --db` keeps it.
     #[arg(long, env = "SARABAN_DB")]
     pub db: Option<PathBuf>,
     /// How `"auto"` letters are numbered: `one` number for them all (a
@@ -114,7 +113,7 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
     };
     let mut batch = Batch::plan(request, MAX_LETTERS).map_err(|e| named(e.details().problems))?;
     let register = match (batch.numbering(), &args.db) {
-        (Some(_), Some(db)) => Some(crate::register::Register::open(db)?),
+        (Some(_), Some(db)) => Some(crate::register::open_store(db)?),
         (Some(_), None) => anyhow::bail!(
             "{file}: numbering: \"auto\" letters are numbered by a register: give --db REGISTER.sqlite"
         ),

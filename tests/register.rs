@@ -1,5 +1,11 @@
-//! The outgoing register on real database files: concurrency, idempotency,
-//! year rollover, series, cancellation, keys, and a process killed mid-batch.
+//! The outgoing register on real databases, an SQLite file and a PostgreSQL
+//! database, with the same tests for both: concurrency, idempotency, year
+//! rollover, series, cancellation, keys, and a process killed mid-batch.
+//!
+//! PostgreSQL: a server at `SARABAN_TEST_POSTGRES` (an admin URL, by default
+//! `postgres://saraban:saraban@127.0.0.1:5432/postgres`, the cluster and role
+//! `.ci/run` starts and creates); each test makes its own database and drops
+//! it after.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,10 +14,14 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use saraban::register::{
-    Allocation, EntryStatus, LetterDetails, Register, RegisterError, RegisterStore, Series,
-    StoredResponse, request_hash, sha256_hex, to_csv,
+    Allocation, EntryStatus, LetterDetails, PgRegister, Register, RegisterError, RegisterStore,
+    Series, StoredResponse, open_store, request_hash, sha256_hex, to_csv,
 };
 use saraban::thai::DigitStyle;
+
+mod common;
+
+use common::postgres::PgDatabase;
 
 /// A fresh directory for one test's database, removed when dropped.
 struct TempDir(PathBuf);
@@ -39,6 +49,83 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Where one test's register lives.
+enum Backend {
+    Sqlite(TempDir),
+    Postgres(PgDatabase),
+}
+
+impl Backend {
+    fn sqlite(test: &str) -> Backend {
+        Backend::Sqlite(TempDir::new(test))
+    }
+
+    fn postgres(test: &str) -> Backend {
+        Backend::Postgres(PgDatabase::new(test))
+    }
+
+    /// What `--db` would say: the file's path or the database's URL.
+    fn spec(&self) -> PathBuf {
+        match self {
+            Backend::Sqlite(dir) => dir.db(),
+            Backend::Postgres(db) => PathBuf::from(db.url()),
+        }
+    }
+
+    /// The register, opened as an instance of the service opens it.
+    fn open(&self) -> Arc<dyn RegisterStore> {
+        open_store(&self.spec()).expect("open the register")
+    }
+
+    /// The backend's own consistency check, where it has one.
+    fn check_integrity(&self) {
+        if let Backend::Sqlite(dir) = self {
+            Register::open(dir.db()).unwrap().integrity_check().unwrap();
+        }
+    }
+
+    /// Everything the database stores, as bytes, to search for secrets.
+    fn dump(&self) -> Vec<u8> {
+        match self {
+            Backend::Sqlite(dir) => {
+                let mut bytes = std::fs::read(dir.db()).unwrap();
+                bytes.extend(std::fs::read(dir.0.join("register.sqlite-wal")).unwrap_or_default());
+                bytes
+            }
+            Backend::Postgres(db) => {
+                let mut client = db.client();
+                let mut out = Vec::new();
+                for table in ["api_keys", "entries", "idempotent_requests", "sequences"] {
+                    for row in client
+                        .query(&format!("SELECT row_to_json(t)::text FROM {table} t"), &[])
+                        .unwrap()
+                    {
+                        out.extend(row.get::<_, String>(0).into_bytes());
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Runs `test` once on a fresh SQLite file and once on a fresh PostgreSQL
+/// database, as `<test>::sqlite` and `<test>::postgres`.
+macro_rules! on_both {
+    ($test:ident) => {
+        mod $test {
+            #[test]
+            fn sqlite() {
+                super::$test(super::Backend::sqlite(stringify!($test)))
+            }
+            #[test]
+            fn postgres() {
+                super::$test(super::Backend::postgres(stringify!($test)))
+            }
+        }
+    };
 }
 
 const AGENCY: &str = "khonkaen-province";
@@ -76,24 +163,25 @@ fn one(series: Series, year_be: i32) -> Allocation {
     request(series, year_be, 1, None, "{}")
 }
 
-#[test]
-fn concurrent_clients_get_distinct_consecutive_numbers() {
+/// 64 clients over four instances of the register (four pools on one
+/// database, as four processes of the service would hold) take 5,000 numbers:
+/// each once, none skipped.
+fn concurrent_clients_get_distinct_consecutive_numbers(backend: Backend) {
     const CLIENTS: usize = 64;
+    const INSTANCES: usize = 4;
     const TOTAL: usize = 5000;
-    let dir = TempDir::new("concurrent");
-    let db = dir.db();
-    // The service creates the file when it starts; the clients then race for
-    // numbers (`a_new_file_opened_at_once_migrates_once` races the opening).
-    Register::open(&db).expect("create");
+    // The service creates the database when it starts; the clients then race
+    // for numbers (`a_new_database_opened_at_once_migrates_once` races the
+    // opening).
+    let instances: Vec<Arc<dyn RegisterStore>> = (0..INSTANCES).map(|_| backend.open()).collect();
     let start = Arc::new(Barrier::new(CLIENTS));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
-            let db = db.clone();
+            let register = instances[c % INSTANCES].clone();
             let start = start.clone();
             let share = TOTAL / CLIENTS + usize::from(c < TOTAL % CLIENTS);
             std::thread::spawn(move || {
                 start.wait();
-                let register = Register::open(&db).expect("open");
                 (0..share)
                     .map(|_| {
                         let got = register
@@ -113,7 +201,7 @@ fn concurrent_clients_get_distinct_consecutive_numbers() {
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=TOTAL as u32).collect::<Vec<_>>());
 
-    let register = Register::open(&db).unwrap();
+    let register = backend.open();
     let audit = register.audit(AGENCY, 2568, Series::Normal).unwrap();
     assert_eq!(audit.last, TOTAL as u32);
     assert!(audit.missing.is_empty());
@@ -121,13 +209,12 @@ fn concurrent_clients_get_distinct_consecutive_numbers() {
     let rows = register.list(AGENCY, 2568).unwrap();
     assert_eq!(rows.len(), TOTAL);
     assert!(rows.iter().zip(1..).all(|(e, n)| e.number == n));
-    register.integrity_check().unwrap();
+    backend.check_integrity();
 }
+on_both!(concurrent_clients_get_distinct_consecutive_numbers);
 
-#[test]
-fn idempotent_retry_gets_the_same_number_and_bytes() {
-    let dir = TempDir::new("idempotent");
-    let register = Register::open(dir.db()).unwrap();
+fn idempotent_retry_gets_the_same_number_and_bytes(backend: Backend) {
+    let register = backend.open();
     let body = r#"{"kind":"external","reference":"auto"}"#;
     let req = request(Series::Normal, 2568, 1, Some("retry-1"), body);
 
@@ -190,11 +277,10 @@ fn idempotent_retry_gets_the_same_number_and_bytes() {
         2
     );
 }
+on_both!(idempotent_retry_gets_the_same_number_and_bytes);
 
-#[test]
-fn idempotent_batch_replays_the_whole_block() {
-    let dir = TempDir::new("batch");
-    let register = Register::open(dir.db()).unwrap();
+fn idempotent_batch_replays_the_whole_block(backend: Backend) {
+    let register = backend.open();
     register.allocate(&one(Series::Normal, 2568)).unwrap();
     let req = request(Series::Normal, 2568, 3, Some("batch-1"), "three letters");
     let got = register.allocate(&req).unwrap();
@@ -209,11 +295,10 @@ fn idempotent_batch_replays_the_whole_block() {
     elsewhere.agency = "other-agency".into();
     assert!(!register.allocate(&elsewhere).unwrap().replay);
 }
+on_both!(idempotent_batch_replays_the_whole_block);
 
-#[test]
-fn numbers_restart_each_year() {
-    let dir = TempDir::new("rollover");
-    let register = Register::open(dir.db()).unwrap();
+fn numbers_restart_each_year(backend: Backend) {
+    let register = backend.open();
     let take = |year| register.allocate(&one(Series::Normal, year)).unwrap().first;
     assert_eq!([take(2568), take(2568), take(2568)], [1, 2, 3]);
     assert_eq!(take(2569), 1);
@@ -229,11 +314,10 @@ fn numbers_restart_each_year() {
     let err = register.allocate(&one(Series::Normal, 2025)).unwrap_err();
     assert!(err.to_string().starts_with("year:"), "{err}");
 }
+on_both!(numbers_restart_each_year);
 
-#[test]
-fn series_count_independently() {
-    let dir = TempDir::new("series");
-    let register = Register::open(dir.db()).unwrap();
+fn series_count_independently(backend: Backend) {
+    let register = backend.open();
     let take = |series| register.allocate(&one(series, 2568)).unwrap();
     assert_eq!(take(Series::Normal).first, 1);
     assert_eq!(take(Series::Normal).first, 2);
@@ -261,11 +345,10 @@ fn series_count_independently() {
         ]
     );
 }
+on_both!(series_count_independently);
 
-#[test]
-fn cancelled_numbers_stay_and_are_never_reused() {
-    let dir = TempDir::new("cancel");
-    let register = Register::open(dir.db()).unwrap();
+fn cancelled_numbers_stay_and_are_never_reused(backend: Backend) {
+    let register = backend.open();
     for _ in 0..2 {
         register.allocate(&one(Series::Normal, 2568)).unwrap();
     }
@@ -322,11 +405,10 @@ fn cancelled_numbers_stay_and_are_never_reused() {
     assert!(lines.next().unwrap().ends_with(",ยกเลิก: ออกเลขซ้ำซ้อน"));
     assert!(lines.next().unwrap().ends_with("(pending)"));
 }
+on_both!(cancelled_numbers_stay_and_are_never_reused);
 
-#[test]
-fn a_failed_render_cancels_its_number_and_frees_the_key() {
-    let dir = TempDir::new("abandon");
-    let register = Register::open(dir.db()).unwrap();
+fn a_failed_render_cancels_its_number_and_frees_the_key(backend: Backend) {
+    let register = backend.open();
     let req = request(Series::Circular, 2568, 1, Some("k-1"), "body");
     let got = register.allocate(&req).unwrap();
     register.abandon(&got, "template error").unwrap();
@@ -341,11 +423,10 @@ fn a_failed_render_cancels_its_number_and_frees_the_key() {
     assert!(!retry.replay);
     assert_eq!(retry.first, 2);
 }
+on_both!(a_failed_render_cancels_its_number_and_frees_the_key);
 
-#[test]
-fn keys_open_only_their_own_agency() {
-    let dir = TempDir::new("keys");
-    let register = Register::open(dir.db()).unwrap();
+fn keys_open_only_their_own_agency(backend: Backend) {
+    let register = backend.open();
     let (key_a, secret_a) = register.create_key("agency-a", "สารบรรณกลาง").unwrap();
     let (_, secret_b) = register.create_key("agency-b", "").unwrap();
     assert!(secret_a.starts_with("sk_") && secret_a.len() == 67);
@@ -377,19 +458,17 @@ fn keys_open_only_their_own_agency() {
     let forged = format!("sk_{}", "0".repeat(64));
     assert_eq!(register.authenticate(&forged).unwrap(), None);
 
-    // The secret itself is nowhere in the file.
+    // The secret itself is nowhere in the database.
     drop(register);
-    let bytes = std::fs::read(dir.db()).unwrap();
-    let wal = std::fs::read(dir.0.join("register.sqlite-wal")).unwrap_or_default();
-    for haystack in [&bytes, &wal] {
-        assert!(
-            !haystack
-                .windows(secret_a.len())
-                .any(|w| w == secret_a.as_bytes())
-        );
-    }
+    let stored = backend.dump();
+    assert!(!stored.is_empty());
+    assert!(
+        !stored
+            .windows(secret_a.len())
+            .any(|w| w == secret_a.as_bytes())
+    );
 
-    let register = Register::open(dir.db()).unwrap();
+    let register = backend.open();
     let revoked = register.revoke_key(&key_a.id).unwrap();
     assert!(revoked.revoked_at.is_some());
     assert_eq!(register.authenticate(&secret_a).unwrap(), None);
@@ -401,6 +480,7 @@ fn keys_open_only_their_own_agency() {
         Err(RegisterError::NotFound(_))
     ));
 }
+on_both!(keys_open_only_their_own_agency);
 
 #[test]
 fn schema_is_migrated_once_and_versioned() {
@@ -432,6 +512,40 @@ fn schema_is_migrated_once_and_versioned() {
     .unwrap();
     let err = Register::open(&db).unwrap_err();
     assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn postgres_schema_is_migrated_once_and_versioned() {
+    let db = PgDatabase::new("schema");
+    let register = PgRegister::open(&db.url()).unwrap();
+    assert_eq!(
+        register.schema_version().unwrap(),
+        Register::latest_schema_version()
+    );
+    register.allocate(&one(Series::Normal, 2568)).unwrap();
+    drop(register);
+    let register = PgRegister::open(&db.url()).unwrap();
+    assert_eq!(
+        register.audit(AGENCY, 2568, Series::Normal).unwrap().last,
+        1
+    );
+    drop(register);
+    let mut client = db.client();
+    let applied: i64 = client
+        .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(applied, Register::latest_schema_version());
+    client
+        .execute(
+            "INSERT INTO schema_migrations VALUES (9999, 'future', 'x')",
+            &[],
+        )
+        .unwrap();
+    let err = PgRegister::open(&db.url()).unwrap_err();
+    assert!(err.to_string().contains("newer"), "{err}");
+    // The URL's password never appears in what the register says.
+    assert!(!err.to_string().contains(":saraban@"), "{err}");
 }
 
 /// The register holds the letters' PDFs: its files are its owner's alone.
@@ -471,7 +585,7 @@ fn crash_child() {
     let Some(db) = std::env::var_os(CRASH_DB) else {
         return;
     };
-    let register = Register::open(Path::new(&db)).unwrap();
+    let register = open_store(Path::new(&db)).unwrap();
     for i in 0u64.. {
         let key = format!("child-{}-{i}", std::process::id());
         let got = register
@@ -490,10 +604,12 @@ fn crash_child() {
     }
 }
 
-#[test]
-fn killed_mid_batch_loses_nothing() {
-    let dir = TempDir::new("crash");
-    let db = dir.db();
+/// A process taking numbers in batches is SIGKILLed at different moments of
+/// its transactions: no batch is ever cut, no number lost or pending but the
+/// batch in flight.
+fn killed_mid_batch_loses_nothing(backend: Backend) {
+    let db = backend.spec();
+    backend.open();
     let mut last_seen = 0;
     // Several kills land at different points of the transactions.
     for round in 0..4u64 {
@@ -508,7 +624,7 @@ fn killed_mid_batch_loses_nothing() {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             std::thread::sleep(Duration::from_millis(20));
-            if let Ok(register) = Register::open(&db)
+            if let Ok(register) = open_store(&db)
                 && let Ok(audit) = register.audit(AGENCY, 2568, Series::Normal)
                 && audit.last >= last_seen + 200
             {
@@ -524,8 +640,8 @@ fn killed_mid_batch_loses_nothing() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
 
-        let register = Register::open(&db).unwrap();
-        register.integrity_check().unwrap();
+        backend.check_integrity();
+        let register = backend.open();
         let audit = register.audit(AGENCY, 2568, Series::Normal).unwrap();
         assert!(audit.missing.is_empty(), "missing {:?}", audit.missing);
         assert!(audit.last >= last_seen + 200);
@@ -550,12 +666,12 @@ fn killed_mid_batch_loses_nothing() {
         last_seen = audit.last + 5;
     }
 }
+on_both!(killed_mid_batch_loses_nothing);
 
-#[test]
-fn a_new_file_opened_at_once_migrates_once() {
+/// Instances starting at once on a new database migrate it once.
+fn a_new_database_opened_at_once_migrates_once(backend: Backend) {
     const OPENERS: usize = 16;
-    let dir = TempDir::new("open-race");
-    let db = dir.db();
+    let db = backend.spec();
     let start = Arc::new(Barrier::new(OPENERS));
     let openers: Vec<_> = (0..OPENERS)
         .map(|_| {
@@ -563,13 +679,30 @@ fn a_new_file_opened_at_once_migrates_once() {
             let start = start.clone();
             std::thread::spawn(move || {
                 start.wait();
-                let register = Register::open(&db).expect("open");
-                register.schema_version().expect("version")
+                let register = open_store(&db).expect("open");
+                register
+                    .allocate(&one(Series::Normal, 2568))
+                    .expect("allocate")
+                    .first
             })
         })
         .collect();
-    for o in openers {
-        assert_eq!(o.join().unwrap(), Register::latest_schema_version());
+    let mut numbers: Vec<u32> = openers.into_iter().map(|o| o.join().unwrap()).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=OPENERS as u32).collect::<Vec<_>>());
+    backend.check_integrity();
+    match &backend {
+        Backend::Sqlite(dir) => assert_eq!(
+            Register::open(dir.db()).unwrap().schema_version().unwrap(),
+            Register::latest_schema_version()
+        ),
+        Backend::Postgres(db) => assert_eq!(
+            PgRegister::open(&db.url())
+                .unwrap()
+                .schema_version()
+                .unwrap(),
+            Register::latest_schema_version()
+        ),
     }
-    Register::open(&db).unwrap().integrity_check().unwrap();
 }
+on_both!(a_new_database_opened_at_once_migrates_once);

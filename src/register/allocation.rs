@@ -262,6 +262,29 @@ pub struct Completion {
     pub response: Option<StoredResponse>,
 }
 
+impl Completion {
+    /// The last number the hashes cover, once each hash is checked to be a
+    /// lower-case hex SHA-256.
+    pub(crate) fn checked_last(&self) -> Result<u32, RegisterError> {
+        if self.pdf_sha256.is_empty() {
+            return Err(RegisterError::invalid("pdf_sha256", "is empty"));
+        }
+        for (i, hash) in self.pdf_sha256.iter().enumerate() {
+            if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                return Err(RegisterError::invalid(
+                    format!("pdf_sha256[{i}]"),
+                    "is not a SHA-256 in lower-case hex",
+                ));
+            }
+        }
+        let count = u32::try_from(self.pdf_sha256.len())
+            .map_err(|_| RegisterError::invalid("pdf_sha256", "has too many hashes"))?;
+        self.first
+            .checked_add(count - 1)
+            .ok_or_else(|| RegisterError::invalid("pdf_sha256", "runs past the last number"))
+    }
+}
+
 /// Why numbers were abandoned, as the book records it: the failure's first
 /// 500 characters (the whole goes to the log), so that a long failure never
 /// makes the cancelling itself fail and leave the numbers pending.

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use super::{DB_ENV, Register, RegisterStore};
+use super::{DB_ENV, RegisterStore};
 use crate::agency::Agencies;
 
 /// Options of `saraban keys`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct KeysArgs {
-    /// The register's database file (the one `saraban serve --db` uses).
+    /// The register's database file or `postgres://` URL (the one `saraban
+    /// serve --db` uses).
     #[arg(long, env = DB_ENV, global = true)]
     pub db: Option<PathBuf>,
     /// What to do.
@@ -64,7 +65,7 @@ pub fn run(args: &KeysArgs, agencies: &Agencies) -> anyhow::Result<()> {
                 "created {} for {} in {}; the secret below is shown only now:",
                 key.id,
                 key.agency,
-                db.display()
+                super::describe_store(db)
             );
             println!("{secret}");
         }
@@ -96,6 +97,6 @@ pub fn run(args: &KeysArgs, agencies: &Agencies) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open(db: &Path) -> anyhow::Result<Register> {
-    Register::open(db).with_context(|| format!("register {}", db.display()))
+fn open(db: &Path) -> anyhow::Result<std::sync::Arc<dyn RegisterStore>> {
+    super::open_store(db).with_context(|| format!("register {}", super::describe_store(db)))
 }

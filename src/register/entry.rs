@@ -92,3 +92,32 @@ pub struct Entry {
     /// The client's idempotency key, shared by the numbers of one batch.
     pub idempotency_key: Option<String>,
 }
+
+/// Longest cancel reason kept.
+const MAX_REASON: usize = 2000;
+
+/// "number ว 15 of moe/2568", for messages.
+pub(crate) fn describe_number(agency: &str, year_be: i32, series: Series, number: u32) -> String {
+    format!(
+        "number {}{number} of {agency}/{year_be}",
+        series.number_prefix()
+    )
+}
+
+/// A cancel reason, trimmed, or `Invalid` when it is empty or too long.
+pub(crate) fn check_cancel_reason(reason: &str) -> Result<&str, RegisterError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(RegisterError::invalid(
+            "reason",
+            "is required: say why the number is cancelled",
+        ));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(RegisterError::invalid(
+            "reason",
+            format!("is longer than {MAX_REASON} characters"),
+        ));
+    }
+    Ok(reason)
+}

@@ -41,6 +41,9 @@ pub enum RegisterError {
     /// Any other database failure.
     #[error("register database: {0}")]
     Db(rusqlite::Error),
+    /// Any other PostgreSQL failure.
+    #[error("register database: {0}")]
+    Postgres(postgres::Error),
 }
 
 impl RegisterError {
@@ -69,7 +72,7 @@ impl RegisterError {
             RegisterError::Unauthorized(_) => 401,
             RegisterError::Forbidden(_) => 403,
             RegisterError::Busy => 503,
-            RegisterError::Internal(_) | RegisterError::Db(_) => 500,
+            RegisterError::Internal(_) | RegisterError::Db(_) | RegisterError::Postgres(_) => 500,
         }
     }
 }
@@ -85,6 +88,27 @@ impl From<rusqlite::Error> for RegisterError {
                 RegisterError::Busy
             }
             _ => RegisterError::Db(e),
+        }
+    }
+}
+
+impl From<postgres::Error> for RegisterError {
+    /// A lock or statement timeout, a serialisation failure or a server
+    /// shutting down becomes `Busy` (a retryable 503), as SQLite's locks do.
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        let retryable = [
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::QUERY_CANCELED,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+        ];
+        match e.code() {
+            Some(code) if retryable.contains(code) => RegisterError::Busy,
+            _ if e.is_closed() => RegisterError::Busy,
+            _ => RegisterError::Postgres(e),
         }
     }
 }

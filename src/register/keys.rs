@@ -11,6 +11,21 @@ use super::hash::sha256_hex;
 /// and secret scanners.
 pub const SECRET_PREFIX: &str = "sk_";
 
+/// Longest label kept.
+const MAX_LABEL: usize = 200;
+
+/// A key's label, trimmed, or `Invalid` when it is too long.
+pub(crate) fn check_label(label: &str) -> Result<&str, RegisterError> {
+    let label = label.trim();
+    if label.chars().count() > MAX_LABEL {
+        return Err(RegisterError::invalid(
+            "label",
+            format!("is longer than {MAX_LABEL} characters"),
+        ));
+    }
+    Ok(label)
+}
+
 /// Random bytes in a secret: 256 bits, beyond guessing.
 const SECRET_BYTES: usize = 32;
 

@@ -70,11 +70,13 @@ mod export;
 mod hash;
 mod keys;
 mod page;
+mod postgres;
 mod series;
 mod sqlite;
 mod store;
 mod year;
 
+pub use self::postgres::{PgRegister, is_postgres_url};
 pub use allocation::{
     Allocated, Allocation, Completion, LetterDetails, MAX_BATCH, MAX_IDEMPOTENCY_KEY,
     MAX_STORED_BODY, StoredResponse, abandon_reason,
@@ -94,3 +96,28 @@ pub use year::{YEAR_BE_RANGE, check_year_be, current_year_be, year_be_of_date};
 /// The environment variable naming the register's database file, the
 /// default of the `--db` option.
 pub const DB_ENV: &str = "SARABAN_DB";
+
+/// Opens the register `db` names: a PostgreSQL database by its URL
+/// (`postgres://user:password@host/db`, shared by several instances) or an
+/// SQLite file by its path (created on first use), migrated either way.
+pub fn open_store(
+    db: &std::path::Path,
+) -> Result<std::sync::Arc<dyn RegisterStore>, RegisterError> {
+    let spec = db.to_string_lossy();
+    if is_postgres_url(&spec) {
+        Ok(std::sync::Arc::new(PgRegister::open(&spec)?))
+    } else {
+        Ok(std::sync::Arc::new(Register::open(db)?))
+    }
+}
+
+/// How `db` is named in logs and messages: a URL without its password, or
+/// the file's path.
+pub fn describe_store(db: &std::path::Path) -> String {
+    let spec = db.to_string_lossy();
+    if is_postgres_url(&spec) {
+        self::postgres::hide_password(&spec)
+    } else {
+        db.display().to_string()
+    }
+}

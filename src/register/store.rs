@@ -9,6 +9,9 @@ use super::{
 
 /// A register of outgoing numbers.
 pub trait RegisterStore: Send + Sync {
+    /// Whether the database answers now (for `/readyz`).
+    fn ping(&self) -> Result<(), RegisterError>;
+
     /// Takes the next `req.letters.len()` numbers of the series as one
     /// consecutive block and writes a `pending` row for each, atomically:
     /// after a crash a number either has its row or was never taken.

@@ -61,9 +61,10 @@ pub struct ServeArgs {
     /// Most pages of a merged PDF.
     #[arg(long, env = "SARABAN_MAX_MERGE_PAGES", default_value_t = 1_000)]
     pub max_merge_pages: usize,
-    /// The outgoing register's database file (SQLite), created on first start.
-    /// Without it the service keeps no register and `"reference": "auto"` is
-    /// refused.
+    /// The outgoing register: an SQLite file, created on first start, or a
+    /// PostgreSQL database (`postgres://user:password@host/db`) that several
+    /// instances share. Without it the service keeps no register and
+    /// `"reference": "auto"` is refused.
     #[arg(long, env = crate::register::DB_ENV)]
     pub db: Option<PathBuf>,
     /// Log lines: `compact` or `json`.

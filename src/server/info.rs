@@ -90,6 +90,56 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     })
 }
 
+/// The answer of `GET /readyz`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Readiness {
+    /// `ready`, or `unavailable` (with the status 503).
+    pub status: &'static str,
+    /// Why not, when unavailable: `register: ...`, `pool: ...`.
+    pub reasons: Vec<String>,
+}
+
+/// How long `/readyz` waits for the register to answer.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `GET /readyz`: 200 when the register (if any) answers within two seconds
+/// and the render pool can admit a request; 503 otherwise, so a load
+/// balancer sends the next request to another instance.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let mut reasons = Vec::new();
+    if let Some(register) = state.register.clone() {
+        let ping = tokio::task::spawn_blocking(move || register.ping());
+        match tokio::time::timeout(READY_WAIT, ping).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => reasons.push(format!("register: {e}")),
+            Ok(Err(e)) => reasons.push(format!("register: {e}")),
+            Err(_) => reasons.push(format!(
+                "register: no answer within {} s",
+                READY_WAIT.as_secs()
+            )),
+        }
+    }
+    let pool = &state.pool;
+    if pool.admitted() >= pool.capacity() {
+        reasons.push(format!(
+            "pool: {} of {} requests admitted; full",
+            pool.admitted(),
+            pool.capacity()
+        ));
+    }
+    let ready = reasons.is_empty();
+    let body = Json(Readiness {
+        status: if ready { "ready" } else { "unavailable" },
+        reasons,
+    });
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, body).into_response()
+}
+
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut res = state.metrics.render(&state.pool).into_response();

@@ -44,7 +44,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::agency::Agencies;
-use crate::register::{Register, RegisterStore};
+use crate::register::RegisterStore;
 use crate::render::Engine;
 
 pub use problem::{ApiError, ProblemDetails};
@@ -232,14 +232,11 @@ pub fn open_register(
         tracing::info!("no register (--db): letters must give their reference numbers");
         return Ok(None);
     };
+    let shown = crate::register::describe_store(path);
     let register =
-        Register::open(path).map_err(|e| anyhow::anyhow!("register {}: {e}", path.display()))?;
-    tracing::info!(
-        db = %path.display(),
-        schema = register.schema_version().unwrap_or_default(),
-        "register open"
-    );
-    Ok(Some(Arc::new(register)))
+        crate::register::open_store(path).map_err(|e| anyhow::anyhow!("register {shown}: {e}"))?;
+    tracing::info!(db = %shown, "register open");
+    Ok(Some(register))
 }
 
 /// Serves on an already bound listener (tests bind `127.0.0.1:0`).

@@ -288,7 +288,7 @@ impl From<RegisterError> for ApiError {
                 e.retry_after = Some(1);
                 e
             }
-            RegisterError::Internal(_) | RegisterError::Db(_) => {
+            RegisterError::Internal(_) | RegisterError::Db(_) | RegisterError::Postgres(_) => {
                 tracing::error!(error = %detail, "register failed");
                 ApiError::internal(detail)
             }

@@ -554,6 +554,38 @@ pub fn routes() -> Vec<Route> {
         },
         Route {
             method: "get",
+            path: "/readyz",
+            operation_id: "ready",
+            summary: "Readiness: the register answers and the pool has room.",
+            description: "For a load balancer in front of several instances: 503 while the register's database does not answer within two seconds or every render slot is taken, with the reasons.",
+            handler: |_| get(info::readyz),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "Ready for requests.",
+                        &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<info::Readiness>),
+                        }],
+                    ),
+                    reply(
+                        503,
+                        "Not ready; `reasons` says why.",
+                        &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<info::Readiness>),
+                        }],
+                    ),
+                ]
+            },
+        },
+        Route {
+            method: "get",
             path: "/metrics",
             operation_id: "metrics",
             summary: "Prometheus metrics.",

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: render an example, read its lines.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
 
 use saraban::frames::{self, Line};

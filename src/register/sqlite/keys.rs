@@ -4,11 +4,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::columns::{KEY_COLUMNS, key_from_row};
 use crate::register::allocation::check_agency;
-use crate::register::keys::{looks_like_secret, new_id_and_secret, secret_hash};
+use crate::register::keys::{check_label, looks_like_secret, new_id_and_secret, secret_hash};
 use crate::register::{ApiKey, RegisterError, clock};
-
-/// Longest label kept.
-const MAX_LABEL: usize = 200;
 
 pub(crate) fn create_key(
     conn: &Connection,
@@ -16,13 +13,7 @@ pub(crate) fn create_key(
     label: &str,
 ) -> Result<(ApiKey, String), RegisterError> {
     check_agency(agency)?;
-    let label = label.trim();
-    if label.chars().count() > MAX_LABEL {
-        return Err(RegisterError::invalid(
-            "label",
-            format!("is longer than {MAX_LABEL} characters"),
-        ));
-    }
+    let label = check_label(label)?;
     let (id, secret) = new_id_and_secret()?;
     let key = ApiKey {
         id,

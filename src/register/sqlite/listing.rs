@@ -48,28 +48,5 @@ pub(crate) fn audit(
         })?
         .collect::<Result<Vec<_>, _>>()?;
 
-    let mut audit = Audit {
-        series,
-        last,
-        missing: Vec::new(),
-        pending: Vec::new(),
-        cancelled: 0,
-    };
-    let mut expected = 1u32;
-    for (number, status) in rows {
-        if number > last {
-            return Err(RegisterError::Internal(format!(
-                "{agency}/{year_be} {series} has a row for {number} past its last number {last}"
-            )));
-        }
-        audit.missing.extend(expected..number);
-        expected = number + 1;
-        match status {
-            EntryStatus::Pending => audit.pending.push(number),
-            EntryStatus::Cancelled => audit.cancelled += 1,
-            EntryStatus::Issued => {}
-        }
-    }
-    audit.missing.extend(expected..=last);
-    Ok(audit)
+    Audit::from_rows(agency, year_be, series, last, rows)
 }

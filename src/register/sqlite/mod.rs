@@ -194,6 +194,10 @@ fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, RegisterEr
 }
 
 impl RegisterStore for Register {
+    fn ping(&self) -> Result<(), RegisterError> {
+        self.with_conn(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+    }
+
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
         self.with_conn(|conn| numbers::allocate(conn, req))
     }

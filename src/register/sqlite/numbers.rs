@@ -7,13 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::columns::{ENTRY_COLUMNS, entry_from_row};
 use crate::register::allocation::MAX_STORED_BODY;
+use crate::register::entry::{check_cancel_reason, describe_number};
 use crate::register::{
     Allocated, Allocation, Completion, Entry, EntryStatus, RegisterError, Series, StoredResponse,
     check_year_be, clock,
 };
-
-/// Longest cancel reason kept.
-const MAX_REASON: usize = 2000;
 
 /// What the register remembers of an idempotency key.
 struct PriorRequest {
@@ -207,23 +205,7 @@ pub(crate) fn complete(
     conn: &mut Connection,
     done: &Completion,
 ) -> Result<Option<StoredResponse>, RegisterError> {
-    if done.pdf_sha256.is_empty() {
-        return Err(RegisterError::invalid("pdf_sha256", "is empty"));
-    }
-    for (i, hash) in done.pdf_sha256.iter().enumerate() {
-        if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(RegisterError::invalid(
-                format!("pdf_sha256[{i}]"),
-                "is not a SHA-256 in lower-case hex",
-            ));
-        }
-    }
-    let count = u32::try_from(done.pdf_sha256.len())
-        .map_err(|_| RegisterError::invalid("pdf_sha256", "has too many hashes"))?;
-    let last = done
-        .first
-        .checked_add(count - 1)
-        .ok_or_else(|| RegisterError::invalid("pdf_sha256", "runs past the last number"))?;
+    let last = done.checked_last()?;
 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut prior_completed = false;
@@ -262,20 +244,20 @@ pub(crate) fn complete(
             EntryStatus::Issued => {
                 return Err(RegisterError::conflict(format!(
                     "{} was already issued with another PDF",
-                    describe(&done.agency, done.year, done.series, number)
+                    describe_number(&done.agency, done.year, done.series, number)
                 )));
             }
             EntryStatus::Cancelled => {
                 return Err(RegisterError::conflict(format!(
                     "{} was cancelled ({}); it cannot be issued",
-                    describe(&done.agency, done.year, done.series, number),
+                    describe_number(&done.agency, done.year, done.series, number),
                     entry.cancel_reason.unwrap_or_default()
                 )));
             }
             EntryStatus::Pending => {
                 return Err(RegisterError::Internal(format!(
                     "{} stayed pending after its update",
-                    describe(&done.agency, done.year, done.series, number)
+                    describe_number(&done.agency, done.year, done.series, number)
                 )));
             }
         }
@@ -314,7 +296,7 @@ pub(crate) fn abandon(
     allocated: &Allocated,
     reason: &str,
 ) -> Result<(), RegisterError> {
-    let reason = check_reason(reason)?;
+    let reason = check_cancel_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
         "UPDATE entries SET status = 'cancelled', cancel_reason = ?6, cancelled_at = ?7
@@ -352,13 +334,13 @@ pub(crate) fn cancel(
     reason: &str,
 ) -> Result<Entry, RegisterError> {
     check_year_be(year_be)?;
-    let reason = check_reason(reason)?;
+    let reason = check_cancel_reason(reason)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let entry = read_entry(&tx, agency, year_be, series, number)?;
     if entry.status == EntryStatus::Cancelled {
         return Err(RegisterError::conflict(format!(
             "{} was already cancelled on {} ({})",
-            describe(agency, year_be, series, number),
+            describe_number(agency, year_be, series, number),
             entry.cancelled_at.unwrap_or_default(),
             entry.cancel_reason.unwrap_or_default()
         )));
@@ -390,30 +372,5 @@ pub(crate) fn read_entry(
         entry_from_row,
     )
     .optional()?
-    .ok_or_else(|| RegisterError::NotFound(describe(agency, year_be, series, number)))
-}
-
-/// "number ว 15 of moe/2568", for messages.
-fn describe(agency: &str, year_be: i32, series: Series, number: u32) -> String {
-    format!(
-        "number {}{number} of {agency}/{year_be}",
-        series.number_prefix()
-    )
-}
-
-fn check_reason(reason: &str) -> Result<&str, RegisterError> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(RegisterError::invalid(
-            "reason",
-            "is required: say why the number is cancelled",
-        ));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(RegisterError::invalid(
-            "reason",
-            format!("is longer than {MAX_REASON} characters"),
-        ));
-    }
-    Ok(reason)
+    .ok_or_else(|| RegisterError::NotFound(describe_number(agency, year_be, series, number)))
 }
