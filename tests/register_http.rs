@@ -5,9 +5,9 @@
 //! restarted. PDF text is read with poppler's `pdftotext`.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,6 +15,10 @@ use reqwest::StatusCode;
 use saraban::register::{Register, RegisterStore, sha256_hex};
 use saraban::server::{AppState, Config, serve_on};
 use saraban::{Agencies, Engine};
+
+mod common;
+
+use common::served::Served;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -836,61 +840,6 @@ async fn shutdown_finishes_numbered_batches_whose_client_left() {
         .unwrap();
     assert!(audit.pending.is_empty(), "pending: {:?}", audit.pending);
     assert_eq!((audit.last, audit.cancelled), (last, 0));
-}
-
-/// A `saraban serve` child process, killed when dropped.
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Served {
-    /// Starts `saraban serve --db <db> --addr 127.0.0.1:0` and reads the
-    /// address it bound from its `listening on` line.
-    fn start(db: &Path) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_saraban"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--workers",
-                "2",
-                "--any-year",
-                "--db",
-            ])
-            .arg(db)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("serve printed {line:?}"))
-            .to_string();
-        Served {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    /// SIGKILL: no shutdown, no flush, no goodbye.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn saraban(args: &[&str], db: &Path) -> std::process::Output {
