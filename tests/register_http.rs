@@ -435,6 +435,21 @@ async fn auto_letters_take_numbers_once_under_their_agencys_key() {
             .starts_with("key_")
     );
     assert_eq!(series_state(&listing, "normal")["next"], 5);
+
+    // The register's work in the metrics: seven numbers taken and issued
+    // (four normal, a circular, an order, another agency's memo), retries
+    // answered without taking one.
+    let metrics = s.get("/metrics", None).await.text().await.unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
+    };
+    assert_eq!(value("saraban_register_numbers_allocated_total"), 7.0);
+    assert_eq!(value("saraban_register_numbers_issued_total"), 7.0);
+    assert!(value("saraban_register_replays_total") >= 1.0);
+    assert!(value("saraban_register_allocation_seconds_count") >= 8.0);
     s.stop().await;
 }
 

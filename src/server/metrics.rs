@@ -61,9 +61,124 @@ impl Histogram {
     }
 }
 
+/// What the register did for this instance (see `metered.rs`).
+#[derive(Debug)]
+pub struct RegisterMetrics {
+    allocation: Mutex<Histogram>,
+    allocated: AtomicU64,
+    replayed: AtomicU64,
+    failed: AtomicU64,
+    issued: AtomicU64,
+    abandoned: AtomicU64,
+    cancelled: AtomicU64,
+}
+
+impl Default for RegisterMetrics {
+    fn default() -> Self {
+        RegisterMetrics {
+            allocation: Mutex::new(Histogram::new()),
+            allocated: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            issued: AtomicU64::new(0),
+            abandoned: AtomicU64::new(0),
+            cancelled: AtomicU64::new(0),
+        }
+    }
+}
+
+impl RegisterMetrics {
+    /// Counts an allocation: the numbers taken (or replayed), or a failure,
+    /// and how long it took.
+    pub fn allocated(
+        &self,
+        result: &Result<crate::register::Allocated, crate::register::RegisterError>,
+        elapsed: Duration,
+    ) {
+        match result {
+            Ok(a) if a.replay => self.replayed.fetch_add(1, Ordering::Relaxed),
+            Ok(a) => self
+                .allocated
+                .fetch_add(a.count() as u64, Ordering::Relaxed),
+            Err(_) => self.failed.fetch_add(1, Ordering::Relaxed),
+        };
+        if let Ok(mut h) = self.allocation.lock() {
+            h.observe(elapsed.as_secs_f64());
+        }
+    }
+
+    /// Counts numbers issued (their PDFs recorded).
+    pub fn issued(&self, numbers: usize) {
+        self.issued.fetch_add(numbers as u64, Ordering::Relaxed);
+    }
+
+    /// Counts numbers cancelled because their render failed.
+    pub fn abandoned(&self, numbers: usize) {
+        self.abandoned.fetch_add(numbers as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a number cancelled by a clerk.
+    pub fn cancelled(&self) {
+        self.cancelled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn write(&self, out: &mut String) {
+        out.push_str("# HELP saraban_register_allocation_seconds Time to take numbers from the register (waiting for a connection or the series' lock included).
+");
+        out.push_str(
+            "# TYPE saraban_register_allocation_seconds histogram
+",
+        );
+        if let Ok(h) = self.allocation.lock() {
+            h.write(out, "saraban_register_allocation_seconds", "");
+        }
+        let counters = [
+            (
+                "saraban_register_numbers_allocated_total",
+                "Numbers taken by this instance.",
+                &self.allocated,
+            ),
+            (
+                "saraban_register_replays_total",
+                "Allocations answered from an Idempotency-Key seen before.",
+                &self.replayed,
+            ),
+            (
+                "saraban_register_allocation_failures_total",
+                "Allocations that failed (busy, conflict, database).",
+                &self.failed,
+            ),
+            (
+                "saraban_register_numbers_issued_total",
+                "Numbers whose PDF was recorded.",
+                &self.issued,
+            ),
+            (
+                "saraban_register_numbers_abandoned_total",
+                "Numbers cancelled because their letter failed to render.",
+                &self.abandoned,
+            ),
+            (
+                "saraban_register_numbers_cancelled_total",
+                "Numbers cancelled by a clerk.",
+                &self.cancelled,
+            ),
+        ];
+        for (name, help, v) in counters {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
+        }
+    }
+}
+
 /// The service's counters.
 #[derive(Debug)]
 pub struct Metrics {
+    /// The register's, shared with the metered store.
+    pub register: std::sync::Arc<RegisterMetrics>,
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Histogram>>,
     render: Mutex<Histogram>,
@@ -81,6 +196,7 @@ impl Default for Metrics {
             letters: AtomicU64::new(0),
             failures: AtomicU64::new(0),
             rejected: AtomicU64::new(0),
+            register: std::sync::Arc::default(),
         }
     }
 }
@@ -201,6 +317,7 @@ impl Metrics {
         for (name, help, v) in gauges {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
         }
+        self.register.write(&mut out);
         out
     }
 }

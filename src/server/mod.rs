@@ -21,6 +21,7 @@ pub mod cli;
 pub mod info;
 pub mod letters;
 pub mod logging;
+pub mod metered;
 pub mod metrics;
 pub mod middleware;
 pub mod numbering;
@@ -163,12 +164,18 @@ impl AppState {
         let mut config = config;
         // The ZIP writer stays below ZIP64's limits.
         config.max_batch_letters = config.max_batch_letters.min(zip_stream::MAX_ENTRIES);
+        let metrics = metrics::Metrics::default();
+        // Every store is counted the same way.
+        let register = register.map(|store| {
+            Arc::new(metered::MeteredStore::new(store, metrics.register.clone()))
+                as Arc<dyn RegisterStore>
+        });
         AppState(Arc::new(Shared {
             engine,
             agencies,
             tasks: tokio_util::task::TaskTracker::new(),
             pool: pool::Pool::new(config.workers, config.queue, config.streams),
-            metrics: metrics::Metrics::default(),
+            metrics,
             config,
             register,
         }))
