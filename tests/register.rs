@@ -706,3 +706,81 @@ fn a_new_database_opened_at_once_migrates_once(backend: Backend) {
     }
 }
 on_both!(a_new_database_opened_at_once_migrates_once);
+
+/// Batch jobs kept in the register: claimed by one runner at a time, taken
+/// over when a runner's lease runs out (it died), ended only by their runner.
+fn jobs_are_claimed_once_and_taken_over_when_a_runner_dies(backend: Backend) {
+    use saraban::register::jobs::{JobState, NewJob, Outcome};
+    let register = backend.open();
+    let new = |n: u32| NewJob {
+        agency: AGENCY.into(),
+        api_key_id: None,
+        request: format!("{{\"n\":{n}}}").into_bytes(),
+        merge: false,
+        total: n,
+        webhook: None,
+    };
+    let first = register.submit_job(&new(3)).unwrap();
+    let second = register.submit_job(&new(5)).unwrap();
+    assert_eq!(first.state, JobState::Queued);
+    assert!(first.id.starts_with("job_") && first.id != second.id);
+
+    let lease = Duration::from_secs(60);
+    let a = register.claim_job("instance-a", lease).unwrap().unwrap();
+    let b = register.claim_job("instance-b", lease).unwrap().unwrap();
+    assert_eq!(
+        (a.job.id.as_str(), b.job.id.as_str()),
+        (first.id.as_str(), second.id.as_str())
+    );
+    assert_eq!(a.request, b"{\"n\":3}");
+    assert_eq!((a.job.state, a.job.attempts), (JobState::Running, 1));
+    assert!(register.claim_job("instance-c", lease).unwrap().is_none());
+
+    register
+        .renew_job(&first.id, "instance-a", 2, lease)
+        .unwrap();
+    assert_eq!(register.job(&first.id).unwrap().done, 2);
+    let stolen = register
+        .renew_job(&first.id, "instance-c", 3, lease)
+        .unwrap_err();
+    assert!(matches!(stolen, RegisterError::Conflict { .. }), "{stolen}");
+
+    // B dies: its lease runs out and C takes the job over, from the start.
+    register
+        .renew_job(&second.id, "instance-b", 4, Duration::ZERO)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(5));
+    let c = register.claim_job("instance-c", lease).unwrap().unwrap();
+    assert_eq!(c.job.id, second.id);
+    assert_eq!((c.job.attempts, c.job.done), (2, 0));
+    let late = register
+        .finish_job(&second.id, "instance-b", &Outcome::Done("late.zip".into()))
+        .unwrap_err();
+    assert!(matches!(late, RegisterError::Conflict { .. }), "{late}");
+
+    let done = register
+        .finish_job(&second.id, "instance-c", &Outcome::Done("r.zip".into()))
+        .unwrap();
+    assert_eq!(
+        (done.state, done.done, done.result.as_deref()),
+        (JobState::Done, 5, Some("r.zip"))
+    );
+    assert!(done.finished_at.is_some());
+    let failed = register
+        .finish_job(
+            &first.id,
+            "instance-a",
+            &Outcome::Failed("template error".into()),
+        )
+        .unwrap();
+    assert_eq!(
+        (failed.state, failed.error.as_deref()),
+        (JobState::Failed, Some("template error"))
+    );
+    assert!(register.claim_job("instance-a", lease).unwrap().is_none());
+    assert!(matches!(
+        register.job("job_unknown"),
+        Err(RegisterError::NotFound(_))
+    ));
+}
+on_both!(jobs_are_claimed_once_and_taken_over_when_a_runner_dies);

@@ -13,3 +13,12 @@ pub fn now() -> String {
         .format(&format)
         .unwrap_or_else(|_| OffsetDateTime::now_utc().unix_timestamp().to_string())
 }
+
+/// `later` from now, in the same form as [`now`] (a job's lease).
+pub fn after(later: std::time::Duration) -> String {
+    let format =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    (OffsetDateTime::now_utc() + later)
+        .format(&format)
+        .unwrap_or_else(|_| now())
+}

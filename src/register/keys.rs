@@ -91,7 +91,7 @@ pub(crate) fn looks_like_secret(secret: &str) -> bool {
     })
 }
 
-fn random_hex(len: usize) -> Result<String, RegisterError> {
+pub(crate) fn random_hex(len: usize) -> Result<String, RegisterError> {
     let mut bytes = vec![0u8; len];
     // Without the OS's randomness there is no safe key to make.
     getrandom::fill(&mut bytes).map_err(|e| {

@@ -68,6 +68,7 @@ mod entry;
 mod error;
 mod export;
 mod hash;
+pub mod jobs;
 mod keys;
 mod page;
 mod postgres;

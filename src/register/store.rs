@@ -3,6 +3,9 @@
 //! instances share one register. Every method is one transaction and is
 //! blocking: call it from `tokio::task::spawn_blocking`.
 
+use std::time::Duration;
+
+use super::jobs::{Claimed, Job, NewJob, Outcome};
 use super::{
     Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, Series, StoredResponse,
 };
@@ -11,6 +14,30 @@ use super::{
 pub trait RegisterStore: Send + Sync {
     /// Whether the database answers now (for `/readyz`).
     fn ping(&self) -> Result<(), RegisterError>;
+
+    /// Stores a batch job, queued.
+    fn submit_job(&self, job: &NewJob) -> Result<Job, RegisterError>;
+
+    /// Claims for `owner`, until `lease` from now, the oldest job that is
+    /// queued or whose runner stopped renewing its lease (it died); `None`
+    /// when there is none. Two instances never claim the same job at once.
+    fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Claimed>, RegisterError>;
+
+    /// Records `done` letters and extends `owner`'s lease; `Conflict` when
+    /// the job is no longer `owner`'s (its lease ran out and another took it).
+    fn renew_job(
+        &self,
+        id: &str,
+        owner: &str,
+        done: u32,
+        lease: Duration,
+    ) -> Result<(), RegisterError>;
+
+    /// Ends `owner`'s run of a job; `Conflict` when it is no longer theirs.
+    fn finish_job(&self, id: &str, owner: &str, outcome: &Outcome) -> Result<Job, RegisterError>;
+
+    /// One job.
+    fn job(&self, id: &str) -> Result<Job, RegisterError>;
 
     /// Takes the next `req.letters.len()` numbers of the series as one
     /// consecutive block and writes a `pending` row for each, atomically:

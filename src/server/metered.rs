@@ -4,9 +4,10 @@
 //! (the wait for a connection or a lock included).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::metrics::RegisterMetrics;
+use crate::register::jobs::{Claimed, Job, NewJob, Outcome};
 use crate::register::{
     Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, RegisterStore, Series,
     StoredResponse,
@@ -28,6 +29,32 @@ impl MeteredStore {
 impl RegisterStore for MeteredStore {
     fn ping(&self) -> Result<(), RegisterError> {
         self.inner.ping()
+    }
+
+    fn submit_job(&self, job: &NewJob) -> Result<Job, RegisterError> {
+        self.inner.submit_job(job)
+    }
+
+    fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Claimed>, RegisterError> {
+        self.inner.claim_job(owner, lease)
+    }
+
+    fn renew_job(
+        &self,
+        id: &str,
+        owner: &str,
+        done: u32,
+        lease: Duration,
+    ) -> Result<(), RegisterError> {
+        self.inner.renew_job(id, owner, done, lease)
+    }
+
+    fn finish_job(&self, id: &str, owner: &str, outcome: &Outcome) -> Result<Job, RegisterError> {
+        self.inner.finish_job(id, owner, outcome)
+    }
+
+    fn job(&self, id: &str) -> Result<Job, RegisterError> {
+        self.inner.job(id)
     }
 
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {

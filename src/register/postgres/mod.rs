@@ -16,6 +16,7 @@
 //! Blocking, as [`RegisterStore`] is: tokio-postgres's blocking client, from
 //! a pool of connections.
 
+mod jobs;
 mod keys;
 mod listing;
 mod migrate;
@@ -27,6 +28,7 @@ use std::time::Duration;
 use postgres::NoTls;
 use r2d2_postgres::PostgresConnectionManager;
 
+use super::jobs::{Claimed, Job, NewJob, Outcome};
 use super::{
     Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, RegisterStore, Series,
     StoredResponse,
@@ -140,6 +142,32 @@ impl RegisterStore for PgRegister {
             c.simple_query("SELECT 1")?;
             Ok(())
         })
+    }
+
+    fn submit_job(&self, job: &NewJob) -> Result<Job, RegisterError> {
+        self.with_client(|c| jobs::submit(c, job))
+    }
+
+    fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Claimed>, RegisterError> {
+        self.with_client(|c| jobs::claim(c, owner, lease))
+    }
+
+    fn renew_job(
+        &self,
+        id: &str,
+        owner: &str,
+        done: u32,
+        lease: Duration,
+    ) -> Result<(), RegisterError> {
+        self.with_client(|c| jobs::renew(c, id, owner, done, lease))
+    }
+
+    fn finish_job(&self, id: &str, owner: &str, outcome: &Outcome) -> Result<Job, RegisterError> {
+        self.with_client(|c| jobs::finish(c, id, owner, outcome))
+    }
+
+    fn job(&self, id: &str) -> Result<Job, RegisterError> {
+        self.with_client(|c| jobs::get(c, id))
     }
 
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {

@@ -4,6 +4,7 @@
 //! concurrent writers queue instead of failing.
 
 mod columns;
+mod jobs;
 mod keys;
 mod listing;
 mod migrate;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use super::jobs::{Claimed, Job, NewJob, Outcome};
 use super::{
     Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, RegisterStore, Series,
     StoredResponse,
@@ -196,6 +198,32 @@ fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, RegisterEr
 impl RegisterStore for Register {
     fn ping(&self) -> Result<(), RegisterError> {
         self.with_conn(|conn| Ok(conn.query_row("SELECT 1", [], |_| Ok(()))?))
+    }
+
+    fn submit_job(&self, job: &NewJob) -> Result<Job, RegisterError> {
+        self.with_conn(|conn| jobs::submit(conn, job))
+    }
+
+    fn claim_job(&self, owner: &str, lease: Duration) -> Result<Option<Claimed>, RegisterError> {
+        self.with_conn(|conn| jobs::claim(conn, owner, lease))
+    }
+
+    fn renew_job(
+        &self,
+        id: &str,
+        owner: &str,
+        done: u32,
+        lease: Duration,
+    ) -> Result<(), RegisterError> {
+        self.with_conn(|conn| jobs::renew(conn, id, owner, done, lease))
+    }
+
+    fn finish_job(&self, id: &str, owner: &str, outcome: &Outcome) -> Result<Job, RegisterError> {
+        self.with_conn(|conn| jobs::finish(conn, id, owner, outcome))
+    }
+
+    fn job(&self, id: &str) -> Result<Job, RegisterError> {
+        self.with_conn(|conn| jobs::get(conn, id))
     }
 
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
