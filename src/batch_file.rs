@@ -170,10 +170,10 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
 }
 
 /// What writing a batch made.
-struct Written {
-    summary: Summary,
+pub(crate) struct Written {
+    pub(crate) summary: Summary,
     /// SHA-256 of each letter's PDF, in order (ZIPs only).
-    hashes: Vec<String>,
+    pub(crate) hashes: Vec<String>,
 }
 
 /// The batch request: the input as it is, or a letter with the file's
@@ -252,7 +252,7 @@ fn locate(p: &Problem, input: &str, path: Option<&Path>, sheet: Option<&Recipien
     format!("{input}: {p}")
 }
 
-fn partial_path(target: &Path) -> PathBuf {
+pub(crate) fn partial_path(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".partial-{}", std::process::id()));
     target.with_file_name(name)
@@ -266,6 +266,24 @@ fn write(
     path: &Path,
     merged: bool,
     plain: bool,
+) -> anyhow::Result<Written> {
+    write_with(batch, engine, agencies, path, merged, Some(plain), &|_| {
+        Ok(())
+    })
+}
+
+/// [`write`], calling `done` with the letters written so far after every
+/// chunk; an error from it stops the batch (a job whose lease was taken).
+/// `plain`: progress as plain lines (`Some(true)`), a bar on a terminal
+/// (`Some(false)`), or none (`None`, a service's job).
+pub(crate) fn write_with(
+    batch: &Batch,
+    engine: &Engine,
+    agencies: &Agencies,
+    path: &Path,
+    merged: bool,
+    plain: Option<bool>,
+    done: &(dyn Fn(usize) -> anyhow::Result<()> + Sync),
 ) -> anyhow::Result<Written> {
     let n = batch.len();
     let progress = Progress::new(n, plain);
@@ -323,6 +341,7 @@ fn write(
             }
             progress.advance();
         }
+        done(end)?;
     }
     match zip {
         Some(zip) => {
@@ -344,6 +363,7 @@ fn write(
 /// Letters done, letters a second and time left: a bar on a terminal,
 /// a line every few seconds otherwise (a log, CI).
 struct Progress {
+    shown: bool,
     bar: Option<indicatif::ProgressBar>,
     total: usize,
     done: std::sync::atomic::AtomicUsize,
@@ -352,8 +372,10 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize, plain: bool) -> Progress {
-        let bar = (!plain && std::io::stderr().is_terminal()).then(|| {
+    fn new(total: usize, plain: Option<bool>) -> Progress {
+        let shown = plain.is_some();
+        let plain = plain.unwrap_or(true);
+        let bar = (shown && !plain && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -364,6 +386,7 @@ impl Progress {
             bar
         });
         Progress {
+            shown,
             bar,
             total,
             done: 0.into(),
@@ -376,6 +399,9 @@ impl Progress {
         let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if let Some(bar) = &self.bar {
             bar.inc(1);
+            return;
+        }
+        if !self.shown {
             return;
         }
         let mut last = self.last_line.lock().unwrap_or_else(|e| e.into_inner());

@@ -67,6 +67,22 @@ pub struct ServeArgs {
     /// `"reference": "auto"` is refused.
     #[arg(long, env = crate::register::DB_ENV)]
     pub db: Option<PathBuf>,
+    /// Where batch jobs' results are written; instances sharing a register
+    /// share this directory too (a network volume), so any of them can hand
+    /// a result out. Default: `saraban-jobs` in the temporary directory.
+    #[arg(long, env = "SARABAN_JOBS_DIR")]
+    pub jobs_dir: Option<PathBuf>,
+    /// Seconds a job's runner holds it without renewing before another
+    /// instance takes it over (it renews after every 64 letters).
+    #[arg(long, env = "SARABAN_JOB_LEASE", default_value_t = 30)]
+    pub job_lease: u64,
+    /// Hours a finished job's result is kept.
+    #[arg(long, env = "SARABAN_JOB_TTL_HOURS", default_value_t = 24)]
+    pub job_ttl_hours: u64,
+    /// The secret finished jobs' webhook calls are signed with (HMAC-SHA256
+    /// of the body, in `X-Saraban-Signature`).
+    #[arg(long, env = "SARABAN_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
     /// Log lines: `compact` or `json`.
     #[arg(long, env = "SARABAN_LOG_FORMAT", default_value = "compact")]
     pub log_format: LogFormat,
@@ -93,6 +109,13 @@ impl ServeArgs {
             drain: Duration::from_secs(self.drain),
             any_year: self.any_year,
             db: self.db.clone(),
+            jobs_dir: self
+                .jobs_dir
+                .clone()
+                .unwrap_or_else(super::jobs::default_jobs_dir),
+            job_lease: Duration::from_secs(self.job_lease.max(1)),
+            job_ttl: Duration::from_secs(self.job_ttl_hours * 3600),
+            webhook_secret: self.webhook_secret.clone(),
         }
     }
 }

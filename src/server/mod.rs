@@ -19,6 +19,7 @@ pub mod batch;
 pub mod body;
 pub mod cli;
 pub mod info;
+pub mod jobs;
 pub mod letters;
 pub mod logging;
 pub mod metered;
@@ -32,6 +33,7 @@ pub mod query;
 pub mod register;
 pub mod routes;
 pub mod stream;
+pub mod webhook;
 pub mod work;
 pub mod zip_stream;
 
@@ -92,6 +94,16 @@ pub struct Config {
     /// The outgoing register's database file; None runs without a register
     /// (letters must then give their reference numbers).
     pub db: Option<PathBuf>,
+    /// Where batch jobs' results are written (shared between instances
+    /// that share a register, so any of them can hand a result out).
+    pub jobs_dir: PathBuf,
+    /// How long a job's runner holds it without renewing; after that
+    /// another instance takes it over.
+    pub job_lease: Duration,
+    /// How long a finished job's result is kept.
+    pub job_ttl: Duration,
+    /// The secret finished jobs' webhook calls are signed with.
+    pub webhook_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -113,6 +125,10 @@ impl Default for Config {
             drain: Duration::from_secs(60),
             any_year: false,
             db: None,
+            jobs_dir: jobs::default_jobs_dir(),
+            job_lease: Duration::from_secs(30),
+            job_ttl: Duration::from_secs(24 * 3600),
+            webhook_secret: None,
         }
     }
 }
@@ -262,6 +278,8 @@ pub async fn serve_on(
     let pool = state.pool.clone();
     let tasks = state.tasks.clone();
     let (header_timeout, drain) = (state.config.header_timeout, state.config.drain);
+    // Batch jobs are run by every instance that keeps a register.
+    let runner = tokio::spawn(jobs::run(state.clone(), jobs::runner_id()));
     let app = router(state);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let connections = tokio_util::task::TaskTracker::new();
@@ -287,6 +305,9 @@ pub async fn serve_on(
         ));
     }
     drop(listener);
+    // A job being rendered goes on in its thread until the process ends; if
+    // it ends first, the job's lease runs out and another instance runs it.
+    runner.abort();
     tracing::info!("shutting down: finishing requests in flight");
     let _ = stop_tx.send(true);
     connections.close();

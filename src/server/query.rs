@@ -49,6 +49,11 @@ impl Query {
             .transpose()
     }
 
+    /// The value as given, `None` when absent.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
     /// `true`/`false` (also `1`/`0`), `default` when absent.
     pub fn flag(&self, name: &str, default: bool) -> Result<bool, ApiError> {
         match self.0.get(name).map(String::as_str) {

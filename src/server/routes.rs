@@ -6,7 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use super::{AppState, Config, batch, info, letters, problem, register};
+use super::{AppState, Config, batch, info, jobs, letters, problem, register};
 use crate::model::Document;
 
 /// A function giving the schema of a body.
@@ -379,6 +379,110 @@ pub fn routes() -> Vec<Route> {
                     INVALID,
                     INTERNAL,
                     BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/jobs",
+            operation_id: "submitJob",
+            summary: "Queue a batch as a job that outlives this connection.",
+            description: "Takes what `/v1/batches` takes (JSON), checks every letter, stores the job in the register's database and answers `202` with its id and `Location` at once. Any instance sharing the register runs it; a job survives a restart of the instance running it (another takes it over when its lease runs out). Its letters must name a stored agency, and only an API key of that agency may submit, watch or fetch it. Numbered jobs take their numbers under the job's id, so a rerun gets the same numbers. With `webhook`, the job's JSON is POSTed there when it ends, signed in `X-Saraban-Signature` (`sha256=` HMAC of the body under the service's webhook secret).",
+            handler: |c| post(jobs::submit).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            body: &[Content {
+                media: "application/json",
+                schema: Some(schema::<batch::BatchRequest>),
+            }],
+            params: &[
+                Param {
+                    name: "merge",
+                    description: "`true` for one PDF of all letters instead of a ZIP.",
+                    schema: r#"{"type": "boolean", "default": false}"#,
+                },
+                Param {
+                    name: "webhook",
+                    description: "An http(s) URL called (POST, the job's JSON) when the job ends.",
+                    schema: r#"{"type": "string", "format": "uri"}"#,
+                },
+            ],
+            headers: &[],
+            auth: Auth::Required,
+            replies: const {
+                &[
+                    Reply {
+                        status: 202,
+                        description: "Queued: the job, and where to watch it.",
+                        content: &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<crate::register::jobs::Job>),
+                        }],
+                        headers: &[str_header("Location", "`/v1/jobs/{id}`.")],
+                    },
+                    BAD_JSON,
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    TOO_LARGE,
+                    INVALID,
+                    NO_REGISTER,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/jobs/{id}",
+            operation_id: "getJob",
+            summary: "A job's state and progress (letters done of total).",
+            description: "",
+            handler: |_| get(jobs::status),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::Required,
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "`queued`, `running` (with `done` of `total`), `done` or `failed` (with `error`).",
+                        &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<crate::register::jobs::Job>),
+                        }],
+                    ),
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    reply(404, "No such job.", &[PROBLEM]),
+                    NO_REGISTER,
+                ]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/jobs/{id}/result",
+            operation_id: "getJobResult",
+            summary: "A finished job's ZIP, or its merged PDF.",
+            description: "",
+            handler: |_| get(jobs::result),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::Required,
+            replies: const {
+                &[
+                    reply(200, "The result.", &[ZIP, PDF]),
+                    UNAUTHORIZED,
+                    FORBIDDEN,
+                    reply(
+                        404,
+                        "No such job, or its result was removed after the time results are kept.",
+                        &[PROBLEM],
+                    ),
+                    reply(
+                        409,
+                        "The job has not finished, or it failed (the problem says why).",
+                        &[PROBLEM],
+                    ),
+                    NO_REGISTER,
                 ]
             },
         },

@@ -15,6 +15,11 @@ impl Served {
     /// Starts `saraban serve --db <db> --addr 127.0.0.1:0` and reads the
     /// address it bound from its `listening on` line.
     pub fn start(db: &Path) -> Served {
+        Served::start_with(db, &[])
+    }
+
+    /// [`start`](Self::start) with more arguments (`--jobs-dir ...`).
+    pub fn start_with(db: &Path, more: &[&std::ffi::OsStr]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_saraban"))
             .args([
                 "serve",
@@ -26,6 +31,7 @@ impl Served {
                 "--db",
             ])
             .arg(db)
+            .args(more)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

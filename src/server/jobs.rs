@@ -1,0 +1,370 @@
+//! Batch jobs: `POST /v1/jobs` takes what `/v1/batches` takes, checks it,
+//! stores it in the register's database and answers `202` at once; a runner
+//! in every instance claims queued jobs one at a time, renders them to a file
+//! in the jobs directory and records the outcome. A job outlives the
+//! connection that asked and the instance that ran it: a runner renews its
+//! lease as it goes, and when it dies the lease runs out and any instance
+//! takes the job over from the start. A numbered job takes its numbers under
+//! its own id as the idempotency key, so a second run gets the same numbers.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::batch::{Batch, BatchRequest, Numbering};
+use super::problem::ApiError;
+use super::query::Query;
+use super::register::{self as reg, blocking};
+use super::{AppState, body};
+use crate::error::Problem;
+use crate::model::AgencyRef;
+use crate::register::jobs::{Claimed, Job, JobState, NewJob, Outcome};
+use crate::register::{RegisterError, RegisterStore, StoredResponse, request_hash, sha256_hex};
+
+/// How often an idle runner looks for work.
+const POLL: Duration = Duration::from_millis(500);
+
+/// `POST /v1/jobs`: checks the batch as `/v1/batches` would, then queues it.
+pub async fn submit(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let query = Query::parse(raw.as_deref(), &["merge", "webhook"])?;
+    let merged = query.flag("merge", false)?;
+    let webhook = query.text("webhook").map(str::to_string);
+    if let Some(url) = &webhook
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(ApiError::bad_parameter(
+            "webhook",
+            "must be an http:// or https:// URL",
+        ));
+    }
+    let register = state.register()?;
+    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
+    let req: BatchRequest = body::parse(&bytes)?;
+    let batch = Batch::plan(req, state.config.max_batch_letters)?;
+    if merged && batch.len() > state.config.max_merge_letters {
+        return Err(ApiError::too_large(
+            "merge",
+            format!(
+                "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
+                batch.len(),
+                state.config.max_merge_letters
+            ),
+        ));
+    }
+    // A job belongs to the agency its letters name, and only that agency's
+    // keys may submit, watch or fetch it.
+    let agency = job_agency(&batch)?;
+    let key = reg::authorize(&register, &headers, &agency).await?;
+    let ticket = state.admit_stream()?;
+    let (engine, agencies, any_year) = (
+        state.engine.clone(),
+        state.agencies.clone(),
+        state.config.any_year,
+    );
+    let (batch, checked) = state
+        .pool
+        .run(&ticket, move || {
+            let mut batch = batch;
+            let checked = batch.validate(&engine, &agencies, any_year);
+            (batch, checked)
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    drop(ticket);
+    checked.map_err(ApiError::invalid)?;
+    let new = NewJob {
+        agency,
+        api_key_id: Some(key.id),
+        request: bytes.to_vec(),
+        merge: merged,
+        total: u32::try_from(batch.len()).unwrap_or(u32::MAX),
+        webhook,
+    };
+    let job = blocking(&register, move |r| r.submit_job(&new)).await?;
+    tracing::info!(job = %job.id, letters = job.total, merged, "job queued");
+    let location = format!("/v1/jobs/{}", job.id);
+    let mut res = (StatusCode::ACCEPTED, axum::Json(job)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// The agency of a batch's letters: a stored profile, named by id.
+fn job_agency(batch: &Batch) -> Result<String, ApiError> {
+    let first = batch.document(0).map_err(ApiError::invalid)?;
+    match first.agency {
+        AgencyRef::Id(id) => Ok(id),
+        AgencyRef::Inline(_) => Err(ApiError::invalid(vec![Problem::new(
+            "agency",
+            "a job's letters name a stored agency profile by its id (its keys own the job)",
+        )])),
+    }
+}
+
+/// The job, once the caller's key is shown to be its agency's.
+async fn owned(state: &AppState, headers: &HeaderMap, id: String) -> Result<Job, ApiError> {
+    let register = state.register()?;
+    let job = blocking(&register, move |r| r.job(&id)).await?;
+    reg::authorize(&register, headers, &job.agency).await?;
+    Ok(job)
+}
+
+/// `GET /v1/jobs/{id}`: state and progress.
+pub async fn status(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Job>, ApiError> {
+    Ok(axum::Json(owned(&state, &headers, id).await?))
+}
+
+/// `GET /v1/jobs/{id}/result`: the ZIP or merged PDF of a finished job.
+pub async fn result(
+    State(state): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let job = owned(&state, &headers, id).await?;
+    match job.state {
+        JobState::Done => {}
+        JobState::Failed => {
+            return Err(ApiError::from(RegisterError::conflict(format!(
+                "job {} failed: {}",
+                job.id,
+                job.error.unwrap_or_default()
+            ))));
+        }
+        _ => {
+            return Err(ApiError::from(RegisterError::conflict(format!(
+                "job {} is {}: {} of {} letters; ask again later",
+                job.id, job.state, job.done, job.total
+            ))));
+        }
+    }
+    let file = state
+        .config
+        .jobs_dir
+        .join(job.result.as_deref().unwrap_or_default());
+    let bytes = tokio::fs::read(&file).await.map_err(|_| {
+        ApiError::from(RegisterError::NotFound(format!(
+            "the result of job {} (kept {} hours after it finished)",
+            job.id,
+            state.config.job_ttl.as_secs() / 3600
+        )))
+    })?;
+    let (media, ext) = if job.merge {
+        ("application/pdf", "pdf")
+    } else {
+        ("application/zip", "zip")
+    };
+    let mut res = bytes.into_response();
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.{ext}\"", job.id)) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// The runner: claims jobs one at a time and runs them, for as long as the
+/// service runs; removes results older than the configured time.
+pub async fn run(state: AppState, owner: String) {
+    let Some(register) = state.register.clone() else {
+        return;
+    };
+    if let Err(e) = tokio::fs::create_dir_all(&state.config.jobs_dir).await {
+        tracing::error!(dir = %state.config.jobs_dir.display(), error = %e, "no jobs directory; jobs are not run");
+        return;
+    }
+    let lease = state.config.job_lease;
+    loop {
+        let who = owner.clone();
+        let claimed = blocking(&register, move |r| r.claim_job(&who, lease)).await;
+        match claimed {
+            Ok(Some(claimed)) => {
+                let (state2, owner2) = (state.clone(), owner.clone());
+                let id = claimed.job.id.clone();
+                tracing::info!(job = %id, attempt = claimed.job.attempts, "job started");
+                let ended =
+                    tokio::task::spawn_blocking(move || execute(&state2, &owner2, claimed)).await;
+                match ended {
+                    Ok(Some(job)) => {
+                        tracing::info!(job = %job.id, state = %job.state, "job ended");
+                        if let Some(url) = job.webhook.clone() {
+                            super::webhook::notify(&state, &url, &job).await;
+                        }
+                    }
+                    Ok(None) => tracing::warn!(job = %id, "job taken over by another instance"),
+                    Err(e) => tracing::error!(job = %id, error = %e, "job runner panicked"),
+                }
+            }
+            Ok(None) => {
+                sweep(&state.config.jobs_dir, state.config.job_ttl).await;
+                tokio::time::sleep(POLL).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.details().detail, "cannot claim jobs");
+                tokio::time::sleep(POLL * 4).await;
+            }
+        }
+    }
+}
+
+/// Runs one claimed job to its end; the job as recorded, or `None` when
+/// another instance took it over meanwhile.
+fn execute(state: &AppState, owner: &str, claimed: Claimed) -> Option<Job> {
+    let register = state.register.clone()?;
+    let job = claimed.job;
+    let outcome = match render(state, register.as_ref(), owner, &job, &claimed.request) {
+        Ok(file) => Outcome::Done(file),
+        Err(Failure::TakenOver) => return None,
+        Err(Failure::Failed(why)) => {
+            tracing::warn!(job = %job.id, error = %why, "job failed");
+            Outcome::Failed(why)
+        }
+    };
+    match register.finish_job(&job.id, owner, &outcome) {
+        Ok(job) => Some(job),
+        Err(RegisterError::Conflict { .. }) => None,
+        Err(e) => {
+            tracing::error!(job = %job.id, error = %e, "cannot record the job's end");
+            None
+        }
+    }
+}
+
+/// Why a run stopped.
+enum Failure {
+    /// Another instance holds the job now.
+    TakenOver,
+    /// The job failed; the reason is recorded.
+    Failed(String),
+}
+
+/// Renders the job's batch into the jobs directory; the result's file name.
+fn render(
+    state: &AppState,
+    register: &dyn RegisterStore,
+    owner: &str,
+    job: &Job,
+    request: &[u8],
+) -> Result<String, Failure> {
+    let failed = |e: String| Failure::Failed(e);
+    let req: BatchRequest = serde_json::from_slice(request).map_err(|e| failed(e.to_string()))?;
+    let mut batch = Batch::plan(req, usize::MAX).map_err(|e| failed(e.details().detail))?;
+    batch
+        .validate(&state.engine, &state.agencies, state.config.any_year)
+        .map_err(|p| failed(crate::Problems(p).to_string()))?;
+    // Numbers under the job's id: a second run replays the first's.
+    let allocated = match batch.numbering_plan().cloned() {
+        Some(plan) => {
+            let allocation = plan.allocation(
+                batch.take_details(),
+                Some(job.id.clone()),
+                request_hash(request),
+                None,
+            );
+            let allocated = register
+                .allocate(&allocation)
+                .map_err(|e| failed(e.to_string()))?;
+            batch.set_references(&allocated);
+            Some(allocated)
+        }
+        None => None,
+    };
+    let name = format!("{}.{}", job.id, if job.merge { "pdf" } else { "zip" });
+    let target = state.config.jobs_dir.join(&name);
+    let partial = crate::batch_file::partial_path(&target);
+    let lease = state.config.job_lease;
+    let progress = |done: usize| -> anyhow::Result<()> {
+        match register.renew_job(&job.id, owner, done as u32, lease) {
+            Err(RegisterError::Conflict { .. }) => anyhow::bail!("taken over"),
+            _ => Ok(()),
+        }
+    };
+    let written = crate::batch_file::write_with(
+        &batch,
+        &state.engine,
+        &state.agencies,
+        &partial,
+        job.merge,
+        None,
+        &progress,
+    )
+    .and_then(|w| {
+        std::fs::rename(&partial, &target)
+            .map(|()| w)
+            .map_err(Into::into)
+    });
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            if e.to_string() == "taken over" {
+                return Err(Failure::TakenOver);
+            }
+            if let Some(allocated) = &allocated {
+                let _ =
+                    register.abandon(allocated, &crate::register::abandon_reason(&e.to_string()));
+            }
+            return Err(failed(e.to_string()));
+        }
+    };
+    if let Some(allocated) = allocated {
+        let hashes = if batch.numbering() == Some(Numbering::Each) && !job.merge {
+            written.hashes
+        } else {
+            let whole = std::fs::read(&target).map_err(|e| failed(e.to_string()))?;
+            vec![sha256_hex(&whole); allocated.count()]
+        };
+        // The result is the file: nothing to keep for a replay.
+        let response: Option<StoredResponse> = None;
+        register
+            .complete(&allocated.completion(hashes, response))
+            .map_err(|e| failed(e.to_string()))?;
+    }
+    Ok(name)
+}
+
+/// Removes results older than `ttl`.
+async fn sweep(dir: &Path, ttl: Duration) {
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else {
+        return;
+    };
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let old = entry
+            .metadata()
+            .await
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ttl);
+        if old {
+            let _ = tokio::fs::remove_file(entry.path()).await;
+        }
+    }
+}
+
+/// The jobs directory by default: beside the system's temporary files.
+pub fn default_jobs_dir() -> PathBuf {
+    std::env::temp_dir().join("saraban-jobs")
+}
+
+/// An id for this instance's runner, unique among instances.
+pub fn runner_id() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_default();
+    let mut bytes = [0u8; 6];
+    let _ = getrandom::fill(&mut bytes);
+    format!("{host}-{}-{}", std::process::id(), hex::encode(bytes))
+}
