@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use common::postgres::PgDatabase;
 use common::served::Served;
@@ -21,19 +21,6 @@ use serde_json::{Value, json};
 
 const KK: &str = "khonkaen-province";
 const SECRET: &str = "webhook-secret";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "saraban-jobs-{name}-{}-{nanos}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// The examples' circular to `n` recipients, each letter numbered.
 fn batch(n: usize) -> Value {
@@ -89,8 +76,8 @@ async fn wait(client: &reqwest::Client, base: &str, id: &str, key: &str) -> Valu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_is_queued_watched_fetched_and_announced() {
-    let dir = temp_dir("http");
-    let register = Register::open(dir.join("register.sqlite")).unwrap();
+    let dir = common::TempDir::new("jobs-http");
+    let register = Register::open(dir.db()).unwrap();
     let key = register.create_key(KK, "jobs").unwrap().1;
     let other = register.create_key("phatthalung-2", "other").unwrap().1;
 
@@ -125,7 +112,7 @@ async fn a_job_is_queued_watched_fetched_and_announced() {
     let state = AppState::with_register(
         Config {
             any_year: true,
-            jobs_dir: dir.join("results"),
+            jobs_dir: dir.0.join("results"),
             webhook_secret: Some(SECRET.into()),
             ..Config::default()
         },
@@ -232,7 +219,6 @@ async fn a_job_is_queued_watched_fetched_and_announced() {
 
     let _ = stop.send(());
     server.await.unwrap().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,7 +228,7 @@ async fn a_job_finishes_on_another_instance_when_its_runner_is_killed() {
         .await
         .unwrap();
     let url = PathBuf::from(db.url());
-    let results = temp_dir("restart");
+    let results = common::TempDir::new("jobs-restart");
     let key = tokio::task::spawn_blocking({
         let url = url.clone();
         move || {
@@ -257,7 +243,7 @@ async fn a_job_finishes_on_another_instance_when_its_runner_is_killed() {
     .unwrap();
     let args: Vec<std::ffi::OsString> = vec![
         "--jobs-dir".into(),
-        results.clone().into(),
+        results.0.clone().into(),
         "--job-lease".into(),
         "2".into(),
     ];
@@ -352,5 +338,4 @@ async fn a_job_finishes_on_another_instance_when_its_runner_is_killed() {
         .await
         .unwrap();
     tokio::task::spawn_blocking(move || drop(db)).await.unwrap();
-    let _ = std::fs::remove_dir_all(&results);
 }

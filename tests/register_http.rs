@@ -6,10 +6,10 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use saraban::register::{Register, RegisterStore, sha256_hex};
@@ -18,6 +18,7 @@ use saraban::{Agencies, Engine};
 
 mod common;
 
+use common::TempDir;
 use common::served::Served;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -25,34 +26,6 @@ use tokio::task::JoinHandle;
 
 const KK: &str = "khonkaen-province";
 const PT: &str = "phatthalung-2";
-
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "saraban-register-http-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.0.join("register.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// An in-process server on `127.0.0.1:<ephemeral>` with a register at `db`
 /// (or none), and a key for two agencies.

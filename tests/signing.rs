@@ -9,8 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use common::TempDir;
 use saraban::register::{Register, RegisterStore, sha256_hex};
 use saraban::server::{AppState, Config, serve_on};
 use saraban::{Agencies, Engine, compose};
@@ -18,30 +18,6 @@ use serde_json::{Value, json};
 
 const KK: &str = "khonkaen-province";
 const PASSWORD: &str = "รหัส-p12 secret";
-
-/// A fresh directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "saraban-signing-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd

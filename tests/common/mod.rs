@@ -5,6 +5,7 @@ pub mod postgres;
 pub mod served;
 
 use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use saraban::frames::{self, Line};
 use saraban::{Agencies, Engine, Letter, compose};
@@ -94,3 +95,31 @@ pub const CM: f64 = 72.0 / 2.54;
 
 /// A small PNG (60 × 30), as a data URI: a scanned signature or an emblem.
 pub const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADwAAAAeCAYAAABwmH1PAAAAJklEQVR4nO3OQQEAMAgAobOh/ctsMfxAAgoAAACa2nedAAAA4NoHoRABUQlK3/QAAAAASUVORK5CYII=";
+
+/// A fresh directory for one test, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// `saraban-<name>-<pid>-<nanos>` in the system's temporary directory.
+    pub fn new(name: &str) -> TempDir {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("saraban-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// A register's database file in it.
+    pub fn db(&self) -> PathBuf {
+        self.0.join("register.sqlite")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
