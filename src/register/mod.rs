@@ -70,6 +70,7 @@ mod export;
 mod hash;
 pub mod jobs;
 mod keys;
+mod numbers;
 mod page;
 mod postgres;
 mod series;

@@ -200,7 +200,7 @@ impl RegisterStore for PgRegister {
         series: Series,
         number: u32,
     ) -> Result<Entry, RegisterError> {
-        self.with_client(|c| numbers::read_entry(c, agency, year_be, series, number))
+        self.with_client(|c| numbers::read_entry(c, agency, year_be, series, number, false))
     }
 
     fn list(&self, agency: &str, year_be: i32) -> Result<Vec<Entry>, RegisterError> {
