@@ -217,6 +217,26 @@ async fn a_job_is_queued_watched_fetched_and_announced() {
         (Some(id.as_str()), Some("done"))
     );
 
+    // The instance counts the job it ran.
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "saraban_jobs_started_total 1",
+        "saraban_jobs_done_total 1",
+        "saraban_jobs_running 0",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "no {line} in\n{metrics}"
+        );
+    }
+
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::batch::{Batch, BatchRequest, Numbering};
+use super::metrics::JobEnd;
 use super::problem::ApiError;
 use super::query::Query;
 use super::register::{self as reg, blocking};
@@ -196,8 +197,15 @@ pub async fn run(state: AppState, owner: String) {
                 let (state2, owner2) = (state.clone(), owner.clone());
                 let id = claimed.job.id.clone();
                 tracing::info!(job = %id, attempt = claimed.job.attempts, "job started");
+                let metrics = state.metrics.register.clone();
+                metrics.job_started();
                 let ended =
                     tokio::task::spawn_blocking(move || execute(&state2, &owner2, claimed)).await;
+                metrics.job_ended(match &ended {
+                    Ok(Some(job)) if job.state == JobState::Done => JobEnd::Done,
+                    Ok(None) => JobEnd::Lost,
+                    _ => JobEnd::Failed,
+                });
                 match ended {
                     Ok(Some(job)) => {
                         tracing::info!(job = %job.id, state = %job.state, "job ended");

@@ -71,6 +71,22 @@ pub struct RegisterMetrics {
     issued: AtomicU64,
     abandoned: AtomicU64,
     cancelled: AtomicU64,
+    jobs_started: AtomicU64,
+    jobs_done: AtomicU64,
+    jobs_failed: AtomicU64,
+    jobs_lost: AtomicU64,
+    jobs_running: AtomicU64,
+}
+
+/// How a job run by this instance ended, for the metrics.
+#[derive(Debug, Clone, Copy)]
+pub enum JobEnd {
+    /// Its result is written.
+    Done,
+    /// It failed.
+    Failed,
+    /// Another instance took it over (this one's lease ran out).
+    Lost,
 }
 
 impl Default for RegisterMetrics {
@@ -83,6 +99,11 @@ impl Default for RegisterMetrics {
             issued: AtomicU64::new(0),
             abandoned: AtomicU64::new(0),
             cancelled: AtomicU64::new(0),
+            jobs_started: AtomicU64::new(0),
+            jobs_done: AtomicU64::new(0),
+            jobs_failed: AtomicU64::new(0),
+            jobs_lost: AtomicU64::new(0),
+            jobs_running: AtomicU64::new(0),
         }
     }
 }
@@ -120,6 +141,23 @@ impl RegisterMetrics {
     /// Counts a number cancelled by a clerk.
     pub fn cancelled(&self) {
         self.cancelled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a job this instance started.
+    pub fn job_started(&self) {
+        self.jobs_started.fetch_add(1, Ordering::Relaxed);
+        self.jobs_running.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts how a job this instance ran ended.
+    pub fn job_ended(&self, end: JobEnd) {
+        self.jobs_running.fetch_sub(1, Ordering::Relaxed);
+        match end {
+            JobEnd::Done => &self.jobs_done,
+            JobEnd::Failed => &self.jobs_failed,
+            JobEnd::Lost => &self.jobs_lost,
+        }
+        .fetch_add(1, Ordering::Relaxed);
     }
 
     fn write(&self, out: &mut String) {
@@ -163,6 +201,26 @@ impl RegisterMetrics {
                 "Numbers cancelled by a clerk.",
                 &self.cancelled,
             ),
+            (
+                "saraban_jobs_started_total",
+                "Batch jobs this instance started (a job taken over counts again).",
+                &self.jobs_started,
+            ),
+            (
+                "saraban_jobs_done_total",
+                "Batch jobs this instance finished.",
+                &self.jobs_done,
+            ),
+            (
+                "saraban_jobs_failed_total",
+                "Batch jobs that failed here.",
+                &self.jobs_failed,
+            ),
+            (
+                "saraban_jobs_lost_total",
+                "Batch jobs another instance took over from this one.",
+                &self.jobs_lost,
+            ),
         ];
         for (name, help, v) in counters {
             let _ = writeln!(
@@ -171,6 +229,12 @@ impl RegisterMetrics {
                 v.load(Ordering::Relaxed)
             );
         }
+        let _ = writeln!(
+            out,
+            "# HELP saraban_jobs_running Batch jobs this instance is rendering now.\n\
+             # TYPE saraban_jobs_running gauge\nsaraban_jobs_running {}",
+            self.jobs_running.load(Ordering::Relaxed)
+        );
     }
 }
 
