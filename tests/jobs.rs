@@ -230,6 +230,8 @@ async fn a_job_is_queued_watched_fetched_and_announced() {
         "saraban_jobs_started_total 1",
         "saraban_jobs_done_total 1",
         "saraban_jobs_running 0",
+        "saraban_jobs_queued 0",
+        "saraban_register_numbers_pending 0",
     ] {
         assert!(
             metrics.lines().any(|l| l == line),

@@ -694,7 +694,12 @@ fn jobs_are_claimed_once_and_taken_over_when_a_runner_dies(backend: Backend) {
         webhook: None,
     };
     let first = register.submit_job(&new(3)).unwrap();
+    // Jobs are taken oldest first, by their millisecond timestamps.
+    std::thread::sleep(Duration::from_millis(3));
     let second = register.submit_job(&new(5)).unwrap();
+    assert_eq!(register.gauges().unwrap().jobs_queued, 2);
+    register.allocate(&one(Series::Normal, 2568)).unwrap();
+    assert_eq!(register.gauges().unwrap().pending, 1);
     assert_eq!(first.state, JobState::Queued);
     assert!(first.id.starts_with("job_") && first.id != second.id);
 
@@ -708,6 +713,8 @@ fn jobs_are_claimed_once_and_taken_over_when_a_runner_dies(backend: Backend) {
     assert_eq!(a.request, b"{\"n\":3}");
     assert_eq!((a.job.state, a.job.attempts), (JobState::Running, 1));
     assert!(register.claim_job("instance-c", lease).unwrap().is_none());
+    let gauges = register.gauges().unwrap();
+    assert_eq!((gauges.jobs_queued, gauges.jobs_running), (0, 2));
 
     register
         .renew_job(&first.id, "instance-a", 2, lease)

@@ -92,7 +92,7 @@ pub use keys::{ApiKey, SECRET_PREFIX, bearer_token};
 pub use page::{RegisterPage, RegisterRow, RegisterView};
 pub use series::Series;
 pub use sqlite::{DEFAULT_BUSY_TIMEOUT, Register};
-pub use store::RegisterStore;
+pub use store::{Gauges, RegisterStore};
 pub use year::{YEAR_BE_RANGE, check_year_be, current_year_be, year_be_of_date};
 
 /// The environment variable naming the register's database file, the

@@ -10,6 +10,17 @@ use super::{
     Allocated, Allocation, ApiKey, Audit, Completion, Entry, RegisterError, Series, StoredResponse,
 };
 
+/// Counts over the whole register (see [`RegisterStore::gauges`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gauges {
+    /// Numbers taken whose PDF is not recorded.
+    pub pending: u64,
+    /// Jobs waiting for an instance.
+    pub jobs_queued: u64,
+    /// Jobs an instance is running.
+    pub jobs_running: u64,
+}
+
 /// A register of outgoing numbers.
 pub trait RegisterStore: Send + Sync {
     /// Whether the database answers now (for `/readyz`).
@@ -38,6 +49,11 @@ pub trait RegisterStore: Send + Sync {
 
     /// One job.
     fn job(&self, id: &str) -> Result<Job, RegisterError>;
+
+    /// What the whole register holds now, for the metrics: numbers pending
+    /// (taken, PDF not recorded) and jobs queued and running, over every
+    /// agency and instance.
+    fn gauges(&self) -> Result<Gauges, RegisterError>;
 
     /// Takes the next `req.letters.len()` numbers of the series as one
     /// consecutive block and writes a `pending` row for each, atomically:

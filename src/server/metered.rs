@@ -57,6 +57,10 @@ impl RegisterStore for MeteredStore {
         self.inner.job(id)
     }
 
+    fn gauges(&self) -> Result<crate::register::Gauges, RegisterError> {
+        self.inner.gauges()
+    }
+
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
         let started = Instant::now();
         let result = self.inner.allocate(req);

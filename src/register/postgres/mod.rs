@@ -170,6 +170,23 @@ impl RegisterStore for PgRegister {
         self.with_client(|c| jobs::get(c, id))
     }
 
+    fn gauges(&self) -> Result<super::Gauges, RegisterError> {
+        self.with_client(|c| {
+            let row = c.query_one(
+                "SELECT (SELECT COUNT(*) FROM entries WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM jobs WHERE state = 'queued'),
+                    (SELECT COUNT(*) FROM jobs WHERE state = 'running')",
+                &[],
+            )?;
+            let count = |i: usize| -> Result<u64, RegisterError> { rows::int(&row, i) };
+            Ok(super::Gauges {
+                pending: count(0)?,
+                jobs_queued: count(1)?,
+                jobs_running: count(2)?,
+            })
+        })
+    }
+
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
         self.with_client(|c| numbers::allocate(c, req))
     }

@@ -226,6 +226,24 @@ impl RegisterStore for Register {
         self.with_conn(|conn| jobs::get(conn, id))
     }
 
+    fn gauges(&self) -> Result<super::Gauges, RegisterError> {
+        self.with_conn(|conn| {
+            Ok(conn.query_row(
+                "SELECT (SELECT COUNT(*) FROM entries WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM jobs WHERE state = 'queued'),
+                    (SELECT COUNT(*) FROM jobs WHERE state = 'running')",
+                [],
+                |row| {
+                    Ok(super::Gauges {
+                        pending: row.get(0)?,
+                        jobs_queued: row.get(1)?,
+                        jobs_running: row.get(2)?,
+                    })
+                },
+            )?)
+        })
+    }
+
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
         self.with_conn(|conn| numbers::allocate(conn, req))
     }
