@@ -260,6 +260,18 @@ enum Failure {
     Failed(String),
 }
 
+/// The error that stops a run whose lease another instance took.
+#[derive(Debug)]
+struct TakenOver;
+
+impl std::fmt::Display for TakenOver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the job was taken over by another instance")
+    }
+}
+
+impl std::error::Error for TakenOver {}
+
 /// Renders the job's batch into the jobs directory; the result's file name.
 fn render(
     state: &AppState,
@@ -297,7 +309,7 @@ fn render(
     let lease = state.config.job_lease;
     let progress = |done: usize| -> anyhow::Result<()> {
         match register.renew_job(&job.id, owner, done as u32, lease) {
-            Err(RegisterError::Conflict { .. }) => anyhow::bail!("taken over"),
+            Err(RegisterError::Conflict { .. }) => Err(TakenOver.into()),
             _ => Ok(()),
         }
     };
@@ -319,7 +331,7 @@ fn render(
         Ok(w) => w,
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
-            if e.to_string() == "taken over" {
+            if e.is::<TakenOver>() {
                 return Err(Failure::TakenOver);
             }
             if let Some(allocated) = &allocated {

@@ -22,7 +22,6 @@ pub(super) fn sign(
     let unreadable = |e: lopdf::Error| format!("the PDF to sign cannot be read: {e}");
     let prev = lopdf::Document::load_mem(pdf).map_err(unreadable)?;
     let pages = prev.get_pages();
-    let page_count = pages.len();
     let page_id = *pages
         .get(&(field.page as u32 + 1))
         .ok_or_else(|| format!("the PDF has no page {}", field.page + 1))?;
@@ -80,7 +79,7 @@ pub(super) fn sign(
         "Type" => "Annot",
         "Subtype" => "Widget",
         "FT" => "Sig",
-        "T" => lopdf::text_string(&format!("signature-{}", page_count)),
+        "T" => lopdf::text_string("saraban-signature"),
         "TU" => lopdf::text_string(&format!("ลายมือชื่ออิเล็กทรอนิกส์ {}", credential.name)),
         "V" => signature_id,
         "P" => page_id,
