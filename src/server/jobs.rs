@@ -157,7 +157,12 @@ pub async fn result(
         .config
         .jobs_dir
         .join(job.result.as_deref().unwrap_or_default());
-    let bytes = tokio::fs::read(&file).await.map_err(|_| {
+    // Streamed from the file: a 30,000-letter ZIP is gigabytes.
+    let opened = match tokio::fs::File::open(&file).await {
+        Ok(f) => f.metadata().await.map(|m| (f, m.len())),
+        Err(e) => Err(e),
+    };
+    let (result, length) = opened.map_err(|_| {
         ApiError::from(RegisterError::NotFound(format!(
             "the result of job {} (kept {} hours after it finished)",
             job.id,
@@ -169,9 +174,11 @@ pub async fn result(
     } else {
         ("application/zip", "zip")
     };
-    let mut res = bytes.into_response();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(result));
+    let mut res = body.into_response();
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.{ext}\"", job.id)) {
         headers.insert(header::CONTENT_DISPOSITION, v);
     }
