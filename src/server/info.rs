@@ -112,7 +112,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         match tokio::time::timeout(READY_WAIT, ping).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(e))) => reasons.push(format!("register: {e}")),
-            Ok(Err(e)) => reasons.push(format!("register: {e}")),
+            Ok(Err(panicked)) => reasons.push(format!("register: {panicked}")),
             Err(_) => reasons.push(format!(
                 "register: no answer within {} s",
                 READY_WAIT.as_secs()
@@ -164,9 +164,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
                     g.jobs_running,
                 ),
             ] {
-                text.push_str(&format!(
-                    "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}\n"
-                ));
+                super::metrics::write_metric(&mut text, "gauge", name, help, v);
             }
         }
     }

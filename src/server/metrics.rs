@@ -61,6 +61,23 @@ impl Histogram {
     }
 }
 
+/// The `# HELP` and `# TYPE` lines of a metric whose samples follow.
+fn write_head(out: &mut String, kind: &str, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// One metric without labels: its `# HELP` and `# TYPE` lines and its value.
+pub fn write_metric(
+    out: &mut String,
+    kind: &str,
+    name: &str,
+    help: &str,
+    value: impl std::fmt::Display,
+) {
+    write_head(out, kind, name, help);
+    let _ = writeln!(out, "{name} {value}");
+}
+
 /// What the register did for this instance (see `metered.rs`).
 #[derive(Debug)]
 pub struct RegisterMetrics {
@@ -161,11 +178,11 @@ impl RegisterMetrics {
     }
 
     fn write(&self, out: &mut String) {
-        out.push_str("# HELP saraban_register_allocation_seconds Time to take numbers from the register (waiting for a connection or the series' lock included).
-");
-        out.push_str(
-            "# TYPE saraban_register_allocation_seconds histogram
-",
+        write_head(
+            out,
+            "histogram",
+            "saraban_register_allocation_seconds",
+            "Time to take numbers from the register (waiting for a connection or the series' lock included).",
         );
         if let Ok(h) = self.allocation.lock() {
             h.write(out, "saraban_register_allocation_seconds", "");
@@ -223,17 +240,14 @@ impl RegisterMetrics {
             ),
         ];
         for (name, help, v) in counters {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                v.load(Ordering::Relaxed)
-            );
+            write_metric(out, "counter", name, help, v.load(Ordering::Relaxed));
         }
-        let _ = writeln!(
+        write_metric(
             out,
-            "# HELP saraban_jobs_running Batch jobs this instance is rendering now.\n\
-             # TYPE saraban_jobs_running gauge\nsaraban_jobs_running {}",
-            self.jobs_running.load(Ordering::Relaxed)
+            "gauge",
+            "saraban_jobs_running",
+            "Batch jobs this instance is rendering now.",
+            self.jobs_running.load(Ordering::Relaxed),
         );
     }
 }
@@ -304,10 +318,12 @@ impl Metrics {
     /// The Prometheus text exposition.
     pub fn render(&self, pool: &Pool) -> String {
         let mut out = String::new();
-        out.push_str(
-            "# HELP saraban_http_requests_total HTTP requests by route, method and status.\n",
+        write_head(
+            &mut out,
+            "counter",
+            "saraban_http_requests_total",
+            "HTTP requests by route, method and status.",
         );
-        out.push_str("# TYPE saraban_http_requests_total counter\n");
         if let Ok(m) = self.requests.lock() {
             for ((route, method, status), n) in m.iter() {
                 let _ = writeln!(
@@ -318,8 +334,12 @@ impl Metrics {
                 );
             }
         }
-        out.push_str("# HELP saraban_http_request_duration_seconds Time to answer a request (to the first byte of a streamed body).\n");
-        out.push_str("# TYPE saraban_http_request_duration_seconds histogram\n");
+        write_head(
+            &mut out,
+            "histogram",
+            "saraban_http_request_duration_seconds",
+            "Time to answer a request (to the first byte of a streamed body).",
+        );
         if let Ok(m) = self.latency.lock() {
             for (route, h) in m.iter() {
                 h.write(
@@ -329,10 +349,12 @@ impl Metrics {
                 );
             }
         }
-        out.push_str(
-            "# HELP saraban_render_duration_seconds Time to lay out and export one letter.\n",
+        write_head(
+            &mut out,
+            "histogram",
+            "saraban_render_duration_seconds",
+            "Time to lay out and export one letter.",
         );
-        out.push_str("# TYPE saraban_render_duration_seconds histogram\n");
         if let Ok(h) = self.render.lock() {
             h.write(&mut out, "saraban_render_duration_seconds", "");
         }
@@ -354,10 +376,7 @@ impl Metrics {
             ),
         ];
         for (name, help, v) in counters {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
-            );
+            write_metric(&mut out, "counter", name, help, v);
         }
         let gauges = [
             (
@@ -379,7 +398,7 @@ impl Metrics {
             ),
         ];
         for (name, help, v) in gauges {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+            write_metric(&mut out, "gauge", name, help, v);
         }
         self.register.write(&mut out);
         out
