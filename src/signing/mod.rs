@@ -110,36 +110,28 @@ impl Signer {
         signatory: &str,
         line_pitch: f64,
     ) -> Result<Vec<u8>, String> {
-        let field = if self.visible {
-            signature_block(doc, signatory, line_pitch)
-        } else {
-            None
-        }
-        .unwrap_or_else(|| SignatureField {
-            page: doc.pages().len().saturating_sub(1),
-            rect: [0.0; 4],
-        });
-        let details = SignatureDetails {
-            time: time::OffsetDateTime::now_utc(),
-            reason: self.reason.clone(),
-            location: self.location.clone(),
-        };
-        incremental::sign(pdf, &self.credential, &field, &details)
+        let field = self
+            .visible
+            .then(|| signature_block(doc, signatory, line_pitch))
+            .flatten()
+            .unwrap_or_else(|| SignatureField::invisible(doc.pages().len()));
+        self.sign_at(pdf, &field)
     }
 
     /// Signs a PDF whose signature block is unknown (a merged file): the
     /// field is invisible, on its last page.
     pub fn sign_file(&self, pdf: &[u8], pages: usize) -> Result<Vec<u8>, String> {
-        let field = SignatureField {
-            page: pages.saturating_sub(1),
-            rect: [0.0; 4],
-        };
+        self.sign_at(pdf, &SignatureField::invisible(pages))
+    }
+
+    /// Signs `pdf` now, its widget at `field`.
+    fn sign_at(&self, pdf: &[u8], field: &SignatureField) -> Result<Vec<u8>, String> {
         let details = SignatureDetails {
             time: time::OffsetDateTime::now_utc(),
             reason: self.reason.clone(),
             location: self.location.clone(),
         };
-        incremental::sign(pdf, &self.credential, &field, &details)
+        incremental::sign(pdf, &self.credential, field, &details)
     }
 }
 
@@ -152,6 +144,16 @@ struct SignatureField {
     rect: [f64; 4],
 }
 
+impl SignatureField {
+    /// An invisible field on the last of `pages`.
+    fn invisible(pages: usize) -> SignatureField {
+        SignatureField {
+            page: pages.saturating_sub(1),
+            rect: [0.0; 4],
+        }
+    }
+}
+
 /// What the signature dictionary says besides the signature.
 struct SignatureDetails {
     time: time::OffsetDateTime,
@@ -162,28 +164,29 @@ struct SignatureDetails {
 /// The signature block as laid out: from the pen's room above the printed
 /// name down to the last position line under it.
 fn signature_block(doc: &PagedDocument, name: &str, line_pitch: f64) -> Option<SignatureField> {
-    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let wanted = squeeze(&format!("({name})"));
     if name.trim().is_empty() {
         return None;
     }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let wanted = squeeze(&format!("({name})"));
     let lines = crate::frames::lines(doc);
     let at = lines.iter().rposition(|l| squeeze(&l.text) == wanted)?;
     let line = &lines[at];
     let centre = (line.x0 + line.x1) / 2.0;
     // The position lines: centred under the name, one pitch apart.
-    let mut last = line;
-    for next in &lines[at + 1..] {
-        let pitch = next.y - last.y;
-        if next.page != line.page || pitch > line_pitch * 1.1 {
+    let mut end = at;
+    while let Some(next) = lines.get(end + 1) {
+        let pitch = next.y - lines[end].y;
+        if next.page != line.page
+            || pitch > line_pitch * 1.1
+            || ((next.x0 + next.x1) / 2.0 - centre).abs() > 24.0
+        {
             break;
         }
-        if ((next.x0 + next.x1) / 2.0 - centre).abs() > 24.0 {
-            break;
-        }
-        last = next;
+        end += 1;
     }
-    let block = &lines[at..=lines.iter().position(|l| std::ptr::eq(l, last))?];
+    let block = &lines[at..=end];
+    let last = &lines[end];
     let x0 = block.iter().map(|l| l.x0).fold(f64::MAX, f64::min) - 6.0;
     let x1 = block.iter().map(|l| l.x1).fold(f64::MIN, f64::max) + 6.0;
     let top = line.y - line.size * 3.0;
