@@ -186,15 +186,12 @@ async fn three_instances_on_one_register_survive_kills_without_duplicates_or_gap
     }
     // No gaps, and every number a client was told of is in the book, issued,
     // with the PDF the client received.
-    let book: Value = client
-        .get(format!("{}/v1/register/{KK}/2567", served[0].base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let book: Value = common::get_json(
+        &client,
+        format!("{}/v1/register/{KK}/2567", served[0].base),
+        &key,
+    )
+    .await;
     let entries = book["entries"].as_array().unwrap();
     let numbers: Vec<u64> = entries
         .iter()

@@ -183,15 +183,8 @@ async fn a_job_is_queued_watched_fetched_and_announced() {
     assert_eq!(pdfs.len(), 12);
 
     // Numbered once each, every number's PDF recorded.
-    let book: Value = client
-        .get(format!("{base}/v1/register/{KK}/2567"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let book: Value =
+        common::get_json(&client, format!("{base}/v1/register/{KK}/2567"), &key).await;
     let entries = book["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 12, "{book}");
     for (entry, pdf) in entries.iter().zip(&pdfs) {
@@ -293,15 +286,8 @@ async fn a_job_finishes_on_another_instance_when_its_runner_is_killed() {
     // Killed once it has rendered some letters, before the end.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let job: Value = client
-            .get(format!("{}/v1/jobs/{id}", first.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let job: Value =
+            common::get_json(&client, format!("{}/v1/jobs/{id}", first.base), &key).await;
         let done = job["done"].as_u64().unwrap();
         if job["state"] == "running" && done > 0 {
             assert!(done < LETTERS as u64, "finished before the kill: {job}");
@@ -334,15 +320,12 @@ async fn a_job_finishes_on_another_instance_when_its_runner_is_killed() {
     assert_eq!(distinct.len(), LETTERS, "every letter once");
 
     // The rerun took the same numbers: 1..=300, each issued once.
-    let book: Value = client
-        .get(format!("{}/v1/register/{KK}/2567", second.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let book: Value = common::get_json(
+        &client,
+        format!("{}/v1/register/{KK}/2567", second.base),
+        &key,
+    )
+    .await;
     let entries = book["entries"].as_array().unwrap();
     let numbers: Vec<u64> = entries
         .iter()

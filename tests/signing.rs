@@ -376,15 +376,8 @@ async fn the_register_records_the_signed_pdf_and_merged_batches_are_signed() {
         .await
         .unwrap();
 
-    let listing: Value = client
-        .get(format!("{base}/v1/register/{KK}/{year}"))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing: Value =
+        common::get_json(&client, format!("{base}/v1/register/{KK}/{year}"), &key).await;
     let entry = &listing["entries"][0];
     assert_eq!(entry["pdf_sha256"], sha256_hex(&pdf), "{listing}");
 

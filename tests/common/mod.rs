@@ -123,3 +123,10 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// GET `url` with an API key; the answer's JSON (the status must be 200).
+pub async fn get_json(client: &reqwest::Client, url: String, key: &str) -> serde_json::Value {
+    let res = client.get(&url).bearer_auth(key).send().await.unwrap();
+    assert_eq!(res.status(), 200, "GET {url}");
+    res.json().await.unwrap()
+}
