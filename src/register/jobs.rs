@@ -127,6 +127,21 @@ pub enum Outcome {
     Failed(String),
 }
 
+impl Outcome {
+    /// The job's state, result file and error as stored.
+    pub(crate) fn columns(&self) -> (&'static str, Option<&str>, Option<&str>) {
+        match self {
+            Outcome::Done(file) => (JobState::Done.as_str(), Some(file.as_str()), None),
+            Outcome::Failed(why) => (JobState::Failed.as_str(), None, Some(why.as_str())),
+        }
+    }
+}
+
+/// The refusal of a runner that no longer holds job `id`.
+pub(crate) fn not_owner(id: &str, owner: &str) -> RegisterError {
+    RegisterError::conflict(format!("job {id} is no longer run by {owner}"))
+}
+
 /// A new job id.
 pub(crate) fn new_job_id() -> Result<String, RegisterError> {
     Ok(format!("job_{}", super::keys::random_hex(12)?))

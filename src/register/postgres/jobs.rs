@@ -6,7 +6,7 @@ use std::time::Duration;
 use postgres::{Client, GenericClient, Row};
 
 use super::rows::{int, parsed};
-use crate::register::jobs::{Claimed, Job, NewJob, Outcome, lease_end, new_job_id};
+use crate::register::jobs::{Claimed, Job, NewJob, Outcome, lease_end, new_job_id, not_owner};
 use crate::register::{RegisterError, clock};
 
 const JOB_COLUMNS: &str = "id, agency, state, merge, total, done, attempts, error, created_at, \
@@ -95,9 +95,7 @@ pub(super) fn renew(
     if changed == 1 {
         Ok(())
     } else {
-        Err(RegisterError::conflict(format!(
-            "job {id} is no longer run by {owner}"
-        )))
+        Err(not_owner(id, owner))
     }
 }
 
@@ -107,10 +105,7 @@ pub(super) fn finish(
     owner: &str,
     outcome: &Outcome,
 ) -> Result<Job, RegisterError> {
-    let (state, result, error) = match outcome {
-        Outcome::Done(file) => ("done", Some(file.as_str()), None),
-        Outcome::Failed(why) => ("failed", None, Some(why.as_str())),
-    };
+    let (state, result, error) = outcome.columns();
     let changed = client.execute(
         "UPDATE jobs SET state = $3, result = $4, error = $5, finished_at = $6,
              done = CASE WHEN $3 = 'done' THEN total ELSE done END, lease_until = NULL
@@ -118,9 +113,7 @@ pub(super) fn finish(
         &[&id, &owner, &state, &result, &error, &clock::now()],
     )?;
     if changed != 1 {
-        return Err(RegisterError::conflict(format!(
-            "job {id} is no longer run by {owner}"
-        )));
+        return Err(not_owner(id, owner));
     }
     get(client, id)
 }

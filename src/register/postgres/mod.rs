@@ -21,6 +21,8 @@ mod keys;
 mod listing;
 mod migrate;
 mod numbers;
+
+use super::numbers as rules;
 mod rows;
 
 use std::time::Duration;
@@ -188,15 +190,15 @@ impl RegisterStore for PgRegister {
     }
 
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
-        self.with_client(|c| numbers::allocate(c, req))
+        self.with_client(|c| numbers::transaction(c, |tx| rules::allocate(tx, req)))
     }
 
     fn complete(&self, done: &Completion) -> Result<Option<StoredResponse>, RegisterError> {
-        self.with_client(|c| numbers::complete(c, done))
+        self.with_client(|c| numbers::transaction(c, |tx| rules::complete(tx, done)))
     }
 
     fn abandon(&self, allocated: &Allocated, reason: &str) -> Result<(), RegisterError> {
-        self.with_client(|c| numbers::abandon(c, allocated, reason))
+        self.with_client(|c| numbers::transaction(c, |tx| rules::abandon(tx, allocated, reason)))
     }
 
     fn cancel(
@@ -207,7 +209,11 @@ impl RegisterStore for PgRegister {
         number: u32,
         reason: &str,
     ) -> Result<Entry, RegisterError> {
-        self.with_client(|c| numbers::cancel(c, agency, year_be, series, number, reason))
+        self.with_client(|c| {
+            numbers::transaction(c, |tx| {
+                rules::cancel(tx, agency, year_be, series, number, reason)
+            })
+        })
     }
 
     fn entry(

@@ -8,13 +8,13 @@ use postgres::{Client, GenericClient, Transaction};
 
 use super::rows::{ENTRY_COLUMNS, entry, int, parsed};
 use crate::register::entry::describe_number;
-use crate::register::numbers::{self, NumberTx, PriorRequest};
+use crate::register::numbers::{NumberTx, PriorRequest};
 use crate::register::{
     Allocated, Allocation, Completion, Entry, LetterDetails, RegisterError, Series, StoredResponse,
 };
 
 /// Runs `rule` in one transaction, committed when it succeeds.
-fn transaction<T>(
+pub(super) fn transaction<T>(
     client: &mut Client,
     rule: impl FnOnce(&mut Tx<'_, '_>) -> Result<T, RegisterError>,
 ) -> Result<T, RegisterError> {
@@ -22,38 +22,6 @@ fn transaction<T>(
     let value = rule(&mut Tx(&mut tx))?;
     tx.commit()?;
     Ok(value)
-}
-
-pub(super) fn allocate(client: &mut Client, req: &Allocation) -> Result<Allocated, RegisterError> {
-    transaction(client, |tx| numbers::allocate(tx, req))
-}
-
-pub(super) fn complete(
-    client: &mut Client,
-    done: &Completion,
-) -> Result<Option<StoredResponse>, RegisterError> {
-    transaction(client, |tx| numbers::complete(tx, done))
-}
-
-pub(super) fn abandon(
-    client: &mut Client,
-    allocated: &Allocated,
-    reason: &str,
-) -> Result<(), RegisterError> {
-    transaction(client, |tx| numbers::abandon(tx, allocated, reason))
-}
-
-pub(super) fn cancel(
-    client: &mut Client,
-    agency: &str,
-    year_be: i32,
-    series: Series,
-    number: u32,
-    reason: &str,
-) -> Result<Entry, RegisterError> {
-    transaction(client, |tx| {
-        numbers::cancel(tx, agency, year_be, series, number, reason)
-    })
 }
 
 /// One row, or `NotFound` naming it; `lock` adds `FOR UPDATE`.
@@ -84,7 +52,7 @@ pub(super) fn read_entry(
 }
 
 /// A transaction as the rules use it.
-struct Tx<'t, 'c>(&'t mut Transaction<'c>);
+pub(super) struct Tx<'t, 'c>(&'t mut Transaction<'c>);
 
 impl NumberTx for Tx<'_, '_> {
     fn lock_key(&mut self, agency: &str, key: &str) -> Result<(), RegisterError> {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::register::jobs::{Claimed, Job, NewJob, Outcome, lease_end, new_job_id};
+use crate::register::jobs::{Claimed, Job, NewJob, Outcome, lease_end, new_job_id, not_owner};
 use crate::register::{RegisterError, clock};
 
 /// The columns [`job_from_row`] reads, in its order.
@@ -102,9 +102,7 @@ pub(crate) fn renew(
     if changed == 1 {
         Ok(())
     } else {
-        Err(RegisterError::conflict(format!(
-            "job {id} is no longer run by {owner}"
-        )))
+        Err(not_owner(id, owner))
     }
 }
 
@@ -114,10 +112,7 @@ pub(crate) fn finish(
     owner: &str,
     outcome: &Outcome,
 ) -> Result<Job, RegisterError> {
-    let (state, result, error) = match outcome {
-        Outcome::Done(file) => ("done", Some(file.as_str()), None),
-        Outcome::Failed(why) => ("failed", None, Some(why.as_str())),
-    };
+    let (state, result, error) = outcome.columns();
     let changed = conn.execute(
         "UPDATE jobs SET state = ?3, result = ?4, error = ?5, finished_at = ?6,
              done = CASE WHEN ?3 = 'done' THEN total ELSE done END, lease_until = NULL
@@ -125,9 +120,7 @@ pub(crate) fn finish(
         params![id, owner, state, result, error, clock::now()],
     )?;
     if changed != 1 {
-        return Err(RegisterError::conflict(format!(
-            "job {id} is no longer run by {owner}"
-        )));
+        return Err(not_owner(id, owner));
     }
     get(conn, id)
 }

@@ -10,6 +10,8 @@ mod listing;
 mod migrate;
 mod numbers;
 
+use super::numbers as rules;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -245,15 +247,15 @@ impl RegisterStore for Register {
     }
 
     fn allocate(&self, req: &Allocation) -> Result<Allocated, RegisterError> {
-        self.with_conn(|conn| numbers::allocate(conn, req))
+        self.with_conn(|conn| numbers::immediate(conn, |tx| rules::allocate(tx, req)))
     }
 
     fn complete(&self, done: &Completion) -> Result<Option<StoredResponse>, RegisterError> {
-        self.with_conn(|conn| numbers::complete(conn, done))
+        self.with_conn(|conn| numbers::immediate(conn, |tx| rules::complete(tx, done)))
     }
 
     fn abandon(&self, allocated: &Allocated, reason: &str) -> Result<(), RegisterError> {
-        self.with_conn(|conn| numbers::abandon(conn, allocated, reason))
+        self.with_conn(|conn| numbers::immediate(conn, |tx| rules::abandon(tx, allocated, reason)))
     }
 
     fn cancel(
@@ -264,7 +266,11 @@ impl RegisterStore for Register {
         number: u32,
         reason: &str,
     ) -> Result<Entry, RegisterError> {
-        self.with_conn(|conn| numbers::cancel(conn, agency, year_be, series, number, reason))
+        self.with_conn(|conn| {
+            numbers::immediate(conn, |tx| {
+                rules::cancel(tx, agency, year_be, series, number, reason)
+            })
+        })
     }
 
     fn entry(

@@ -9,13 +9,13 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::columns::{ENTRY_COLUMNS, entry_from_row};
 use crate::register::entry::describe_number;
-use crate::register::numbers::{self, NumberTx, PriorRequest};
+use crate::register::numbers::{NumberTx, PriorRequest};
 use crate::register::{
     Allocated, Allocation, Completion, Entry, LetterDetails, RegisterError, Series, StoredResponse,
 };
 
 /// Runs `rule` in one IMMEDIATE transaction, committed when it succeeds.
-fn immediate<T>(
+pub(super) fn immediate<T>(
     conn: &mut Connection,
     rule: impl FnOnce(&mut Tx<'_, '_>) -> Result<T, RegisterError>,
 ) -> Result<T, RegisterError> {
@@ -23,41 +23,6 @@ fn immediate<T>(
     let value = rule(&mut Tx(&tx))?;
     tx.commit()?;
     Ok(value)
-}
-
-pub(crate) fn allocate(
-    conn: &mut Connection,
-    req: &Allocation,
-) -> Result<Allocated, RegisterError> {
-    immediate(conn, |tx| numbers::allocate(tx, req))
-}
-
-pub(crate) fn complete(
-    conn: &mut Connection,
-    done: &Completion,
-) -> Result<Option<StoredResponse>, RegisterError> {
-    immediate(conn, |tx| numbers::complete(tx, done))
-}
-
-pub(crate) fn abandon(
-    conn: &mut Connection,
-    allocated: &Allocated,
-    reason: &str,
-) -> Result<(), RegisterError> {
-    immediate(conn, |tx| numbers::abandon(tx, allocated, reason))
-}
-
-pub(crate) fn cancel(
-    conn: &mut Connection,
-    agency: &str,
-    year_be: i32,
-    series: Series,
-    number: u32,
-    reason: &str,
-) -> Result<Entry, RegisterError> {
-    immediate(conn, |tx| {
-        numbers::cancel(tx, agency, year_be, series, number, reason)
-    })
 }
 
 /// One row, or `NotFound` naming it.
@@ -81,7 +46,7 @@ pub(crate) fn read_entry(
 }
 
 /// An IMMEDIATE transaction as the rules use it.
-struct Tx<'t, 'c>(&'t Transaction<'c>);
+pub(super) struct Tx<'t, 'c>(&'t Transaction<'c>);
 
 impl NumberTx for Tx<'_, '_> {
     fn lock_key(&mut self, _agency: &str, _key: &str) -> Result<(), RegisterError> {
