@@ -27,4 +27,33 @@ fn main() {
     let set = fst::Set::from_iter(&words).expect("sorted, unique words");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("words.fst"), set.as_fst().as_bytes()).expect("OUT_DIR is writable");
+    examples(&out);
+}
+
+/// Lists `examples/*.json` as `(name, text)` pairs in `OUT_DIR/examples.rs`, so
+/// the clerk's page offers every example shipped, a new one without hand work.
+fn examples(out: &std::path::Path) {
+    println!("cargo:rerun-if-changed=examples");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/ is readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut code = String::from(
+        "/// Every shipped example: its name and its JSON.\npub const EXAMPLES: &[(&str, &str)] = &[\n",
+    );
+    for f in files {
+        let name = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 example name");
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(out.join("examples.rs"), code).expect("OUT_DIR is writable");
 }

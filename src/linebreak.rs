@@ -851,20 +851,29 @@ mod tests {
     fn lock_has_icu_segmenter_2_4_or_later() {
         // icu_segmenter 2.2/2.3 report a break at the end of every Thai run, so
         // lines start with a space (icu4x #7218). All icu_* crates move together.
+        // (A 1.x may be locked too: the test browser's WebDriver crate uses it;
+        // typst 0.15 takes 2.x.)
         let lock = include_str!("../Cargo.lock");
-        let at = lock
-            .find("name = \"icu_segmenter\"")
-            .expect("icu_segmenter is locked");
-        let version = lock[at..].lines().nth(1).unwrap();
-        let v: Vec<u32> = version
-            .trim_start_matches("version = \"")
-            .trim_end_matches('"')
-            .split('.')
-            .map(|x| x.parse().unwrap())
+        let versions: Vec<Vec<u32>> = lock
+            .match_indices("name = \"icu_segmenter\"")
+            .map(|(at, _)| {
+                let version = lock[at..].lines().nth(1).unwrap();
+                version
+                    .trim_start_matches("version = \"")
+                    .trim_end_matches('"')
+                    .split('.')
+                    .map(|x| x.parse().unwrap())
+                    .collect()
+            })
             .collect();
+        let twos: Vec<&Vec<u32>> = versions.iter().filter(|v| v[0] == 2).collect();
         assert!(
-            v[0] > 2 || (v[0] == 2 && v[1] >= 4),
-            "icu_segmenter {version}"
+            !twos.is_empty(),
+            "icu_segmenter 2.x is locked: {versions:?}"
+        );
+        assert!(
+            twos.iter().all(|v| v[1] >= 4) && versions.iter().all(|v| v[0] <= 2),
+            "icu_segmenter {versions:?}"
         );
     }
 }

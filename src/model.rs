@@ -1221,7 +1221,40 @@ where
 
 /// What the schema says of a document by its kind, as `check` does: which
 /// kinds need a subject, an addressee, a signatory.
+/// The fields that belong to some kinds only, with those kinds and what the
+/// form is called in a problem: the checker refuses them elsewhere, and the
+/// schema marks them (`x-kinds`) so a form shows them only where they belong.
+/// (`meeting` and `endorsements` are refused in words of their own.)
+pub const KIND_ONLY: &[(&str, &[Kind], &str)] = &[
+    (
+        "issue",
+        &[Kind::Statement, Kind::News],
+        "statement or news release (ฉบับที่)",
+    ),
+    ("initials", &[Kind::Stamped], "stamped letter"),
+    ("photo", &[Kind::Certificate], "certificate"),
+    (
+        "effective",
+        &[Kind::Regulation, Kind::Bylaw],
+        "regulation or bylaw",
+    ),
+    ("meeting", &[Kind::Minutes], "meeting's minutes"),
+    (
+        "endorsements",
+        &[Kind::Memo, Kind::Minutes],
+        "memo or meeting's minutes",
+    ),
+];
+
 fn kind_rules(schema: &mut schemars::Schema) {
+    if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        for (field, kinds, _) in KIND_ONLY {
+            if let Some(p) = props.get_mut(*field).and_then(|p| p.as_object_mut()) {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                p.insert("x-kinds".into(), serde_json::json!(names));
+            }
+        }
+    }
     let needing = |kinds: &[Kind], field: &str| {
         let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
         serde_json::json!({

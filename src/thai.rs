@@ -15,4 +15,7 @@ pub use counter::{ListStyle, counting_letter, label as counter_label};
 pub use date::{DateError, DateStyle, MONTHS, MONTHS_ABBR, ThaiDate, buddhist_year, format_date};
 pub use digits::{DigitStyle, apply_digits, number, to_arabic_digits, to_thai_digits};
 pub use money::{AmountError, Baht, baht_text, format_amount};
-pub use reference::{ReferenceNumber, format_reference, parse_reference, validate_agency_code};
+pub use reference::{
+    DRAFT_NUMBER, ReferenceNumber, format_draft_reference, format_reference, parse_reference,
+    validate_agency_code,
+};

@@ -452,33 +452,17 @@ pub fn prepare_unchunked(
     } else {
         check_text(&mut p, "signatory.name", &doc.signatory.name, true);
     }
-    for (field, given, kinds, what) in [
-        (
-            "issue",
-            doc.issue.is_some(),
-            &[Kind::Statement, Kind::News][..],
-            "statement or news release (ฉบับที่)",
-        ),
-        (
-            "initials",
-            doc.initials.is_some(),
-            &[Kind::Stamped][..],
-            "stamped letter",
-        ),
-        (
-            "photo",
-            doc.photo.is_some(),
-            &[Kind::Certificate][..],
-            "certificate",
-        ),
-        (
-            "effective",
-            doc.effective.is_some(),
-            &[Kind::Regulation, Kind::Bylaw][..],
-            "regulation or bylaw",
-        ),
+    for (field, given) in [
+        ("issue", doc.issue.is_some()),
+        ("initials", doc.initials.is_some()),
+        ("photo", doc.photo.is_some()),
+        ("effective", doc.effective.is_some()),
     ] {
-        if given && !kinds.contains(&doc.kind) {
+        let rule = crate::model::KIND_ONLY.iter().find(|(f, _, _)| *f == field);
+        if let Some((_, kinds, what)) = rule
+            && given
+            && !kinds.contains(&doc.kind)
+        {
             p.push(field, format!("belongs to a {what} only"));
         }
     }

@@ -354,11 +354,10 @@ async fn auto_letters_take_numbers_once_under_their_agencys_key() {
     let res = s.post("/v1/letters", &ann, Some(&s.kk), None).await;
     let body = problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(fields(&body), ["reference"]);
-    // A preview would take a number.
-    let res = s
-        .post("/v1/letters?format=png", &doc, Some(&s.kk), None)
-        .await;
-    problem(res, StatusCode::BAD_REQUEST).await;
+    // A preview is a draft: the number left blank, none taken (nor any key needed).
+    let res = s.post("/v1/letters?format=png", &doc, None, None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/png");
     let res = s.post("/v1/letters", &doc, Some(&s.kk), None).await;
     assert_eq!(number(&res), 4);
 

@@ -1305,3 +1305,142 @@ async fn a_body_of_another_type_is_a_415() {
     }
     server.stop().await;
 }
+
+/// What the clerk's page stands on: its files (only its own, under a strict
+/// content policy), the agencies and examples it starts from, a spreadsheet
+/// read into recipients, and one recipient's letter as a page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_and_what_it_starts_from() {
+    let s = Server::default().await;
+    let res = s.get("/").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("default-src 'self'"),
+        "{csp}"
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains("lang=\"th\"") && html.contains("/page/app.js"));
+    // No asset from elsewhere: the page works offline.
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    for (path, media) in [
+        ("/page/app.js", "text/javascript"),
+        ("/page/app.css", "text/css"),
+        ("/page/fonts/Laksaman.ttf", "font/ttf"),
+    ] {
+        let res = s.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(media)
+        );
+        let body = res.bytes().await.unwrap();
+        assert!(body.len() > 1000, "{path}");
+        if !path.ends_with(".ttf") {
+            let text = String::from_utf8(body.to_vec()).unwrap();
+            assert!(!text.contains("https://"), "{path} loads from elsewhere");
+        }
+    }
+    assert_eq!(
+        s.get("/page/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let agencies: Value = s.get("/v1/agencies").await.json().await.unwrap();
+    let ids: Vec<&str> = agencies["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"khonkaen-province"), "{ids:?}");
+
+    // Every shipped example is offered, and each comes back as shipped.
+    let list: Value = s.get("/v1/examples").await.json().await.unwrap();
+    let names: Vec<&str> = list["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    let shipped = std::fs::read_dir(examples())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "json")
+        })
+        .count();
+    assert_eq!(names.len(), shipped);
+    let res = s.get("/v1/examples/batch-circular").await;
+    let got: Value = res.json().await.unwrap();
+    let file: Value = serde_json::from_slice(&read("batch-circular.json")).unwrap();
+    assert_eq!(got, file);
+    problem(s.get("/v1/examples/nothing").await, StatusCode::NOT_FOUND).await;
+
+    // A spreadsheet read as a batch reads it: columns in order, rows as objects.
+    let form = reqwest::multipart::Form::new().part(
+        "recipients",
+        reqwest::multipart::Part::bytes("ชื่อ,ตำแหน่ง\nนายหนึ่ง,ครู\nนางสอง,ผู้อำนวยการ\n".as_bytes())
+            .file_name("list.csv"),
+    );
+    let res = s
+        .client
+        .post(s.url("/v1/recipients"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let read: Value = res.json().await.unwrap();
+    assert_eq!(read["columns"], json!(["ชื่อ", "ตำแหน่ง"]));
+    assert_eq!(read["rows"][1]["ตำแหน่ง"], "ผู้อำนวยการ");
+    // JSON is not a spreadsheet.
+    problem(
+        s.post("/v1/recipients", "{}").await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+
+    // One recipient's letter as a page; past the last letter is a problem at `letter`.
+    let batch = batch_of(3);
+    let res = s
+        .post("/v1/batches/preview?letter=2&dpi=30", batch.to_string())
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.headers()["x-letters"], "3");
+    let png = res.bytes().await.unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+    let other = s
+        .post("/v1/batches/preview?letter=3&dpi=30", batch.to_string())
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_ne!(png, other, "each recipient's letter is their own");
+    let body = problem(
+        s.post("/v1/batches/preview?letter=4", batch.to_string())
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(fields(&body), ["letter"]);
+    s.stop().await;
+}

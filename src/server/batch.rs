@@ -87,65 +87,100 @@ pub struct BatchForm {
     numbering: Option<Numbering>,
 }
 
+/// The parts of a batch form: the letter, the recipients' file, and the
+/// short text parts by name.
+pub struct FormParts {
+    /// The `document` part, parsed.
+    pub document: Option<Value>,
+    /// The `recipients` part: its file name and bytes.
+    pub upload: Option<(String, Bytes)>,
+    /// `sheet`, `encoding`, `file_name`, `numbering`, trimmed.
+    pub text: std::collections::BTreeMap<String, String>,
+}
+
+impl FormParts {
+    /// Reads a `multipart/form-data` body; an unknown part is a problem.
+    pub async fn read(bytes: Bytes, content_type: &str) -> Result<FormParts, ApiError> {
+        let boundary = multer::parse_boundary(content_type)
+            .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
+        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+        let mut form = multer::Multipart::new(stream, boundary);
+        let mut parts = FormParts {
+            document: None,
+            upload: None,
+            text: Default::default(),
+        };
+        while let Some(part) = form
+            .next_field()
+            .await
+            .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?
+        {
+            let name = part.name().unwrap_or_default().to_string();
+            let file_name = part.file_name().map(str::to_string);
+            let data = part.bytes().await.map_err(|e| {
+                ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string())
+            })?;
+            match name.as_str() {
+                "document" => {
+                    parts.document = Some(serde_json::from_slice(&data).map_err(|e| {
+                        ApiError::malformed_json(vec![Problem::new("document", e.to_string())])
+                    })?);
+                }
+                "recipients" => {
+                    let file = file_name.ok_or_else(|| {
+                        bad_part(
+                            "recipients",
+                            "must be a file part with a file name (schools.xlsx)".into(),
+                        )
+                    })?;
+                    parts.upload = Some((file, data));
+                }
+                "sheet" | "encoding" | "file_name" | "numbering" => {
+                    parts
+                        .text
+                        .insert(name, String::from_utf8_lossy(&data).trim().to_string());
+                }
+                other => return Err(bad_part(other, "unknown part of the form".into())),
+            }
+        }
+        Ok(parts)
+    }
+
+    /// Reads the recipients' file (required).
+    pub fn recipients(&self) -> Result<crate::recipients::Recipients, ApiError> {
+        let (file, data) = self
+            .upload
+            .as_ref()
+            .ok_or_else(|| bad_part("recipients", "is required: the recipients' file".into()))?;
+        crate::recipients::read_bytes(
+            file,
+            data,
+            &crate::recipients::ReadOptions {
+                sheet: self.text.get("sheet").cloned(),
+                encoding: self.text.get("encoding").cloned(),
+            },
+        )
+        .map_err(|e| bad_part("recipients", e.to_string()))
+    }
+}
+
+fn bad_part(field: &str, message: String) -> ApiError {
+    ApiError::invalid(vec![Problem::new(field, message)])
+}
+
 /// The batch request a form makes, and the bytes that identify it (for
 /// idempotency: the same letter and recipients, whatever the boundary).
 async fn form_request(
     bytes: Bytes,
     content_type: &str,
 ) -> Result<(BatchRequest, Vec<u8>), ApiError> {
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
-    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let bad = |field: &str, m: String| ApiError::invalid(vec![Problem::new(field, m)]);
-    let mut document: Option<Value> = None;
-    let mut upload: Option<(String, Bytes)> = None;
-    let mut text: std::collections::BTreeMap<String, String> = Default::default();
-    while let Some(part) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?
-    {
-        let name = part.name().unwrap_or_default().to_string();
-        let file_name = part.file_name().map(str::to_string);
-        let data = part
-            .bytes()
-            .await
-            .map_err(|e| ApiError::status(axum::http::StatusCode::BAD_REQUEST, e.to_string()))?;
-        match name.as_str() {
-            "document" => {
-                document = Some(serde_json::from_slice(&data).map_err(|e| {
-                    ApiError::malformed_json(vec![Problem::new("document", e.to_string())])
-                })?);
-            }
-            "recipients" => {
-                let file = file_name.ok_or_else(|| {
-                    bad(
-                        "recipients",
-                        "must be a file part with a file name (schools.xlsx)".into(),
-                    )
-                })?;
-                upload = Some((file, data));
-            }
-            "sheet" | "encoding" | "file_name" | "numbering" => {
-                text.insert(name, String::from_utf8_lossy(&data).trim().to_string());
-            }
-            other => return Err(bad(other, "unknown part of the form".into())),
-        }
-    }
-    let document =
-        document.ok_or_else(|| bad("document", "is required: the letter as JSON".into()))?;
-    let (file, data) =
-        upload.ok_or_else(|| bad("recipients", "is required: the recipients' file".into()))?;
-    let sheet = crate::recipients::read_bytes(
-        &file,
-        &data,
-        &crate::recipients::ReadOptions {
-            sheet: text.get("sheet").cloned(),
-            encoding: text.get("encoding").cloned(),
-        },
-    )
-    .map_err(|e| bad("recipients", e.to_string()))?;
+    let mut form = FormParts::read(bytes, content_type).await?;
+    let document = form
+        .document
+        .take()
+        .ok_or_else(|| bad_part("document", "is required: the letter as JSON".into()))?;
+    let sheet = form.recipients()?;
+    let text = form.text;
     // The same request as its JSON form, recipients with their rows.
     let mut request = match document {
         Value::Object(o) if o.contains_key("document") || o.contains_key("documents") => o,

@@ -52,21 +52,24 @@ pub async fn render(
     };
     let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc: Document = body::parse(&bytes)?;
-    if numbering::is_auto(&doc) {
-        if !matches!(output, Output::Pdf(_)) {
-            return Err(ApiError::bad_parameter(
-                "format",
-                "a letter whose reference is \"auto\" is issued as a PDF only: a preview \
-                 would take a number; preview it with a literal reference",
-            ));
+    // A preview of an `"auto"` letter takes no number: it shows the draft's
+    // reference, the number left blank.
+    let draft = match output {
+        Output::Pdf(_) if numbering::is_auto(&doc) => {
+            return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
         }
-        return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
-    }
+        Output::Png { .. } if numbering::is_auto(&doc) => {
+            Some(numbering::draft_reference(&doc, &state.agencies))
+        }
+        _ => None,
+    };
     let ticket = state.admit()?;
     let shared = state.clone();
     let rendered = state
         .pool
-        .run(&ticket, move || work::render(&shared, &doc, output))
+        .run(&ticket, move || {
+            work::render_numbered(&shared, &doc, output, draft.as_deref())
+        })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
         .map_err(|e| match e {

@@ -138,8 +138,8 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
 }
 
 /// A 415 for a body that is not what the route reads: JSON everywhere (a
-/// request without a content type is read as JSON), or on `/v1/batches` a
-/// form (`multipart/form-data`) too.
+/// request without a content type is read as JSON), on `/v1/batches` a form
+/// (`multipart/form-data`) too, and on `/v1/recipients` a form only.
 fn unsupported_media(
     method: &axum::http::Method,
     route: &str,
@@ -158,20 +158,25 @@ fn unsupported_media(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    // A spreadsheet comes as a form; a batch as JSON or a form.
+    let (takes_json, takes_form) = match route {
+        "/v1/recipients" => (false, true),
+        "/v1/batches" => (true, true),
+        _ => (true, false),
+    };
     let json = media == "application/json"
         || (media.starts_with("application/") && media.ends_with("+json"));
-    let form = route == "/v1/batches" && media == "multipart/form-data";
-    (!json && !form).then(|| {
+    let form = media == "multipart/form-data";
+    let wanted = match (takes_json, takes_form) {
+        (true, true) => "application/json or multipart/form-data",
+        (false, _) => "multipart/form-data",
+        _ => "application/json",
+    };
+    let accepted = (json && takes_json) || (form && takes_form);
+    (!accepted).then(|| {
         ApiError::status(
             axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!(
-                "the body is {given}; send application/json{}",
-                if route == "/v1/batches" {
-                    " or multipart/form-data"
-                } else {
-                    ""
-                }
-            ),
+            format!("the body is {given}; send {wanted}"),
         )
     })
 }

@@ -17,6 +17,7 @@
 
 pub mod batch;
 pub mod body;
+pub mod catalog;
 pub mod cli;
 pub mod info;
 pub mod jobs;
@@ -27,7 +28,9 @@ pub mod metrics;
 pub mod middleware;
 pub mod numbering;
 pub mod openapi;
+pub mod page;
 pub mod pool;
+pub mod preview;
 pub mod problem;
 pub mod query;
 pub mod register;
@@ -226,6 +229,7 @@ pub fn router(state: AppState) -> Router {
         app = app.route(route.path, (route.handler)(&state.config));
     }
     let app = app
+        .merge(page::router())
         .fallback(info::not_found)
         .method_not_allowed_fallback(info::method_not_allowed);
     middleware::layers(app, state.clone()).with_state(state)

@@ -8,7 +8,9 @@ use crate::agency::Agency;
 use crate::error::{Problem, Problems};
 use crate::model::{AgencyRef, Document, Kind, Reference};
 use crate::register::{Allocation, LetterDetails, Series, current_year_be, year_be_of_date};
-use crate::thai::{DigitStyle, ReferenceNumber, format_reference, validate_agency_code};
+use crate::thai::{
+    DigitStyle, ReferenceNumber, format_draft_reference, format_reference, validate_agency_code,
+};
 use crate::view::{self, Prepared};
 
 /// The reference text that asks the register for the next number.
@@ -148,6 +150,21 @@ impl Plan {
         )
     }
 
+    /// The reference of a draft (a preview before the register numbers it):
+    /// everything the register will print but the number.
+    pub fn draft_reference(&self) -> String {
+        format_draft_reference(
+            &ReferenceNumber {
+                code: self.code.clone(),
+                circular: self.series.is_circular(),
+                number: 0,
+                width: 0,
+                year_be: self.year_in_reference.then_some(self.year_be),
+            },
+            self.digits,
+        )
+    }
+
     /// The request for one number per entry of `letters`.
     pub fn allocation(
         &self,
@@ -197,6 +214,18 @@ pub fn open_year(year_be: i32, now_be: i32, days_into_year: u16) -> Result<(), S
         "is in {year_be}; the register numbers letters of this year ({now_be}) only: a number \
          from a closed or future year's book cannot be issued now"
     ))
+}
+
+/// What an `"auto"` document's preview prints after `ที่`: its agency's code
+/// and series with a dotted space for the number the register has not yet
+/// given. A preview takes no number.
+pub fn draft_reference(doc: &Document, agencies: &Agencies) -> String {
+    agencies
+        .resolve(&doc.agency)
+        .ok()
+        .and_then(|agency| Plan::of(doc, &agency).ok())
+        .map(|plan| plan.draft_reference())
+        .unwrap_or_else(|| crate::thai::DRAFT_NUMBER.to_string())
 }
 
 /// Checks an `"auto"` document as it will be rendered, with a stand-in for the

@@ -6,7 +6,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use super::{AppState, Config, batch, info, jobs, letters, problem, register};
+use super::{AppState, Config, batch, catalog, info, jobs, letters, preview, problem, register};
 use crate::model::Document;
 
 /// A function giving the schema of a body.
@@ -565,6 +565,154 @@ pub fn routes() -> Vec<Route> {
                     NO_REGISTER,
                     INTERNAL,
                     BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/batches/preview",
+            operation_id: "previewBatchLetter",
+            summary: "One letter of a batch as a PNG page, before the batch is sent.",
+            description: "Takes what `/v1/batches` takes as JSON and fills letter `letter` as the batch would. Takes no number: a letter whose reference is `\"auto\"` shows the reference with the number left blank, as a draft.",
+            handler: |c| post(preview::batch).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            body: &[Content {
+                media: "application/json",
+                schema: Some(schema::<batch::BatchRequest>),
+            }],
+            params: const {
+                &[
+                    Param {
+                        name: "letter",
+                        description: "Which letter, from 1.",
+                        schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
+                    },
+                    LETTER_PARAMS[1],
+                    LETTER_PARAMS[2],
+                ]
+            },
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[
+                    Reply {
+                        status: 200,
+                        description: "The page.",
+                        content: &[PNG],
+                        headers: &[
+                            int_header("X-Pages", "Pages of this letter."),
+                            int_header("X-Letters", "Letters in the batch."),
+                        ],
+                    },
+                    reply(
+                        400,
+                        "A query parameter is wrong (a letter or page past the end).",
+                        &[PROBLEM],
+                    ),
+                    BAD_JSON,
+                    TOO_LARGE,
+                    INVALID,
+                    INTERNAL,
+                    BUSY,
+                ]
+            },
+        },
+        Route {
+            method: "post",
+            path: "/v1/recipients",
+            operation_id: "readRecipients",
+            summary: "Read a recipients' spreadsheet (XLSX, XLS, ODS or CSV) as a batch would.",
+            description: "A form with the file in the part `recipients` (and `sheet`, `encoding` as `/v1/batches` takes them). Answers its columns, each a `{{recipient.<column>}}` placeholder, and its rows, ready for a JSON batch request.",
+            handler: |c| post(preview::recipients).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            body: &[Content {
+                media: "multipart/form-data",
+                schema: Some(schema::<batch::BatchForm>),
+            }],
+            params: &[],
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "The columns and rows.",
+                        &[Content {
+                            media: "application/json",
+                            schema: Some(schema::<preview::RecipientsRead>),
+                        }],
+                    ),
+                    reply(400, "The form is malformed.", &[PROBLEM]),
+                    reply(415, "The body is not a form.", &[PROBLEM]),
+                    TOO_LARGE,
+                    INVALID,
+                ]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/agencies",
+            operation_id: "listAgencies",
+            summary: "The agency profiles this service knows (built in and `--agencies`).",
+            description: "",
+            handler: |_| get(catalog::agencies),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[reply(
+                    200,
+                    "The profiles' ids, names and codes.",
+                    &[Content {
+                        media: "application/json",
+                        schema: Some(schema::<catalog::AgencyList>),
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/examples",
+            operation_id: "listExamples",
+            summary: "The example letters shipped with saraban.",
+            description: "",
+            handler: |_| get(catalog::examples),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[reply(
+                    200,
+                    "Every example: name, kind, subject.",
+                    &[Content {
+                        media: "application/json",
+                        schema: Some(schema::<catalog::ExampleList>),
+                    }],
+                )]
+            },
+        },
+        Route {
+            method: "get",
+            path: "/v1/examples/{name}",
+            operation_id: "getExample",
+            summary: "One example: a document, or a batch request (`document` with `recipients`).",
+            description: "",
+            handler: |_| get(catalog::example),
+            body: &[],
+            params: &[],
+            headers: &[],
+            auth: Auth::None,
+            replies: const {
+                &[
+                    reply(
+                        200,
+                        "The example's JSON.",
+                        &[Content {
+                            media: "application/json",
+                            schema: None,
+                        }],
+                    ),
+                    reply(404, "No example of that name.", &[PROBLEM]),
                 ]
             },
         },

@@ -25,6 +25,20 @@ pub struct ReferenceNumber {
 /// "๙๒/๒๕๖๓". The code's digits follow `digits` too, so one document never
 /// mixes Thai and Arabic digits.
 pub fn format_reference(r: &ReferenceNumber, digits: DigitStyle) -> String {
+    format_reference_with(r, digits, &format!("{:0width$}", r.number, width = r.width))
+}
+
+/// A draft's reference: the code and series as the register will print them,
+/// with a dotted space where the number goes (`ขก ๐๐๑๗.๕/ว ......`), as a
+/// clerk's draft leaves it for the register book.
+pub fn format_draft_reference(r: &ReferenceNumber, digits: DigitStyle) -> String {
+    format_reference_with(r, digits, DRAFT_NUMBER)
+}
+
+/// What stands for the number in a draft.
+pub const DRAFT_NUMBER: &str = "......";
+
+fn format_reference_with(r: &ReferenceNumber, digits: DigitStyle, number: &str) -> String {
     let code = collapse_whitespace(&r.code);
     let mut text = String::new();
     if !code.is_empty() {
@@ -34,7 +48,7 @@ pub fn format_reference(r: &ReferenceNumber, digits: DigitStyle) -> String {
     if r.circular {
         text.push_str("ว ");
     }
-    text.push_str(&format!("{:0width$}", r.number, width = r.width));
+    text.push_str(number);
     if let Some(year) = r.year_be {
         text.push('/');
         text.push_str(&year.to_string());
@@ -170,6 +184,29 @@ pub fn validate_agency_code(code: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_draft_leaves_the_number_blank() {
+        let r = |circular, year_be| ReferenceNumber {
+            code: "ขก 0017.5".into(),
+            circular,
+            number: 0,
+            width: 0,
+            year_be,
+        };
+        assert_eq!(
+            format_draft_reference(&r(true, None), DigitStyle::Thai),
+            "ขก ๐๐๑๗.๕/ว ......"
+        );
+        let memo = ReferenceNumber {
+            code: String::new(),
+            ..r(false, Some(2567))
+        };
+        assert_eq!(
+            format_draft_reference(&memo, DigitStyle::Thai),
+            "....../๒๕๖๗"
+        );
+    }
+
     use super::*;
 
     fn reference(code: &str, circular: bool, number: u32, year_be: Option<i32>) -> ReferenceNumber {

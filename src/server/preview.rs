@@ -1,0 +1,122 @@
+//! What the clerk's page looks at before sending a batch: the recipients a
+//! spreadsheet holds (`POST /v1/recipients`) and one recipient's letter as a
+//! page image (`POST /v1/batches/preview`). Neither takes a number.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::batch::{Batch, BatchRequest, FormParts};
+use super::problem::ApiError;
+use super::query::Query;
+use super::work::{self, Output};
+use super::{AppState, body, numbering};
+use crate::error::Error;
+
+/// The answer of `POST /v1/recipients`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RecipientsRead {
+    /// The column names, in order: each is a `{{recipient.<column>}}` placeholder.
+    pub columns: Vec<String>,
+    /// One object per recipient, keyed by column: what `recipients` of a
+    /// batch request takes.
+    pub rows: Vec<Map<String, Value>>,
+    /// The sheet read (a workbook's), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+}
+
+/// `POST /v1/recipients`: reads a spreadsheet (`multipart/form-data` with a
+/// `recipients` file part, and optionally `sheet` and `encoding`) as a batch
+/// would read it.
+pub async fn recipients(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<RecipientsRead>, ApiError> {
+    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("multipart/form-data") {
+        return Err(ApiError::status(
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the spreadsheet as multipart/form-data, its file in the part `recipients`",
+        ));
+    }
+    let form = FormParts::read(bytes, content_type).await?;
+    let read = form.recipients()?;
+    if read.rows.len() > state.config.max_batch_letters {
+        return Err(ApiError::too_large(
+            "recipients",
+            format!(
+                "{} recipients; a batch takes at most {}",
+                read.rows.len(),
+                state.config.max_batch_letters
+            ),
+        ));
+    }
+    Ok(Json(RecipientsRead {
+        columns: read.columns,
+        rows: read.rows,
+        sheet: read.sheet,
+    }))
+}
+
+/// `POST /v1/batches/preview?letter=N&page=K`: letter `N` (from 1) of a batch
+/// request, as `/v1/batches` would fill it, as a PNG page. A letter whose
+/// reference is `"auto"` shows the draft's reference, the number blank.
+pub async fn batch(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let query = Query::parse(raw.as_deref(), &["letter", "page", "dpi"])?;
+    let dpi = query.number("dpi", 80.0, 10.0, 300.0)?;
+    let page = query.integer("page", 1, 1, 10_000)?;
+    let letter = query.integer("letter", 1, 1, 1_000_000)?;
+    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
+    let req: BatchRequest = body::parse(&bytes)?;
+    let batch = Batch::plan(req, state.config.max_batch_letters)?;
+    let letters = batch.len();
+    if letter > letters {
+        return Err(ApiError::bad_parameter(
+            "letter",
+            format!("the batch has {letters} letter(s)"),
+        ));
+    }
+    let doc = batch.document(letter - 1).map_err(ApiError::invalid)?;
+    let draft = numbering::is_auto(&doc).then(|| numbering::draft_reference(&doc, &state.agencies));
+    let ticket = state.admit()?;
+    let shared = state.clone();
+    let output = Output::Png {
+        page: page - 1,
+        dpi: dpi as f32,
+    };
+    let rendered = state
+        .pool
+        .run(&ticket, move || {
+            work::render_numbered(&shared, &doc, output, draft.as_deref())
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|e| match e {
+            Error::Invalid(p) if p.0.iter().any(|p| p.field == "page") => {
+                ApiError::bad_parameter("page", p.0[0].message.clone())
+            }
+            other => ApiError::from(other),
+        })?;
+    let mut res = rendered.bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert("x-pages", HeaderValue::from(rendered.pages));
+    h.insert("x-letters", HeaderValue::from(letters));
+    Ok(res)
+}
