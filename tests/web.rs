@@ -264,7 +264,61 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     .await;
     assert_eq!(unlabelled, json!([]), "controls without a label");
 
+    // Start from an example: its text fills the form, its pages the preview.
+    let example: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::examples_dir().join("measures-activities.json")).unwrap(),
+    )
+    .unwrap();
+    c.find(Locator::Css(
+        "#example option[value=\"measures-activities\"]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until("the example in the form", 20, || async {
+        eval(
+            &c,
+            "const e = document.querySelector('[data-path=\"subject\"]'); return e ? e.value : '';",
+        )
+        .await
+            == example["subject"]
+    })
+    .await;
+    until("the example's pages", 60, || async {
+        !preview_src(&c).await.is_empty() && text_of(&c, "#page-label").await != "หน้า ๑/๑"
+    })
+    .await;
+    c.find(Locator::Id("next-page"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("page 2", 30, || async {
+        text_of(&c, "#page-label").await.starts_with("หน้า ๒/")
+    })
+    .await;
+    shot(&c, "0-example").await;
+    // Nothing is wider than a phone's screen.
+    c.set_window_size(390, 844).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let overflow = eval(
+        &c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+    )
+    .await;
+    assert_eq!(overflow, json!(0), "the page scrolls sideways on a phone");
+    c.set_window_size(1280, 800).await.unwrap();
+
     // A new external letter: the blank form names what is missing, at its field.
+    c.find(Locator::Css("#kind option[value=\"external\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.find(Locator::Id("new-draft"))
         .await
         .unwrap()

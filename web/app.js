@@ -14,6 +14,9 @@ const PREVIEW_DELAY_MS = 600;
 const TOP_ORDER = ['reference', 'date', 'department', 'title', 'subject', 'to', 'salutation',
   'refer_to', 'enclosures', 'body', 'closing', 'signatory', 'second_signatory', 'signatures',
   'contact', 'copies_to', 'urgency', 'deadline', 'secrecy', 'distribution'];
+// Shown even when empty: what nearly every letter has.
+const ALWAYS_SHOWN = new Set(['reference', 'date', 'subject', 'to', 'refer_to', 'enclosures', 'body',
+  'signatory', 'contact']);
 // Inside a part, what a clerk fills first comes first; the rest follow in the
 // schema's order.
 const FIRST_IN_PART = ['text', 'name', 'title', 'heading', 'label', 'number', 'code', 'positions',
@@ -35,6 +38,7 @@ const S = {
   seq: 0, timer: 0, imageUrl: null,
   lastText: null, // the text control a placeholder goes into
   issued: {}, // document JSON -> idempotency key, so a retry never takes a second number
+  openMore: new Set(), // the "more" boxes the clerk opened
 };
 
 // ---------------------------------------------------------------- DOM helpers
@@ -152,11 +156,21 @@ function withoutRef(s) {
   return rest;
 }
 
-/** The variants of a schema, without `null`. */
+/** The variants of a schema, without `null`; a variant that is itself a
+ * choice (an untagged enum holding a tagged one) gives its own variants, so the
+ * clerk picks once. */
 function variants(s) {
   const list = s.anyOf || s.oneOf;
   if (!list) return null;
-  return list.filter((v) => resolve(v).type !== 'null');
+  const out = [];
+  for (const v of list) {
+    const r = resolve(v);
+    if (r.type === 'null') continue;
+    const inner = (r.anyOf || r.oneOf) && r.const === undefined ? variants(r) : null;
+    if (inner && !inner.every((x) => resolve(x).const !== undefined)) out.push(...inner);
+    else out.push(v);
+  }
+  return out;
 }
 
 function typeOf(s) {
@@ -193,8 +207,12 @@ function labelOf(s, key) {
   return s.title || (key !== undefined ? String(key) : '');
 }
 
+/** Help in Thai: the schema's Thai description; an English one is for developers. */
 function helpOf(s) {
-  return s['x-description-th'] || s.description || '';
+  if (s['x-description-th']) return s['x-description-th'];
+  const d = s.description || '';
+  const thai = (d.match(/[\u0e00-\u0e7f]/g) || []).length;
+  return thai > d.length / 3 ? d : '';
 }
 
 /** The value a new, empty field of schema `s` starts with. */
@@ -251,13 +269,21 @@ function fits(s, value) {
   return false;
 }
 
+// Thai names of the body's block types, for a schema that gives none (a new
+// type shows its own name until it has one).
+const TAG_LABELS = {
+  paragraph: 'ย่อหน้า', heading: 'หัวข้อ', list: 'รายการเป็นข้อ', table: 'ตาราง',
+  activities: 'ตารางโครงการ/กิจกรรม', chapter: 'หมวด', leaders: 'รายการมีจุดนำสายตา',
+  members: 'รายชื่อคณะบุคคล', clause: 'ข้อ', signature: 'ลายมือชื่อ', image: 'ภาพ',
+};
+
 function variantLabel(v, i) {
   const r = resolve(v);
   if (r.title) return r.title;
   const tag = Object.values(r.properties || {}).map(resolve).find((p) => p.const !== undefined);
-  if (tag) return String(tag.const);
+  if (tag) return TAG_LABELS[tag.const] || String(tag.const);
   const t = typeOf(r);
-  const names = { string: 'ข้อความ', array: 'หลายส่วน', object: 'แบบละเอียด', integer: 'ตัวเลข', number: 'ตัวเลข', boolean: 'ใช่/ไม่ใช่' };
+  const names = { string: 'ข้อความ', array: 'ข้อความหลายช่วง (ตัวหนา/ขีดเส้นใต้)', object: 'แบบละเอียด', integer: 'ตัวเลข', number: 'ตัวเลข', boolean: 'ใช่/ไม่ใช่' };
   return names[t] || `แบบที่ ${thaiNum(i + 1)}`;
 }
 
@@ -364,12 +390,18 @@ function renderForm(focusPath) {
   const props = S.schema.properties || {};
   const keys = Object.keys(props).filter((k) => !TOOLBAR_FIELDS.has(k));
   keys.sort((a, b) => order(a) - order(b));
+  // An agency written into the letter (not a stored profile) is edited here.
+  if (S.doc.agency && typeof S.doc.agency === 'object') keys.unshift('agency');
+  const more = [];
   for (const key of keys) {
     const s = resolve(props[key]);
     const kinds = s['x-kinds'] || props[key]['x-kinds'];
     if (kinds && !kinds.includes(kind) && getAt([key]) === undefined) continue;
-    form.append(field(props[key], [key], { label: labelOf(s, key), required: required.has(key) }));
+    const node = field(props[key], [key], { label: labelOf(s, key), required: required.has(key) });
+    if (required.has(key) || ALWAYS_SHOWN.has(key) || !isEmpty(getAt([key]))) form.append(node);
+    else more.push(node);
   }
+  if (more.length) form.append(moreBox(more, []));
   if (keep) {
     const again = form.querySelector(`[data-path="${CSS.escape(keep)}"]`);
     if (again) again.focus();
@@ -405,8 +437,10 @@ function wrapper(path, label, opts, control, s) {
   const help = s && helpOf(s);
   const helpId = help ? freshId() : null;
   if (helpId) control.setAttribute('aria-describedby', helpId);
+  // A list item's header names it already.
+  const labelClass = opts.inList ? 'visually-hidden' : opts.required ? 'required' : null;
   return el('div', { class: 'field', 'data-field': pathText(path) },
-    el('label', { for: id, class: opts.required ? 'required' : null }, label),
+    el('label', { for: id, class: labelClass }, label),
     help ? el('span', { class: 'help', id: helpId }, help) : null,
     control);
 }
@@ -531,11 +565,30 @@ function objectField(s, path, label, opts) {
   const req = new Set(s.required || []);
   const rank = (k) => { const i = FIRST_IN_PART.indexOf(k); return i < 0 ? FIRST_IN_PART.length : i; };
   const entries = Object.entries(s.properties || {}).sort(([a], [b]) => rank(a) - rank(b));
+  const more = [];
   for (const [k, p] of entries) {
     const r = resolve(p);
     if (r.const !== undefined) continue; // a tag, set by the variant
-    box.append(field(p, [...path, k], { label: labelOf(r, k), required: req.has(k) }));
+    const node = field(p, [...path, k], { label: labelOf(r, k), required: req.has(k) });
+    if (req.has(k) || !isEmpty(getAt([...path, k]))) box.append(node);
+    else more.push(node);
   }
+  if (more.length) box.append(moreBox(more, path));
+  return box;
+}
+
+const isEmpty = (v) => v === undefined || v === null || v === ''
+  || (Array.isArray(v) && v.length === 0)
+  || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/** Optional parts left empty, out of the way until wanted. */
+function moreBox(nodes, path) {
+  const box = el('details', { class: 'more', 'data-more': pathText(path) },
+    el('summary', {}, `ส่วนอื่นที่เลือกใส่ได้ (${thaiNum(nodes.length)})`), nodes);
+  // Stays open across re-rendering once opened.
+  const key = pathText(path);
+  box.open = S.openMore.has(key);
+  box.addEventListener('toggle', () => { if (box.open) S.openMore.add(key); else S.openMore.delete(key); });
   return box;
 }
 
@@ -594,6 +647,8 @@ function showProblems(problems) {
     const target = placeOf(form, p.field || '');
     const text = `${p.label || p.field || 'หนังสือ'}: ${p.message}`;
     if (target) {
+      const closed = target.closest('details');
+      if (closed && !closed.open) closed.open = true;
       const msg = el('span', { class: 'field-error', id: freshId() }, p.message);
       target.classList.add('invalid');
       const control = target.querySelector('input, textarea, select, button');
