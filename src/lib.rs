@@ -21,6 +21,7 @@ pub mod register;
 pub mod render;
 pub mod server;
 pub mod signing;
+pub mod tagging;
 pub mod text;
 pub mod textlayer;
 pub mod thai;

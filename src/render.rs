@@ -133,7 +133,8 @@ impl Engine {
 
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
-        let library = Library::builder().with_inputs(inputs).build();
+        let mut library = Library::builder().with_inputs(inputs).build();
+        crate::tagging::define(&mut library.global);
 
         let sources = TEMPLATES
             .iter()

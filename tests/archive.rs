@@ -237,3 +237,55 @@ fn a_letter_that_cannot_conform_says_why() {
     // The same letter as PDF/A-2b is fine.
     letter.pdf_as(Some(PdfStandard::A2b)).unwrap();
 }
+
+/// Numbered items are a list for a reader of the PDF: each run of items an
+/// `L`, each item an `LI` whose `LBody` holds its paragraph (number included,
+/// as printed), sub-items a list of their own. PDF/UA-1 accepts the nesting;
+/// the page looks as it did before (tests/golden.rs).
+#[test]
+fn numbered_items_are_tagged_as_lists() {
+    for (example, standard) in [
+        // Its activity tables span rows, which typst 0.15 cannot tag for UA.
+        ("measures-activities", None),
+        ("regulation-university", Some(PdfStandard::Ua1)),
+        ("order", None),
+        ("memo-approval", Some(PdfStandard::Ua1)),
+    ] {
+        let letter = render_example(example);
+        let pdf = load(&letter.pdf_as(standard).unwrap());
+        let all = elements(&pdf);
+        let tag = |d: &Dictionary| -> Vec<u8> {
+            d.get(b"S")
+                .ok()
+                .and_then(|s| s.as_name().ok())
+                .unwrap_or_default()
+                .to_vec()
+        };
+        let count = |name: &[u8]| all.iter().filter(|d| tag(d) == name).count();
+        // One LI per item the view holds (an item the layout pass cut is
+        // still one item).
+        let items = letter
+            .prepared
+            .view
+            .body
+            .iter()
+            .filter(|b| matches!(b, saraban::view::ViewBlock::Item { .. }))
+            .count();
+        assert!(items > 0, "{example} has items");
+        assert_eq!(count(b"LI"), items, "{example}");
+        assert!(count(b"L") >= 1, "{example}");
+        assert_eq!(count(b"LBody"), items, "{example}");
+        // Every LI sits in an L, and every LBody in an LI.
+        for d in &all {
+            let parent = |d: &Dictionary| {
+                let id = d.get(b"P").unwrap().as_reference().unwrap();
+                tag(pdf.get_object(id).unwrap().as_dict().unwrap())
+            };
+            match tag(d).as_slice() {
+                b"LI" => assert_eq!(parent(d), b"L", "{example}"),
+                b"LBody" => assert_eq!(parent(d), b"LI", "{example}"),
+                _ => {}
+            }
+        }
+    }
+}
