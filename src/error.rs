@@ -12,6 +12,10 @@ pub struct Problem {
     pub field: String,
     /// What is wrong, in words a clerk understands.
     pub message: String,
+    /// The field's Thai label (`ผู้ลงนาม › ชื่อ`), in answers in Thai
+    /// (`Accept-Language: th`) only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Problem {
@@ -20,6 +24,7 @@ impl Problem {
         Problem {
             field: field.into(),
             message: message.into(),
+            label: None,
         }
     }
 }
