@@ -268,26 +268,61 @@ fn lookup(message: &str) -> Option<String> {
 }
 
 /// A part of a message: translated when the catalog knows it (a message, a
-/// kind's name), else as it is.
+/// kind's name, a field path), else as it is.
 fn translate_part(s: &str) -> String {
-    lookup(s)
-        .or_else(|| field_and_message(s))
-        .or_else(|| by_line(s))
+    thai(s)
+        .or_else(|| is_field_path(s).then(|| label(s)))
         .unwrap_or_else(|| s.to_string())
 }
 
-/// `signatory.name: must not be empty` → `ผู้ลงนาม › ชื่อ: ต้องไม่เว้นว่าง`.
-fn field_and_message(s: &str) -> Option<String> {
+/// The Thai of a whole message, if the catalog has it: the message itself,
+/// or `what: message` (a field path, labelled, or a file's name, kept)
+/// before a message it has, or each line of several.
+fn thai(message: &str) -> Option<String> {
+    if let Some(t) = lookup(message) {
+        return Some(t);
+    }
+    if let Some((head, tail)) = message.split_once(": ")
+        && !head.contains('\n')
+        && let Some(tail) = thai(tail)
+    {
+        let head = if is_field_path(head) {
+            label(head)
+        } else {
+            head.to_string()
+        };
+        return Some(format!("{head}: {tail}"));
+    }
+    if message.contains('\n') {
+        let lines: Vec<Option<String>> = message
+            .split('\n')
+            .map(|line| {
+                let body = line.trim_start();
+                let indent = &line[..line.len() - body.len()];
+                thai(body).map(|t| format!("{indent}{t}"))
+            })
+            .collect();
+        return lines
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .map(|l| l.join("\n"));
+    }
+    None
+}
+
+/// A path into the input (`signatory.name`, `body[2].items[0]`,
+/// `recipient.งบประมาณ`, `[1]`): its first name, if any, is a field the
+/// table knows.
+fn is_field_path(s: &str) -> bool {
     static PATH: OnceLock<Regex> = OnceLock::new();
     let path = PATH.get_or_init(|| {
-        Regex::new(r"^[\w-]+(\[\d+\])*(\.[\w-]+(\[\d+\])*)*$").expect("the path pattern compiles")
+        Regex::new(r"^([\w-]+)?(\[\d+\])*(\.[^.\s\[\]:]+(\[\d+\])*)*$")
+            .expect("the path pattern compiles")
     });
-    let (field, message) = s.split_once(": ")?;
-    if !path.is_match(field) {
-        return None;
-    }
-    let message = lookup(message).or_else(|| field_and_message(message))?;
-    Some(format!("{}: {message}", label(field)))
+    let first = s.split(['.', '[']).next().unwrap_or("");
+    !s.is_empty()
+        && path.is_match(s)
+        && (fields::title(first).is_some() || (first.is_empty() && s.starts_with('[')))
 }
 
 /// A message in `lang`. A message the catalog lacks stays English (the
@@ -296,35 +331,12 @@ pub fn translate(message: &str, lang: Lang) -> String {
     if lang == Lang::En || message.is_empty() {
         return message.to_string();
     }
-    if let Some(t) = lookup(message).or_else(|| field_and_message(message)) {
-        return t;
-    }
-    by_line(message).unwrap_or_else(|| message.to_string())
-}
-
-/// A message of several lines, each translated.
-fn by_line(message: &str) -> Option<String> {
-    message.contains('\n').then(|| {
-        message
-            .split('\n')
-            .map(|line| {
-                let body = line.trim_start();
-                format!(
-                    "{}{}",
-                    &line[..line.len() - body.len()],
-                    translate_part(body)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    thai(message).unwrap_or_else(|| message.to_string())
 }
 
 /// True when the catalog translates `message` (wholly).
 pub fn is_translated(message: &str) -> bool {
-    lookup(message)
-        .or_else(|| field_and_message(message))
-        .is_some()
+    thai(message).is_some()
 }
 
 /// A field path in Thai: `signatory.name` → `ผู้ลงนาม › ชื่อ`,
@@ -340,15 +352,18 @@ pub fn label(field: &str) -> String {
             let name_end = segment.find('[').unwrap_or(segment.len());
             let (name, indices) = segment.split_at(name_end);
             let mut out = fields::title(name).map_or_else(|| name.to_string(), str::to_string);
-            for index in indices.split('[').skip(1) {
+            for (i, index) in indices.split('[').skip(1).enumerate() {
                 let index = index.trim_end_matches(']');
                 let shown = index
                     .parse::<usize>()
                     .map(|n| crate::thai::to_thai_digits(&(n + 1).to_string()))
                     .unwrap_or_else(|_| index.to_string());
-                if !out.is_empty() {
-                    out.push(' ');
-                }
+                // `rows[0][2]`: แถว ข้อที่ ๑ › ข้อที่ ๓.
+                out.push_str(match (i, out.is_empty()) {
+                    (_, true) => "",
+                    (0, false) => " ",
+                    _ => " › ",
+                });
                 out.push_str("ข้อที่ ");
                 out.push_str(&shown);
             }
@@ -543,7 +558,8 @@ mod tests {
     fn field_paths_have_thai_labels() {
         assert_eq!(label("signatory.name"), "ผู้ลงนาม › ชื่อ");
         assert_eq!(label("body[2].items[0]"), "เนื้อความ ข้อที่ ๓ › รายการ ข้อที่ ๑");
-        assert_eq!(label("body[0][1].bold"), "เนื้อความ ข้อที่ ๑ ข้อที่ ๒ › ตัวหนา");
+        assert_eq!(label("body[0][1].bold"), "เนื้อความ ข้อที่ ๑ › ข้อที่ ๒ › ตัวหนา");
+        assert_eq!(label("[1]"), "ข้อที่ ๒");
         assert_eq!(label("recipient.งบประมาณ"), "ผู้รับ › งบประมาณ");
         assert_eq!(
             translate("signatory.name: must not be empty", Lang::Th),
