@@ -197,7 +197,7 @@ fn source_messages() -> BTreeSet<(String, String)> {
     rust_files(&root.join("src"), &mut files);
     // (call, arguments before the message: field names, a prefix)
     let opener = Regex::new(
-        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|ApiError::(\w+)\(|RegisterError::(\w+)\(|[A-Z]\w*Error\(|\bErr\(|Error::custom\(|#\[error\(|anyhow!\(|bail!\(|\.ok_or\(|\.ok_or_else\(|\.map_err\()",
+        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|ApiError::(\w+)\(|RegisterError::(\w+)\(|[A-Z]\w*Error\(|\bErr\(|Error::custom\(|#\[error\(|anyhow!\(|bail!\(|\.ok_or\(|\.ok_or_else\(|\.map_err\(|message: format!\(|const [A-Z_]+: &str = )",
     )
     .unwrap();
     let identifier = Regex::new(r"^[a-z_][a-z0-9_.\[\]{}]*$").unwrap();
@@ -220,8 +220,20 @@ fn source_messages() -> BTreeSet<(String, String)> {
         for m in opener.captures_iter(src) {
             let call = m.get(1).unwrap().as_str();
             let method = m.get(2).or(m.get(3)).map(|m| m.as_str());
-            let formatting = matches!(call, "#[error(" | "anyhow!(" | "bail!(");
-            let mut args = call_args(src, m.get(0).unwrap().end(), formatting);
+            let formatting = matches!(
+                call,
+                "#[error(" | "anyhow!(" | "bail!(" | "message: format!("
+            );
+            let mut args = if call.starts_with("const ") {
+                // A message kept in a constant: its literal
+                let end = m.get(0).unwrap().end();
+                // (a header's name, a variable's, has no space).
+                literal_at(src, end)
+                    .filter(|(text, _)| text.contains(' '))
+                    .map_or_else(Vec::new, |(text, _)| vec![vec![(text, false)]])
+            } else {
+                call_args(src, m.get(0).unwrap().end(), formatting)
+            };
             if call == ".push(" && args.len() != 2 {
                 continue; // a Vec's push, not a problem's
             }
@@ -816,4 +828,47 @@ async fn accept_language_th_answers_problems_in_thai() {
         .await
         .unwrap();
     assert_eq!(schema["properties"]["signatory"]["title"], "ผู้ลงนาม");
+}
+
+#[test]
+fn a_batch_names_its_spreadsheet_cells_in_thai() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/recipients");
+    let dir = TempDir::new("i18n-batch");
+    let batch = |letter: &Path, recipients: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+            .arg("batch")
+            .arg(letter)
+            .arg("--recipients")
+            .arg(data.join(recipients))
+            .arg("-o")
+            .arg(dir.0.join("out.zip"))
+            .args(["--lang", "th"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = batch(&data.join("letter.json"), "schools-bad.xlsx");
+    assert!(
+        err.contains(
+            r#"schools-bad.xlsx: แผ่นงาน "โรงเรียน" แถวที่ 6 คอลัมน์ "งบประมาณ": เซลล์มีค่าผิดพลาด (#DIV/0!)"#
+        ),
+        "{err}"
+    );
+    // A placeholder no column fills, in every letter: each line in Thai.
+    let mut letter: Value =
+        serde_json::from_slice(&std::fs::read(data.join("letter.json")).unwrap()).unwrap();
+    letter["subject"] = "{{recipient.ไม่มี}}".into();
+    let file = dir.0.join("letter.json");
+    std::fs::write(&file, letter.to_string()).unwrap();
+    let err = batch(&file, "schools.xlsx");
+    assert!(err.starts_with("ข้อผิดพลาด: พบ 3 ปัญหา:\n"), "{err}");
+    for line in err.lines().skip(1) {
+        assert!(
+            line.contains(r#"แผ่นงาน "โรงเรียน" แถวที่ "#)
+                && line.contains("(หนังสือฉบับที่ ")
+                && line.ends_with(": หนังสือ › เรื่อง): ไม่มีข้อมูล 'recipient.ไม่มี' ที่จะเติมในหนังสือ"),
+            "{line}"
+        );
+    }
 }

@@ -185,7 +185,8 @@ pub fn pieces(pattern: &str) -> Vec<Piece> {
 }
 
 fn compile(english: &str, thai: &'static str) -> (usize, Pattern) {
-    let mut re = String::from("(?s)^");
+    // A hole takes one line, unless the pattern has several.
+    let mut re = String::from(if english.contains('\n') { "(?s)^" } else { "^" });
     let mut translated = Vec::new();
     let mut literal = 0;
     for piece in pieces(english) {
@@ -272,7 +273,22 @@ fn lookup(message: &str) -> Option<String> {
 fn translate_part(s: &str) -> String {
     thai(s)
         .or_else(|| is_field_path(s).then(|| label(s)))
-        .unwrap_or_else(|| s.to_string())
+        .unwrap_or_else(|| line_by_line(s))
+}
+
+/// Each line the catalog has in Thai, the others as they are.
+fn line_by_line(s: &str) -> String {
+    if !s.contains('\n') {
+        return s.to_string();
+    }
+    s.split('\n')
+        .map(|line| {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            format!("{indent}{}", thai(body).unwrap_or_else(|| body.to_string()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The Thai of a whole message, if the catalog has it: the message itself,
@@ -281,17 +297,6 @@ fn translate_part(s: &str) -> String {
 fn thai(message: &str) -> Option<String> {
     if let Some(t) = lookup(message) {
         return Some(t);
-    }
-    if let Some((head, tail)) = message.split_once(": ")
-        && !head.contains('\n')
-        && let Some(tail) = thai(tail)
-    {
-        let head = if is_field_path(head) {
-            label(head)
-        } else {
-            head.to_string()
-        };
-        return Some(format!("{head}: {tail}"));
     }
     if message.contains('\n') {
         let lines: Vec<Option<String>> = message
@@ -306,6 +311,17 @@ fn thai(message: &str) -> Option<String> {
             .into_iter()
             .collect::<Option<Vec<_>>>()
             .map(|l| l.join("\n"));
+    }
+    if let Some((head, tail)) = message.split_once(": ")
+        && !head.contains('\n')
+        && let Some(tail) = thai(tail)
+    {
+        let head = if is_field_path(head) {
+            label(head)
+        } else {
+            head.to_string()
+        };
+        return Some(format!("{head}: {tail}"));
     }
     None
 }
@@ -331,7 +347,7 @@ pub fn translate(message: &str, lang: Lang) -> String {
     if lang == Lang::En || message.is_empty() {
         return message.to_string();
     }
-    thai(message).unwrap_or_else(|| message.to_string())
+    thai(message).unwrap_or_else(|| line_by_line(message))
 }
 
 /// True when the catalog translates `message` (wholly).
