@@ -28,8 +28,10 @@ const FRAGMENTS: &[&str] = &["row {}: ", "sheet \"{}\": ", "message: \""];
 /// Source files whose messages never reach a client or the command line's
 /// user as problems: the register's storage internals (a failure there is a
 /// 500 with the operator's log), the worker pool, the signer's certificate
-/// reading (the service refuses to start), the log format option.
+/// reading (the service refuses to start), the log format option; and the
+/// OpenAPI document's texts, documentation rather than messages.
 const NOT_USER_FACING: &[&str] = &[
+    "src/server/openapi.rs",
     "src/register/sqlite/",
     "src/register/postgres/",
     "src/register/audit.rs",
@@ -828,6 +830,26 @@ async fn accept_language_th_answers_problems_in_thai() {
         .await
         .unwrap();
     assert_eq!(schema["properties"]["signatory"]["title"], "ผู้ลงนาม");
+
+    // Every operation documents the header.
+    let api: Value = client
+        .get(url("/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, ops) in api["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let documented = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "Accept-Language"));
+            assert!(documented, "{method} {path}");
+        }
+    }
+    let problem = &api["components"]["schemas"]["Problem"]["properties"];
+    assert!(problem["label"].is_object(), "{problem}");
 }
 
 #[test]
