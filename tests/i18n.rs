@@ -22,8 +22,10 @@ use saraban::i18n::{self, Lang};
 
 /// Pieces of messages, not messages: a spreadsheet location's prefixes
 /// (the catalog has the whole `row {}: {t}`, `sheet "{}": {t}`), a text
-/// searched for in typst's error.
+/// searched for in typst's error; and a header's value (the page's
+/// Content-Security-Policy).
 const FRAGMENTS: &[&str] = &["row {}: ", "sheet \"{}\": ", "message: \""];
+const NOT_MESSAGES: &[&str] = &["default-src "];
 
 /// Source files whose messages never reach a client or the command line's
 /// user as problems: the register's storage internals (a failure there is a
@@ -254,6 +256,7 @@ fn source_messages() -> BTreeSet<(String, String)> {
                     || pattern.starts_with("urn:")
                     || pattern.starts_with('/')
                     || FRAGMENTS.contains(&pattern.as_str())
+                    || NOT_MESSAGES.iter().any(|p| pattern.starts_with(p))
                     || pattern == "about:blank"
                 {
                     continue;
@@ -263,6 +266,74 @@ fn source_messages() -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+/// Every field path the source names a problem at (`signatory.name`,
+/// `reference.code`, a query parameter's name), with its file.
+fn source_fields() -> BTreeSet<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let opener = Regex::new(
+        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|ApiError::(bad_parameter|too_large|bad_path)\(|RegisterError::invalid\()",
+    )
+    .unwrap();
+    let path = Regex::new(r"^[a-z_]+(\.[a-z_]+)*$").unwrap();
+    // A route's query parameters: `Query::parse(raw, &["format", "dpi"])`.
+    let params = Regex::new(r#"Query::parse\([^;]*?&\[([^\]]*)\]"#).unwrap();
+    let name = Regex::new(r#""([a-z_]+)""#).unwrap();
+    let mut out = BTreeSet::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if NOT_USER_FACING.iter().any(|p| rel.starts_with(p)) {
+            continue;
+        }
+        let src = std::fs::read_to_string(&file).unwrap();
+        let src = src.find("#[cfg(test)]").map_or(&src[..], |t| &src[..t]);
+        for list in params.captures_iter(src) {
+            for n in name.captures_iter(&list[1]) {
+                out.insert((n[1].to_string(), rel.clone()));
+            }
+        }
+        for m in opener.captures_iter(src) {
+            let call = m.get(1).unwrap().as_str();
+            let args = call_args(src, m.get(0).unwrap().end(), false);
+            if call == ".push(" && args.len() != 2 {
+                continue;
+            }
+            let at = usize::from(call == "problem_at(");
+            for (text, _) in args.get(at).into_iter().flatten() {
+                if path.is_match(text) {
+                    out.insert((text.clone(), rel.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_field_a_problem_names_has_a_thai_label() {
+    let found = source_fields();
+    assert!(
+        found.len() > 40,
+        "the scan found only {} fields",
+        found.len()
+    );
+    let missing: Vec<String> = found
+        .iter()
+        .filter(|(f, _)| f.split('.').any(|name| i18n::fields::title(name).is_none()))
+        .map(|(f, file)| format!("{file}: {f}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fields without a Thai label: add each name to FIELDS in src/i18n/fields.rs:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
