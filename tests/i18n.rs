@@ -864,7 +864,7 @@ async fn accept_language_th_answers_problems_in_thai() {
         p["detail"]
             .as_str()
             .unwrap()
-            .starts_with("ไม่มีทรัพยากร /v1/nothing"),
+            .starts_with("ไม่พบที่อยู่ /v1/nothing"),
         "{p}"
     );
 
@@ -964,4 +964,25 @@ fn a_batch_names_its_spreadsheet_cells_in_thai() {
             "{line}"
         );
     }
+}
+
+#[test]
+fn a_value_quoted_back_keeps_its_thai_marks() {
+    let mut v = base();
+    v["contact"] = json!({"unit": "กองคลัง"});
+    let found = problems(v.to_string().as_bytes());
+    let p = found.iter().find(|p| p.field == "contact.unit").unwrap();
+    assert_eq!(
+        p.message,
+        "invalid type: string \"กองคลัง\", expected a sequence"
+    );
+    assert_eq!(
+        i18n::translate(&p.message, Lang::Th),
+        "ชนิดข้อมูลไม่ถูกต้อง: ได้ข้อความ \"กองคลัง\" แต่ต้องเป็นรายการ (array)"
+    );
+    // A control character stays escaped.
+    v["contact"] = json!({"unit": "ก\u{7}"});
+    let found = problems(v.to_string().as_bytes());
+    let p = found.iter().find(|p| p.field == "contact.unit").unwrap();
+    assert!(p.message.contains("\\u{7}"), "{}", p.message);
 }

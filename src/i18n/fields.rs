@@ -467,6 +467,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn kinds_are_labelled_as_the_model_names_them() {
+        for v in VALUES {
+            if let Ok(kind) = serde_json::from_value::<crate::Kind>(serde_json::json!(v.0)) {
+                assert_eq!(value_label(kind.name()), Some(kind.thai_name()));
+            }
+        }
+    }
+
+    #[test]
     fn names_are_listed_once() {
         let mut seen = std::collections::HashSet::new();
         for (n, t, d) in FIELDS {
