@@ -12,6 +12,10 @@ pub struct Problem {
     pub field: String,
     /// What is wrong, in words a clerk understands.
     pub message: String,
+    /// The field's Thai label (`ผู้ลงนาม › ชื่อ`), in answers in Thai
+    /// (`Accept-Language: th`) only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl Problem {
@@ -20,6 +24,7 @@ impl Problem {
         Problem {
             field: field.into(),
             message: message.into(),
+            label: None,
         }
     }
 }
@@ -155,5 +160,33 @@ fn describe_json_error(path: &str, e: &serde_json::Error) -> Problem {
         "data did not match any variant of untagged enum",
         "not a valid form of",
     );
-    Problem::new(path, message)
+    Problem::new(path, unescape_marks(&message))
+}
+
+/// serde quotes a string with Rust's escapes, which spell Thai vowel and
+/// tone marks as `\u{e31}`: a value quoted back is shown as typed
+/// (`"กองคลัง"`, not `"กองคล\u{e31}ง"`); control characters stay escaped.
+fn unescape_marks(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let shown = after.split_once('}').and_then(|(hex, tail)| {
+            let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+            (!c.is_control()).then_some((c, tail))
+        });
+        match shown {
+            Some((c, tail)) => {
+                out.push(c);
+                rest = tail;
+            }
+            None => {
+                out.push_str("\\u{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -11,6 +11,7 @@ pub mod batch_file;
 pub mod compose;
 pub mod error;
 pub mod frames;
+pub mod i18n;
 pub mod linebreak;
 pub mod merge;
 pub mod model;
@@ -34,7 +35,11 @@ pub use model::{Document, Kind};
 pub use pdf_standard::PdfStandard;
 pub use render::Engine;
 
-/// The JSON Schema of the input document.
+/// The JSON Schema of the input document, each property with its Thai
+/// `title` and `x-description-th` ([`i18n::annotate_schema`]).
 pub fn schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(model::Document)).unwrap_or_default()
+    let mut schema =
+        serde_json::to_value(schemars::schema_for!(model::Document)).unwrap_or_default();
+    i18n::annotate_schema(&mut schema);
+    schema
 }

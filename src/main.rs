@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use saraban::error::Problems;
+use saraban::i18n::{self, Lang};
 use saraban::{Agencies, Engine, compose};
 
 // typst allocates small objects by the million, from several threads at once:
@@ -28,6 +30,10 @@ struct Cli {
     /// Extra fonts (*.ttf, *.otf), e.g. TH SarabunPSK, preferred over the embedded ones.
     #[arg(long, global = true, env = "SARABAN_FONTS")]
     fonts: Option<PathBuf>,
+    /// The language of messages: `th` or `en` (by default the locale's:
+    /// `LC_ALL`, `LC_MESSAGES` or `LANG` starting with `th` is Thai).
+    #[arg(long, global = true, env = "SARABAN_LANG", value_parser = |s: &str| s.parse::<Lang>())]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,7 +118,7 @@ fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
 /// The input, parsed: a problem names the file and the field.
 fn read_document(path: &str) -> anyhow::Result<saraban::Document> {
     let bytes = read_input(path)?;
-    compose::parse(&bytes).map_err(|p| anyhow::anyhow!("{path}: {p}"))
+    compose::parse(&bytes).map_err(|p| anyhow::Error::new(p).context(path.to_string()))
 }
 
 fn write_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
@@ -126,13 +132,55 @@ fn write_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if lang == Lang::Th => {
+            eprintln!("ข้อผิดพลาด: {}", in_thai(&e));
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The problems an error in a chain carries.
+fn problems<'a>(c: &'a (dyn std::error::Error + 'static)) -> Option<&'a Problems> {
+    c.downcast_ref::<Problems>()
+        .or(match c.downcast_ref::<saraban::Error>() {
+            Some(saraban::Error::Invalid(p)) => Some(p),
+            _ => None,
+        })
+}
+
+/// An error in Thai: what it is about (the file), then each problem with its
+/// field's Thai label.
+fn in_thai(e: &anyhow::Error) -> String {
+    let Some(found) = e.chain().find_map(problems) else {
+        return i18n::translate(&format!("{e:#}"), Lang::Th);
+    };
+    let mut out = String::new();
+    for c in e.chain().take_while(|c| problems(*c).is_none()) {
+        out.push_str(&i18n::translate(&c.to_string(), Lang::Th));
+        out.push_str(": ");
+    }
+    let lines: Vec<String> = found
+        .0
+        .iter()
+        .map(|p| i18n::problem_line(p, Lang::Th))
+        .collect();
+    if lines.len() > 1 {
+        out.push_str(&format!("พบ {} ปัญหา", lines.len()));
+        for l in lines {
+            out.push_str("\n  ");
+            out.push_str(&l);
+        }
+    } else {
+        out.push_str(&lines.concat());
+    }
+    out
 }
 
 fn agencies(cli: &Cli) -> anyhow::Result<Agencies> {

@@ -1,12 +1,12 @@
 //! `POST /v1/letters` (one letter as PDF, or a PNG preview) and
 //! `POST /v1/letters/validate` (the problems, or none).
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use schemars::JsonSchema;
 use serde::Serialize;
 use tracing::Instrument;
@@ -19,6 +19,7 @@ use super::work::{self, Output};
 use super::{AppState, body};
 use crate::compose;
 use crate::error::{Error, Problem, Problems};
+use crate::i18n::Localizable;
 use crate::model::Document;
 use crate::register::{Allocation, RegisterStore, StoredResponse, request_hash, sha256_hex};
 
@@ -253,15 +254,18 @@ async fn issue(
 pub async fn validate(
     State(state): State<AppState>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<Validation>, ApiError> {
+) -> Result<(Extension<Localizable>, Json<Validation>), ApiError> {
     let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc = match compose::parse(&bytes) {
         Ok(doc) => doc,
         Err(problems) => {
-            return Ok(Json(Validation {
-                valid: false,
-                problems: problems.0,
-            }));
+            return Ok((
+                Extension(Localizable),
+                Json(Validation {
+                    valid: false,
+                    problems: problems.0,
+                }),
+            ));
         }
     };
     let ticket = state.admit()?;
@@ -281,8 +285,11 @@ pub async fn validate(
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let problems = checked.err().map(|p| p.0).unwrap_or_default();
-    Ok(Json(Validation {
-        valid: problems.is_empty(),
-        problems,
-    }))
+    Ok((
+        Extension(Localizable),
+        Json(Validation {
+            valid: problems.is_empty(),
+            problems,
+        }),
+    ))
 }

@@ -1,6 +1,7 @@
 //! The layers around every route: a request id (`x-request-id`, made when the
 //! client sent none, echoed in the response and written into problem documents),
-//! a log span carrying it, the time limit, and the request metrics.
+//! a log span carrying it, the time limit, the request metrics, and problems
+//! in the language of `Accept-Language` (English, or Thai for `th`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +22,7 @@ use tracing::Level;
 
 use super::AppState;
 use super::problem::{ApiError, REQUEST_ID as CURRENT_ID};
+use crate::i18n::{Lang, localize_response};
 
 /// The header carrying the request id.
 pub const REQUEST_ID: &str = "x-request-id";
@@ -85,7 +87,8 @@ pub fn layers(app: Router<AppState>, state: AppState) -> Router<AppState> {
     )
 }
 
-/// Time limit, request id in problems, metrics.
+/// Time limit, request id in problems, metrics, problems in the client's
+/// language.
 async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = req
@@ -109,8 +112,14 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
     let keyed = req
         .headers()
         .contains_key(axum::http::header::AUTHORIZATION);
+    let lang = req
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language);
     if let Some(wrong) = unsupported_media(&method, &route, req.headers()) {
         let res = CURRENT_ID.sync_scope(id, || wrong.into_response());
+        let res = localize_response(res, lang).await;
         state.metrics.request(
             &route,
             method.as_str(),
@@ -127,6 +136,8 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
             CURRENT_ID.sync_scope(id, || ApiError::timed_out(limit, keyed).into_response())
         }
     };
+    // Problems are made in English and put in the client's language here.
+    let res = localize_response(res, lang).await;
     let status = res.status();
     if status.is_server_error() {
         tracing::warn!(status = status.as_u16(), "answered with an error");

@@ -7,6 +7,11 @@ use serde_json::{Map, Value, json};
 use super::Config;
 use super::routes::{Auth, Content, routes};
 
+/// The `Accept-Language` header, as every operation documents it.
+const ACCEPT_LANGUAGE: &str = "`th` (`th-TH`, or Thai preferred by q-value) for problems in Thai: the \
+     problem document's `title`, `detail` and each problem's `message`, each problem with its field's \
+     Thai `label` (`ผู้ลงนาม › ชื่อ`), answered with `Content-Language: th`; English otherwise.";
+
 /// An OpenAPI `content` object: each media type with its schema.
 fn content(c: &[Content], g: &mut schemars::SchemaGenerator) -> Value {
     let mut map = Map::new();
@@ -58,9 +63,15 @@ pub fn document(config: &Config) -> Value {
                 })
             }));
         }
-        if !params.is_empty() {
-            op.insert("parameters".into(), params.into());
-        }
+        // Every route answers its problems in the client's language.
+        params.push(json!({
+            "name": "Accept-Language",
+            "in": "header",
+            "required": false,
+            "description": ACCEPT_LANGUAGE,
+            "schema": {"type": "string", "examples": ["th", "th-TH,th;q=0.9,en;q=0.8"]},
+        }));
+        op.insert("parameters".into(), params.into());
         match route.auth {
             Auth::None => {}
             // Either no key, or a key (for letters numbered by the register).
@@ -116,7 +127,8 @@ pub fn document(config: &Config) -> Value {
             "summary": "Official Thai government correspondence (งานสารบรรณ) from JSON to PDF.",
             "description": format!(
                 "Letters up to {} bytes; batches up to {} bytes and {} letters, merged PDFs up to {} letters. \
-                 Errors are RFC 9457 problem details (`application/problem+json`) naming the field of every problem.",
+                 Errors are RFC 9457 problem details (`application/problem+json`) naming the field of every problem, \
+                 in English, or in Thai for `Accept-Language: th` (with each field's Thai `label`).",
                 config.max_letter_bytes,
                 config.max_batch_bytes,
                 config.max_batch_letters,

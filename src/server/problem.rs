@@ -300,6 +300,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.details()).unwrap_or_default();
         let mut res = (self.status, body).into_response();
+        // Put in the client's language at the edge (middleware::track).
+        res.extensions_mut().insert(crate::i18n::Localizable);
         let headers = res.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(secs) = self.retry_after {
