@@ -367,8 +367,22 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
         !field_error(&c, "date").await.is_empty()
     })
     .await;
+    // In Thai: the page asks for Thai (Accept-Language) and the service answers in it.
     let message = field_error(&c, "date").await;
-    assert!(!message.is_empty());
+    assert!(
+        message
+            .chars()
+            .any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c))
+            && !message.contains(" is ")
+            && !message.contains("month"),
+        "{message}"
+    );
+    // The list above the form names the field by its Thai label.
+    let listed = text_of(&c, "#problem-list").await;
+    assert!(
+        listed.contains("ลงวันที่") || listed.contains("วันที่"),
+        "{listed}"
+    );
     shot(&c, "2-problem-at-field").await;
     type_at(&c, "date", "2567-06-15").await;
     until("the date's problem to go", 20, || async {

@@ -516,6 +516,7 @@ function variantField(s, vs, path, label, opts) {
   const inner = resolve(vs[index]);
   const innerField = field({ ...inner, title: label }, path, { ...opts, label, variantOf: true });
   const head = el('div', { class: 'item-head' },
+    opts.inList ? null : el('span', { class: `variant-name${opts.required ? ' required' : ''}` }, label),
     el('label', { for: select.id }, 'รูปแบบ'), select, el('span', { class: 'spacer' }),
     !opts.required && !opts.inList ? removeButton(path, label) : null);
   return el('div', { class: 'field', 'data-field': pathText(path) }, head, innerField);
@@ -536,11 +537,13 @@ function carryOver(old, next) {
 }
 
 function addButton(s, path, label, opts) {
+  const help = helpOf(s);
   return el('div', { class: 'field', 'data-field': pathText(path) },
     el('button', {
       type: 'button', class: 'add', 'data-path': pathText(path), 'aria-label': `เพิ่ม ${label}`,
       onclick: () => { setAt(path, blank(s)); changed({ rerender: true, focus: pathText(path) }); },
-    }, `+ ${label}`));
+    }, `+ เพิ่ม ${label}`),
+    help ? el('span', { class: 'help inline' }, ` ${help}`) : null);
 }
 
 function removeButton(path, label) {
@@ -946,6 +949,17 @@ function insertPlaceholder(text) {
 
 // ---------------------------------------------------------------- register
 
+const MONTHS = ['ม.ค.', 'ก.พ.', 'มี.ค.', 'เม.ย.', 'พ.ค.', 'มิ.ย.', 'ก.ค.', 'ส.ค.', 'ก.ย.', 'ต.ค.', 'พ.ย.', 'ธ.ค.'];
+
+/** `2024-06-15` as a register book writes it: `๑๕ มิ.ย. ๒๕๖๗` (a month alone without the day). */
+function thaiDate(iso) {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || '');
+  if (!m) return iso || '';
+  const year = Number(m[1]) < 2400 ? Number(m[1]) + 543 : Number(m[1]);
+  const month = MONTHS[Number(m[2]) - 1] || m[2];
+  return thaiNum(`${m[3] ? `${Number(m[3])} ` : ''}${month} ${year}`);
+}
+
 const SERIES = { normal: 'หนังสือส่ง', circular: 'หนังสือเวียน (ว)', order: 'คำสั่ง' };
 const STATUS = { pending: 'รอบันทึก PDF', issued: 'ออกแล้ว', cancelled: 'ยกเลิก' };
 
@@ -976,7 +990,7 @@ async function loadRegister() {
     el('tbody', {}, listing.entries.map((e) => el('tr', { 'data-number': String(e.number), 'data-series': e.series },
       el('td', {}, SERIES[e.series] || e.series),
       el('td', {}, e.reference_text),
-      el('td', {}, e.letter_date || ''),
+      el('td', {}, thaiDate(e.letter_date)),
       el('td', {}, e.sender),
       el('td', {}, e.recipient),
       el('td', {}, e.subject),
