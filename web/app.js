@@ -652,7 +652,7 @@ function showProblems(problems) {
     if (target) {
       const closed = target.closest('details');
       if (closed && !closed.open) closed.open = true;
-      const msg = el('span', { class: 'field-error', id: freshId() }, p.message);
+      const msg = el('span', { class: 'field-error', id: freshId() }, p.note ? `${p.note}: ${p.message}` : p.message);
       target.classList.add('invalid');
       const control = target.querySelector('input, textarea, select, button');
       if (control) {
@@ -883,7 +883,8 @@ function showBatchProblems(problems) {
   showProblems(problems.map((p) => {
     const m = /^recipients\[(\d+)\]\.document\.?(.*)$/.exec(p.field || '');
     if (!m) return { ...p, field: (p.field || '').replace(/^document\.?/, '') };
-    return { ...p, field: m[2], message: `ผู้รับรายที่ ${thaiNum(Number(m[1]) + 1)}: ${p.message}` };
+    // Beside the field, which recipient; the list above names it by the service's label.
+    return { ...p, field: m[2], note: `ผู้รับรายที่ ${thaiNum(Number(m[1]) + 1)}` };
   }));
 }
 
