@@ -49,9 +49,10 @@ fn examples(out: &std::path::Path) {
             .file_stem()
             .and_then(|s| s.to_str())
             .expect("UTF-8 example name");
+        // The path is made when the crate compiles, not here: a build
+        // script's output may be reused by a checkout elsewhere.
         code.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            f.display().to_string()
+            "    ({name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/examples/{name}.json\"))),\n"
         ));
     }
     code.push_str("];\n");

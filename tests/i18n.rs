@@ -13,8 +13,8 @@ use std::process::Command;
 use regex::Regex;
 use serde_json::{Value, json};
 
-use common::TempDir;
 use common::served::Served;
+use common::{TempDir, valid_letter};
 use saraban::i18n::{self, Lang};
 
 // ---------------------------------------------------------------------------
@@ -193,34 +193,46 @@ fn as_pattern(text: &str, format: bool) -> String {
         .replace('\u{2}', "}}")
 }
 
-/// Every message pattern the source hands to a problem, an API error, an
-/// error type or an `Err`, with the file it is in.
-fn source_messages() -> BTreeSet<(String, String)> {
+/// The source files a user's messages come from (not those of
+/// `NOT_USER_FACING`), each as its path from the root and its text before its
+/// tests.
+fn user_facing_sources() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let rel = file
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if NOT_USER_FACING.iter().any(|p| rel.starts_with(p)) {
+                return None;
+            }
+            let mut src = std::fs::read_to_string(&file).unwrap();
+            if let Some(t) = src.find("#[cfg(test)]") {
+                src.truncate(t);
+            }
+            Some((rel, src))
+        })
+        .collect()
+}
+
+/// Every message pattern the source hands to a problem, an API error, an
+/// error type or an `Err`, with the file it is in.
+fn source_messages() -> BTreeSet<(String, String)> {
     // (call, arguments before the message: field names, a prefix)
     let opener = Regex::new(
-        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|ApiError::(\w+)\(|RegisterError::(\w+)\(|[A-Z]\w*Error\(|\bErr\(|Error::custom\(|#\[error\(|anyhow!\(|bail!\(|\.ok_or\(|\.ok_or_else\(|\.map_err\(|message: format!\(|const [A-Z_]+: &str = )",
+        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|\bbad_part\(|ApiError::(\w+)\(|RegisterError::(\w+)\(|[A-Z]\w*Error\(|\bErr\(|Error::custom\(|#\[error\(|anyhow!\(|bail!\(|\.ok_or\(|\.ok_or_else\(|\.map_err\(|message: format!\(|const [A-Z_]+: &str = )",
     )
     .unwrap();
     let identifier = Regex::new(r"^[a-z_][a-z0-9_.\[\]{}]*$").unwrap();
     let letters = Regex::new(r"[A-Za-z]{2}").unwrap();
     let mut out = BTreeSet::new();
-    for file in files {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if NOT_USER_FACING.iter().any(|p| rel.starts_with(p)) {
-            continue;
-        }
-        let src = std::fs::read_to_string(&file).unwrap();
-        let src = match src.find("#[cfg(test)]") {
-            Some(t) => &src[..t],
-            None => &src[..],
-        };
+    for (rel, src) in user_facing_sources() {
+        let src = src.as_str();
         for m in opener.captures_iter(src) {
             let call = m.get(1).unwrap().as_str();
             let method = m.get(2).or(m.get(3)).map(|m| m.as_str());
@@ -271,11 +283,8 @@ fn source_messages() -> BTreeSet<(String, String)> {
 /// Every field path the source names a problem at (`signatory.name`,
 /// `reference.code`, a query parameter's name), with its file.
 fn source_fields() -> BTreeSet<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    rust_files(&root.join("src"), &mut files);
     let opener = Regex::new(
-        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|ApiError::(bad_parameter|too_large|bad_path)\(|RegisterError::invalid\()",
+        r"(Problem::new\(|\.push\(|problem_at\(|\bbad\(|\bbad_part\(|ApiError::(bad_parameter|too_large|bad_path)\(|RegisterError::invalid\()",
     )
     .unwrap();
     let path = Regex::new(r"^[a-z_]+(\.[a-z_]+)*$").unwrap();
@@ -283,17 +292,8 @@ fn source_fields() -> BTreeSet<(String, String)> {
     let params = Regex::new(r#"Query::parse\([^;]*?&\[([^\]]*)\]"#).unwrap();
     let name = Regex::new(r#""([a-z_]+)""#).unwrap();
     let mut out = BTreeSet::new();
-    for file in files {
-        let rel = file
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if NOT_USER_FACING.iter().any(|p| rel.starts_with(p)) {
-            continue;
-        }
-        let src = std::fs::read_to_string(&file).unwrap();
-        let src = src.find("#[cfg(test)]").map_or(&src[..], |t| &src[..t]);
+    for (rel, src) in user_facing_sources() {
+        let src = src.as_str();
         for list in params.captures_iter(src) {
             for n in name.captures_iter(&list[1]) {
                 out.insert((n[1].to_string(), rel.clone()));
@@ -439,19 +439,6 @@ fn every_property_and_value_of_the_schema_has_a_thai_title() {
 // ---------------------------------------------------------------------------
 // Real bad documents, in Thai.
 
-fn base() -> Value {
-    json!({
-        "kind": "external",
-        "agency": "khonkaen-province",
-        "reference": {"number": 12},
-        "date": "2024-03-01",
-        "subject": "ทดสอบ",
-        "to": "ผู้ว่าราชการจังหวัด",
-        "body": ["ย่อหน้า"],
-        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"]}
-    })
-}
-
 /// Bad documents, each spoiling the good one in its own way; the bytes of
 /// each (some are not JSON at all).
 fn bad_documents() -> Vec<(&'static str, Vec<u8>)> {
@@ -557,7 +544,7 @@ fn bad_documents() -> Vec<(&'static str, Vec<u8>)> {
     let mut out: Vec<(&'static str, Vec<u8>)> = spoils
         .into_iter()
         .map(|(name, spoil)| {
-            let mut v = base();
+            let mut v = valid_letter();
             spoil(&mut v);
             (name, v.to_string().into_bytes())
         })
@@ -655,7 +642,7 @@ fn check(file: &Path, lang: Option<&str>, env: &[(&str, &str)]) -> (bool, String
 #[test]
 fn check_speaks_thai_with_lang_th_the_locale_or_saraban_lang() {
     let dir = TempDir::new("i18n-cli");
-    let mut v = base();
+    let mut v = valid_letter();
     v["signatory"]["name"] = "  ".into();
     v["date"] = "15/06/62".into();
     let file = dir.0.join("bad.json");
@@ -736,7 +723,7 @@ async fn accept_language_th_answers_problems_in_thai() {
     let served = Served::start(&dir.db());
     let client = reqwest::Client::new();
     let url = |p: &str| format!("{}{p}", served.base);
-    let mut v = base();
+    let mut v = valid_letter();
     v["signatory"]["name"] = "  ".into();
     v.as_object_mut().unwrap().remove("subject");
     let bad = v.to_string().into_bytes();
@@ -968,7 +955,7 @@ fn a_batch_names_its_spreadsheet_cells_in_thai() {
 
 #[test]
 fn a_value_quoted_back_keeps_its_thai_marks() {
-    let mut v = base();
+    let mut v = valid_letter();
     v["contact"] = json!({"unit": "กองคลัง"});
     let found = problems(v.to_string().as_bytes());
     let p = found.iter().find(|p| p.field == "contact.unit").unwrap();

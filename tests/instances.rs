@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -66,18 +65,7 @@ async fn three_instances_on_one_register_survive_kills_without_duplicates_or_gap
         .await
         .unwrap();
     let url = PathBuf::from(db.url());
-    let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
-        .args(["keys", "add", KK, "--label", "instances"])
-        .arg("--db")
-        .arg(&url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let key = common::add_key(&url, KK, "instances");
 
     let start = |url: PathBuf| tokio::task::spawn_blocking(move || Served::start(&url));
     let mut served = Vec::new();

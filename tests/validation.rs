@@ -1,5 +1,8 @@
 //! Bad input gets a clear error naming the field; never a panic.
 
+mod common;
+
+use common::valid_letter;
 use saraban::{Agencies, compose};
 
 fn problems(json: &str) -> Vec<String> {
@@ -13,21 +16,8 @@ fn problems(json: &str) -> Vec<String> {
     }
 }
 
-fn base() -> serde_json::Value {
-    serde_json::json!({
-        "kind": "external",
-        "agency": "khonkaen-province",
-        "reference": {"number": 12},
-        "date": "2024-03-01",
-        "subject": "ทดสอบ",
-        "to": "ผู้ว่าราชการจังหวัด",
-        "body": ["ย่อหน้า"],
-        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"]}
-    })
-}
-
 fn with(f: impl FnOnce(&mut serde_json::Value)) -> Vec<String> {
-    let mut v = base();
+    let mut v = valid_letter();
     f(&mut v);
     problems(&v.to_string())
 }
@@ -271,7 +261,7 @@ fn a_bad_reference_number_says_what_is_wrong() {
 fn a_character_no_font_has_is_named() {
     let doc = |v: serde_json::Value| compose::parse(v.to_string().as_bytes()).unwrap();
     let engine = saraban::Engine::shared();
-    let mut v = base();
+    let mut v = valid_letter();
     v["subject"] = "ทดสอบ 漢字".into();
     v["body"] = serde_json::json!(["ย่อหน้า", {"type": "list", "items": ["ข้อ ✓ ถูก", "ข้อ 🙏"]}]);
     let got: Vec<String> = match compose::check(&engine, &doc(v), &Agencies::built_in()) {
@@ -291,7 +281,7 @@ fn a_character_no_font_has_is_named() {
         !got.iter().any(|p| p.contains("body[1].items[0]")),
         "{got:?}"
     );
-    assert!(compose::check_texts(&engine, &doc(base())).is_ok());
+    assert!(compose::check_texts(&engine, &doc(valid_letter())).is_ok());
 }
 
 #[test]

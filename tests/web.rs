@@ -140,6 +140,36 @@ async fn preview_src(c: &Client) -> String {
     .to_string()
 }
 
+/// Clicks the first element `css` selects.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Empties the control `css` selects.
+async fn clear(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the control `css` selects (a file input takes a path).
+async fn keys(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
 /// Types into the control at a form path (`subject`, `signatory.name`).
 async fn type_at(c: &Client, path: &str, text: &str) {
     let e = c
@@ -208,28 +238,13 @@ async fn shot(c: &Client, name: &str) {
     c.set_window_size(1280, 800).await.unwrap();
 }
 
-fn add_key(db: &Path) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
-        .args(["keys", "add", KK, "--label", "web page"])
-        .arg("--db")
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     let dir = TempDir::new("web");
     let downloads = dir.0.join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
     let db = dir.db();
-    let key = add_key(&db);
+    let key = common::add_key(&db, KK, "web page");
     let served = {
         let db = db.clone();
         tokio::task::spawn_blocking(move || Served::start(&db))
@@ -269,14 +284,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
         &std::fs::read_to_string(common::examples_dir().join("measures-activities.json")).unwrap(),
     )
     .unwrap();
-    c.find(Locator::Css(
-        "#example option[value=\"measures-activities\"]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(&c, "#example option[value=\"measures-activities\"]").await;
     until("the example in the form", 20, || async {
         eval(
             &c,
@@ -290,12 +298,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
         !preview_src(&c).await.is_empty() && text_of(&c, "#page-label").await != "หน้า ๑/๑"
     })
     .await;
-    c.find(Locator::Id("next-page"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#next-page").await;
     until("page 2", 30, || async {
         text_of(&c, "#page-label").await.starts_with("หน้า ๒/")
     })
@@ -313,18 +316,8 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     c.set_window_size(1280, 800).await.unwrap();
 
     // A new external letter: the blank form names what is missing, at its field.
-    c.find(Locator::Css("#kind option[value=\"external\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("new-draft"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#kind option[value=\"external\"]").await;
+    click(&c, "#new-draft").await;
     until("the problem at subject", 20, || async {
         !field_error(&c, "subject").await.is_empty()
     })
@@ -399,12 +392,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
 
     // Download the PDF; its text is the letter's.
     let before = count(&downloads, "pdf");
-    c.find(Locator::Id("download-pdf"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#download-pdf").await;
     let pdf = downloaded(&downloads, "pdf", before).await;
     let text = pdftotext(&pdf);
     assert!(text.contains("#panic()"), "{text}");
@@ -435,12 +423,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     c.execute("document.getElementById('merge').open = true;", vec![])
         .await
         .unwrap();
-    c.find(Locator::Id("recipients-file"))
-        .await
-        .unwrap()
-        .send_keys(&csv.to_string_lossy())
-        .await
-        .unwrap();
+    keys(&c, "#recipients-file", &csv.to_string_lossy()).await;
     until("the recipients' columns", 20, || async {
         eval(
             &c,
@@ -451,26 +434,9 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     })
     .await;
     // Into the addressee: click in it, then on the column.
-    c.find(Locator::Css("[data-path=\"to\"]"))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
-    c.find(Locator::Css("[data-path=\"to\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css(
-        "#columns button[title=\"{{recipient.ผู้อำนวยการ}}\"]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    clear(&c, "[data-path=\"to\"]").await;
+    click(&c, "[data-path=\"to\"]").await;
+    click(&c, "#columns button[title=\"{{recipient.ผู้อำนวยการ}}\"]").await;
     let to = eval(
         &c,
         "return document.querySelector('[data-path=\"to\"]').value;",
@@ -486,12 +452,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     })
     .await;
     let one = preview_src(&c).await;
-    c.find(Locator::Id("next-recipient"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#next-recipient").await;
     until("the second recipient's preview", 30, || async {
         let now = preview_src(&c).await;
         !now.is_empty() && now != one
@@ -500,12 +461,7 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     assert!(text_of(&c, "#recipient-label").await.contains("๒/๓"));
     shot(&c, "4-recipients").await;
     let before = count(&downloads, "zip");
-    c.find(Locator::Id("download-zip"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#download-zip").await;
     let zip = downloaded(&downloads, "zip", before).await;
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
     assert_eq!(archive.len(), 3);
@@ -514,62 +470,22 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     let second_pdf = dir.0.join("second.pdf");
     std::fs::write(&second_pdf, second).unwrap();
     assert!(pdftotext(&second_pdf).contains("นางสอง"));
-    c.find(Locator::Id("clear-recipients"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#clear-recipients").await;
 
     // With the agency's key, the letter takes the register's next number.
-    c.find(Locator::Id("tab-register"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("api-key"))
-        .await
-        .unwrap()
-        .send_keys(&key)
-        .await
-        .unwrap();
-    c.find(Locator::Id("register-year"))
-        .await
-        .unwrap()
-        .clear()
-        .await
-        .unwrap();
-    c.find(Locator::Id("register-year"))
-        .await
-        .unwrap()
-        .send_keys("2567")
-        .await
-        .unwrap();
-    c.find(Locator::Id("tab-write"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#tab-register").await;
+    keys(&c, "#api-key", &key).await;
+    clear(&c, "#register-year").await;
+    keys(&c, "#register-year", "2567").await;
+    click(&c, "#tab-write").await;
     type_at(&c, "to", "ผู้ว่าราชการจังหวัดขอนแก่น").await;
-    c.find(Locator::Id("auto-number"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#auto-number").await;
     until("the draft preview of an auto letter", 30, || async {
         !preview_src(&c).await.is_empty() && text_of(&c, "#preview-state").await.is_empty()
     })
     .await;
     let before = count(&downloads, "pdf");
-    c.find(Locator::Id("download-pdf"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#download-pdf").await;
     let numbered = downloaded(&downloads, "pdf", before).await;
     until("the number's message", 20, || async {
         text_of(&c, "#status").await.contains("ได้เลขที่")
@@ -580,18 +496,8 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     assert!(pdftotext(&numbered).contains("ขก ๐๐๑๗.๕/๑"));
 
     // The register view shows it; cancelling it with a reason marks it.
-    c.find(Locator::Id("tab-register"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Id("load-register"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#tab-register").await;
+    click(&c, "#load-register").await;
     until("the register's row", 20, || async {
         eval(
             &c,
@@ -605,26 +511,9 @@ async fn a_clerk_writes_previews_fixes_downloads_merges_and_numbers_letters() {
     assert!(row.contains("ขก ๐๐๑๗.๕/๑"), "{row}");
     assert!(row.contains("ออกแล้ว"), "{row}");
     shot(&c, "5-register").await;
-    c.find(Locator::Css(
-        "#register-table tbody tr td:last-child button",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    c.find(Locator::Css("#register-table .cancel input"))
-        .await
-        .unwrap()
-        .send_keys("พิมพ์ผิด")
-        .await
-        .unwrap();
-    c.find(Locator::Css("#register-table .cancel button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#register-table tbody tr td:last-child button").await;
+    keys(&c, "#register-table .cancel input", "พิมพ์ผิด").await;
+    click(&c, "#register-table .cancel button").await;
     until("the cancelled row", 20, || async {
         text_of(&c, "#register-table tbody tr")
             .await

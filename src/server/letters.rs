@@ -64,22 +64,7 @@ pub async fn render(
         }
         _ => None,
     };
-    let ticket = state.admit()?;
-    let shared = state.clone();
-    let rendered = state
-        .pool
-        .run(&ticket, move || {
-            work::render_numbered(&shared, &doc, output, draft.as_deref())
-        })
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .map_err(|e| match e {
-            // The page number is a query parameter, not part of the body.
-            Error::Invalid(p) if p.0.iter().any(|p| p.field == "page") => {
-                ApiError::bad_parameter("page", p.0[0].message.clone())
-            }
-            other => ApiError::from(other),
-        })?;
+    let rendered = rendered(&state, doc, output, draft).await?;
     let (content_type, file) = match output {
         Output::Pdf(_) => ("application/pdf", "letter.pdf"),
         Output::Png { .. } => ("image/png", "letter.png"),
@@ -94,6 +79,32 @@ pub async fn render(
     );
     headers.insert("x-pages", HeaderValue::from(rendered.pages));
     Ok(res)
+}
+
+/// Renders `doc` on the pool, `draft` in place of its reference when given. A
+/// page past the end is a problem with the query parameter `page`, not with
+/// the body.
+pub async fn rendered(
+    state: &AppState,
+    doc: Document,
+    output: Output,
+    draft: Option<String>,
+) -> Result<work::Rendered, ApiError> {
+    let ticket = state.admit()?;
+    let shared = state.clone();
+    state
+        .pool
+        .run(&ticket, move || {
+            work::render_numbered(&shared, &doc, output, draft.as_deref())
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|e| match e {
+            Error::Invalid(p) if p.0.iter().any(|p| p.field == "page") => {
+                ApiError::bad_parameter("page", p.0[0].message.clone())
+            }
+            other => ApiError::from(other),
+        })
 }
 
 /// The problem of an `"auto"` letter sent to a service without a register.

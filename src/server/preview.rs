@@ -15,9 +15,8 @@ use serde_json::{Map, Value};
 use super::batch::{Batch, BatchRequest, FormParts};
 use super::problem::ApiError;
 use super::query::Query;
-use super::work::{self, Output};
+use super::work::Output;
 use super::{AppState, body, numbering};
-use crate::error::Error;
 
 /// The answer of `POST /v1/recipients`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -94,25 +93,11 @@ pub async fn batch(
     }
     let doc = batch.document(letter - 1).map_err(ApiError::invalid)?;
     let draft = numbering::is_auto(&doc).then(|| numbering::draft_reference(&doc, &state.agencies));
-    let ticket = state.admit()?;
-    let shared = state.clone();
     let output = Output::Png {
         page: page - 1,
         dpi: dpi as f32,
     };
-    let rendered = state
-        .pool
-        .run(&ticket, move || {
-            work::render_numbered(&shared, &doc, output, draft.as_deref())
-        })
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .map_err(|e| match e {
-            Error::Invalid(p) if p.0.iter().any(|p| p.field == "page") => {
-                ApiError::bad_parameter("page", p.0[0].message.clone())
-            }
-            other => ApiError::from(other),
-        })?;
+    let rendered = super::letters::rendered(&state, doc, output, draft).await?;
     let mut res = rendered.bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));

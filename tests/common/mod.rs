@@ -130,3 +130,34 @@ pub async fn get_json(client: &reqwest::Client, url: String, key: &str) -> serde
     assert_eq!(res.status(), 200, "GET {url}");
     res.json().await.unwrap()
 }
+
+/// `saraban keys add <agency>` on the register at `db` (a file or a
+/// PostgreSQL URL); the new key's secret.
+pub fn add_key(db: &Path, agency: &str, label: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saraban"))
+        .args(["keys", "add", agency, "--label", label])
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A valid external letter: the base a test breaks one field of.
+pub fn valid_letter() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "external",
+        "agency": "khonkaen-province",
+        "reference": {"number": 12},
+        "date": "2024-03-01",
+        "subject": "ทดสอบ",
+        "to": "ผู้ว่าราชการจังหวัด",
+        "body": ["ย่อหน้า"],
+        "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"]}
+    })
+}
