@@ -377,14 +377,31 @@ pub enum AgencyRef {
 }
 
 /// `ที่`: the reference number.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum Reference {
+    /// `"auto"`: the register allocates the number when the letter is issued.
+    // The schema's string below already takes "auto".
+    #[schemars(skip)]
+    Auto,
     /// Printed as given (ASCII digits become Thai digits when the agency uses them),
     /// or `"auto"` to have the register allocate the number.
     Text(String),
     /// Built from parts.
     Parts(ReferenceParts),
+}
+
+/// What a document's reference says to have the register number it.
+pub const AUTO_REFERENCE: &str = "auto";
+
+impl Serialize for Reference {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Reference::Auto => s.serialize_str(AUTO_REFERENCE),
+            Reference::Text(t) => s.serialize_str(t),
+            Reference::Parts(p) => p.serialize(s),
+        }
+    }
 }
 
 /// A reference number built from its parts: `ขก ๐๐๑๗.๕/ว ๑๕๐๑๕` or `๙๒/๒๕๖๓`.
@@ -1181,7 +1198,13 @@ impl<'de> Deserialize<'de> for Reference {
         string_or_object(
             serde_json::Value::deserialize(d)?,
             "a reference",
-            Reference::Text,
+            |t| {
+                if t.trim() == AUTO_REFERENCE {
+                    Reference::Auto
+                } else {
+                    Reference::Text(t)
+                }
+            },
             Reference::Parts,
         )
         .map_err(D::Error::custom)
@@ -1287,4 +1310,31 @@ fn kind_rules(schema: &mut schemars::Schema) {
 /// Serde's default for a flag that is on unless turned off.
 fn yes() -> bool {
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_is_its_own_reference_and_prints_back_as_auto() {
+        let read = |v: serde_json::Value| serde_json::from_value::<Reference>(v).unwrap();
+        assert!(matches!(read(serde_json::json!(" auto ")), Reference::Auto));
+        assert!(matches!(
+            read(serde_json::json!("ขก 0017.5/12")),
+            Reference::Text(_)
+        ));
+        assert!(matches!(
+            read(serde_json::json!({"number": 3})),
+            Reference::Parts(_)
+        ));
+        assert_eq!(
+            serde_json::to_value(Reference::Auto).unwrap(),
+            serde_json::json!("auto")
+        );
+        assert_eq!(
+            serde_json::to_value(read(serde_json::json!({"number": 3}))).unwrap()["number"],
+            3
+        );
+    }
 }

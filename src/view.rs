@@ -637,7 +637,7 @@ pub fn prepare_unchunked(
     let reference = match (reference_override, &doc.reference) {
         (Some(r), _) => Some(r.to_string()),
         (None, None) => None,
-        (None, Some(Reference::Text(t))) if t.trim() == "auto" => {
+        (None, Some(Reference::Auto)) => {
             p.push(
                 "reference",
                 "\"auto\" needs the register: render through the service, or give the number",

@@ -13,16 +13,13 @@ use crate::thai::{
 };
 use crate::view::{self, Prepared};
 
-/// The reference text that asks the register for the next number.
-pub const AUTO: &str = "auto";
-
 /// Longest recipient list kept in the register row of a circular numbered once
 /// for many recipients; the rest are counted.
 const MAX_RECIPIENTS_TEXT: usize = 4000;
 
 /// True when the document asks the register for its number.
 pub fn is_auto(doc: &Document) -> bool {
-    matches!(&doc.reference, Some(Reference::Text(t)) if t.trim() == AUTO)
+    matches!(doc.reference, Some(Reference::Auto))
 }
 
 /// Where an `"auto"` letter takes its number, and how the number prints.
