@@ -1242,8 +1242,6 @@ where
     }
 }
 
-/// What the schema says of a document by its kind, as `check` does: which
-/// kinds need a subject, an addressee, a signatory.
 /// The fields that belong to some kinds only, with those kinds and what the
 /// form is called in a problem: the checker refuses them elsewhere, and the
 /// schema marks them (`x-kinds`) so a form shows them only where they belong.
@@ -1269,6 +1267,18 @@ pub const KIND_ONLY: &[(&str, &[Kind], &str)] = &[
     ),
 ];
 
+/// False when `field` belongs to other kinds of document than `kind` (see
+/// [`KIND_ONLY`]).
+pub fn belongs(field: &str, kind: Kind) -> bool {
+    KIND_ONLY
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .is_none_or(|(_, kinds, _)| kinds.contains(&kind))
+}
+
+/// What the schema says of a document by its kind, as `check` does: which
+/// kinds need a subject, an addressee, a signatory; and which fields belong
+/// to which kinds.
 fn kind_rules(schema: &mut schemars::Schema) {
     if let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
         for (field, kinds, _) in KIND_ONLY {

@@ -459,9 +459,9 @@ pub fn prepare_unchunked(
         ("effective", doc.effective.is_some()),
     ] {
         let rule = crate::model::KIND_ONLY.iter().find(|(f, _, _)| *f == field);
-        if let Some((_, kinds, what)) = rule
+        if let Some((_, _, what)) = rule
             && given
-            && !kinds.contains(&doc.kind)
+            && !crate::model::belongs(field, doc.kind)
         {
             p.push(field, format!("belongs to a {what} only"));
         }
@@ -506,13 +506,13 @@ pub fn prepare_unchunked(
     let date_text = date.map(|d| thai::format_date(d, date_style, digits));
 
     // Endorsements.
-    if !doc.endorsements.is_empty() && !matches!(doc.kind, Kind::Memo | Kind::Minutes) {
+    if !doc.endorsements.is_empty() && !crate::model::belongs("endorsements", doc.kind) {
         p.push(
             "endorsements",
             "only a memo (its minutes) or a meeting's minutes (their certifications) carry endorsements",
         );
     }
-    if doc.meeting.is_some() && doc.kind != Kind::Minutes {
+    if doc.meeting.is_some() && !crate::model::belongs("meeting", doc.kind) {
         p.push("meeting", "belongs to the minutes of a meeting only");
     }
     if doc.endorsements.len() + 2 > MAX_SIGNATURES {

@@ -255,7 +255,7 @@ fn source_messages() -> BTreeSet<(String, String)> {
             }
             let skip = match (call, method) {
                 ("problem_at(", _) => 2,
-                ("Problem::new(" | ".push(" | "bad(", _) => 1,
+                ("Problem::new(" | ".push(" | "bad(" | "bad_part(", _) => 1,
                 (_, Some("bad_parameter" | "too_large" | "bad_path" | "invalid")) => 1,
                 _ => 0,
             };

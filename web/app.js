@@ -675,19 +675,15 @@ function showProblems(problems) {
 
 /** The wrapper a problem at `field` is shown in: the field, or its nearest shown parent. */
 function placeOf(form, fieldPath) {
-  if (fieldPath === 'kind' || fieldPath.startsWith('kind.')) return $('kind').parentElement;
-  if (fieldPath === 'agency' || fieldPath.startsWith('agency')) return $('agency').parentElement;
-  let f = fieldPath;
-  while (f) {
+  // The field, or its nearest shown parent: `body[3].items[0].text`, `body[3]`, `body`.
+  for (let f = fieldPath; f; f = f.replace(/(\[\d+\]|\.[^.[\]]+)$/, '')) {
     const hit = form.querySelector(`[data-field="${CSS.escape(f)}"]`);
     if (hit) return hit;
-    f = f.replace(/(\[\d+\]|\.[^.[\]]+)$/, '');
-    if (!/[.[]/.test(f)) {
-      const top = form.querySelector(`[data-field="${CSS.escape(f)}"]`);
-      return top || null;
-    }
+    if (!/[.[]/.test(f)) break;
   }
-  return null;
+  // The kind and a stored agency are chosen in the toolbar.
+  const top = fieldPath.split(/[.[]/)[0];
+  return top === 'kind' || top === 'agency' ? $(top).parentElement : null;
 }
 
 // ---------------------------------------------------------------- preview
@@ -788,6 +784,10 @@ function fileStem(doc) {
   return t.slice(0, 60) || 'หนังสือ';
 }
 
+function askForKey() {
+  setStatus('การขอเลขที่จากทะเบียนต้องใช้กุญแจ API ของหน่วยงาน: ใส่ในแท็บ "ทะเบียนหนังสือส่ง"', true);
+}
+
 function idempotencyKey(body) {
   const text = JSON.stringify(body);
   return S.issued[text] || (S.issued[text] = randomKey());
@@ -797,7 +797,7 @@ async function downloadPdf() {
   const doc = structuredClone(S.doc);
   const auto = isAuto(doc);
   if (auto && !apiKey()) {
-    setStatus('การขอเลขที่จากทะเบียนต้องใช้กุญแจ API ของหน่วยงาน: ใส่ในแท็บ "ทะเบียนหนังสือส่ง"', true);
+    askForKey();
     return;
   }
   setStatus('กำลังจัดทำ PDF…');
@@ -821,7 +821,7 @@ async function downloadBatch(merge) {
   if (!S.recipients) return;
   const req = batchRequest(structuredClone(S.doc));
   if ((req.numbering || isAuto(req.document)) && !apiKey()) {
-    setStatus('การขอเลขที่จากทะเบียนต้องใช้กุญแจ API ของหน่วยงาน: ใส่ในแท็บ "ทะเบียนหนังสือส่ง"', true);
+    askForKey();
     return;
   }
   const total = S.recipients.rows.length;

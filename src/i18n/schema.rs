@@ -62,5 +62,5 @@ fn walk(v: &mut Value) {
 
 /// A value written in Thai (`ด่วนที่สุด`, `กราบเรียน`) is its own label.
 fn thai(s: &str) -> bool {
-    s.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))
+    s.chars().any(crate::linebreak::is_thai_letter)
 }

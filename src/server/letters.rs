@@ -53,18 +53,10 @@ pub async fn render(
     };
     let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc: Document = body::parse(&bytes)?;
-    // A preview of an `"auto"` letter takes no number: it shows the draft's
-    // reference, the number left blank.
-    let draft = match output {
-        Output::Pdf(_) if numbering::is_auto(&doc) => {
-            return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
-        }
-        Output::Png { .. } if numbering::is_auto(&doc) => {
-            Some(numbering::draft_reference(&doc, &state.agencies))
-        }
-        _ => None,
-    };
-    let rendered = rendered(&state, doc, output, draft).await?;
+    if matches!(output, Output::Pdf(_)) && numbering::is_auto(&doc) {
+        return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
+    }
+    let rendered = rendered(&state, doc, output).await?;
     let (content_type, file) = match output {
         Output::Pdf(_) => ("application/pdf", "letter.pdf"),
         Output::Png { .. } => ("image/png", "letter.png"),
@@ -81,15 +73,15 @@ pub async fn render(
     Ok(res)
 }
 
-/// Renders `doc` on the pool, `draft` in place of its reference when given. A
-/// page past the end is a problem with the query parameter `page`, not with
-/// the body.
+/// Renders `doc` on the pool. An `"auto"` letter is rendered as its draft,
+/// the number left blank (a preview takes no number). A page past the end is
+/// a problem with the query parameter `page`, not with the body.
 pub async fn rendered(
     state: &AppState,
     doc: Document,
     output: Output,
-    draft: Option<String>,
 ) -> Result<work::Rendered, ApiError> {
+    let draft = numbering::is_auto(&doc).then(|| numbering::draft_reference(&doc, &state.agencies));
     let ticket = state.admit()?;
     let shared = state.clone();
     state

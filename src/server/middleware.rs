@@ -148,9 +148,10 @@ async fn track(State(state): State<AppState>, req: Request, next: Next) -> Respo
     res
 }
 
-/// A 415 for a body that is not what the route reads: JSON everywhere (a
-/// request without a content type is read as JSON), on `/v1/batches` a form
-/// (`multipart/form-data`) too, and on `/v1/recipients` a form only.
+/// A 415 for a body that is not what the route reads, as the route table
+/// says (`/v1/batches` takes JSON or a form, `/v1/recipients` a form only);
+/// JSON where the table names no route (a request without a content type is
+/// read as JSON).
 fn unsupported_media(
     method: &axum::http::Method,
     route: &str,
@@ -169,25 +170,15 @@ fn unsupported_media(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    // A spreadsheet comes as a form; a batch as JSON or a form.
-    let (takes_json, takes_form) = match route {
-        "/v1/recipients" => (false, true),
-        "/v1/batches" => (true, true),
-        _ => (true, false),
-    };
+    let wanted = super::routes::body_media(route);
     let json = media == "application/json"
         || (media.starts_with("application/") && media.ends_with("+json"));
-    let form = media == "multipart/form-data";
-    let wanted = match (takes_json, takes_form) {
-        (true, true) => "application/json or multipart/form-data",
-        (false, _) => "multipart/form-data",
-        _ => "application/json",
-    };
-    let accepted = (json && takes_json) || (form && takes_form);
+    let accepted = wanted.media.contains(&media.as_str())
+        || (json && wanted.media.contains(&"application/json"));
     (!accepted).then(|| {
         ApiError::status(
             axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            format!("the body is {given}; send {wanted}"),
+            format!("the body is {given}; send {}", wanted.names),
         )
     })
 }

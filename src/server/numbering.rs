@@ -135,31 +135,23 @@ impl Plan {
 
     /// The reference `number` prints as, exactly as the register will print it.
     pub fn reference(&self, number: u32) -> String {
-        format_reference(
-            &ReferenceNumber {
-                code: self.code.clone(),
-                circular: self.series.is_circular(),
-                number,
-                width: 0,
-                year_be: self.year_in_reference.then_some(self.year_be),
-            },
-            self.digits,
-        )
+        format_reference(&self.reference_number(number), self.digits)
     }
 
     /// The reference of a draft (a preview before the register numbers it):
     /// everything the register will print but the number.
     pub fn draft_reference(&self) -> String {
-        format_draft_reference(
-            &ReferenceNumber {
-                code: self.code.clone(),
-                circular: self.series.is_circular(),
-                number: 0,
-                width: 0,
-                year_be: self.year_in_reference.then_some(self.year_be),
-            },
-            self.digits,
-        )
+        format_draft_reference(&self.reference_number(0), self.digits)
+    }
+
+    fn reference_number(&self, number: u32) -> ReferenceNumber {
+        ReferenceNumber {
+            code: self.code.clone(),
+            circular: self.series.is_circular(),
+            number,
+            width: 0,
+            year_be: self.year_in_reference.then_some(self.year_be),
+        }
     }
 
     /// The request for one number per entry of `letters`.

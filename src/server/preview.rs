@@ -16,7 +16,7 @@ use super::batch::{Batch, BatchRequest, FormParts};
 use super::problem::ApiError;
 use super::query::Query;
 use super::work::Output;
-use super::{AppState, body, numbering};
+use super::{AppState, body};
 
 /// The answer of `POST /v1/recipients`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -92,12 +92,11 @@ pub async fn batch(
         ));
     }
     let doc = batch.document(letter - 1).map_err(ApiError::invalid)?;
-    let draft = numbering::is_auto(&doc).then(|| numbering::draft_reference(&doc, &state.agencies));
     let output = Output::Png {
         page: page - 1,
         dpi: dpi as f32,
     };
-    let rendered = super::letters::rendered(&state, doc, output, draft).await?;
+    let rendered = super::letters::rendered(&state, doc, output).await?;
     let mut res = rendered.bytes.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));

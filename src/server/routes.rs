@@ -256,6 +256,37 @@ const LETTER_PARAMS: &[Param] = &[
     },
 ];
 
+/// What the body of a `POST` route may be: its media types in the table's
+/// order, and their names as a 415 lists them.
+pub struct BodyMedia {
+    /// `application/json`, `multipart/form-data`.
+    pub media: Vec<&'static str>,
+    /// `application/json or multipart/form-data`.
+    pub names: String,
+}
+
+/// The body media of `POST path`, from the table (read once); JSON for a path
+/// the table has no such route for (a 404 to come).
+pub fn body_media(path: &str) -> &'static BodyMedia {
+    static MEDIA: std::sync::LazyLock<std::collections::HashMap<&'static str, BodyMedia>> =
+        std::sync::LazyLock::new(|| {
+            routes()
+                .iter()
+                .filter(|r| r.method == "post" && !r.body.is_empty())
+                .map(|r| (r.path, r.body.iter().map(|c| c.media).collect()))
+                .map(|(path, media): (_, Vec<&str>)| {
+                    let names = media.join(" or ");
+                    (path, BodyMedia { media, names })
+                })
+                .collect()
+        });
+    static JSON: std::sync::LazyLock<BodyMedia> = std::sync::LazyLock::new(|| BodyMedia {
+        media: vec!["application/json"],
+        names: "application/json".to_string(),
+    });
+    MEDIA.get(path).unwrap_or(&JSON)
+}
+
 /// Every route the service serves.
 pub fn routes() -> Vec<Route> {
     vec![
