@@ -8,8 +8,38 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Problem, Problems};
-use crate::model::Contact;
 use crate::thai::DigitStyle;
+
+/// The sending agency, by profile id or inline.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AgencyRef {
+    /// The id of a stored profile.
+    Id(String),
+    /// A whole profile.
+    Inline(Box<Agency>),
+}
+
+/// The contact block at the foot of an external letter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The owning unit (ส่วนราชการเจ้าของเรื่อง), one or two lines.
+    #[serde(default)]
+    pub unit: Vec<String>,
+    /// `โทร.`
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// `โทรสาร`
+    #[serde(default)]
+    pub fax: Option<String>,
+    /// `ไปรษณีย์อิเล็กทรอนิกส์`
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Further lines printed as given (`โทร./โทรสาร ๐ ๔๓๒๓ ๘๐๐๑ มท ๔๐๑๕๓`).
+    #[serde(default)]
+    pub lines: Vec<String>,
+}
 
 /// An agency profile.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -235,23 +265,21 @@ impl Agencies {
     }
 
     /// Resolves a request's agency field, naming the field when it is wrong.
-    pub fn resolve(&self, agency: &crate::model::AgencyRef) -> Result<Agency, Problems> {
+    pub fn resolve(&self, agency: &AgencyRef) -> Result<Agency, Problems> {
         match agency {
-            crate::model::AgencyRef::Id(id) => self.get(id).cloned().ok_or_else(|| {
+            AgencyRef::Id(id) => self.get(id).cloned().ok_or_else(|| {
                 let known: Vec<&str> = self.by_id.keys().map(String::as_str).collect();
                 Problems::one(Problem::new(
                     "agency",
                     format!("unknown agency '{id}' (known: {})", known.join(", ")),
                 ))
             }),
-            crate::model::AgencyRef::Inline(a) if a.signing.is_some() => {
-                Err(Problems::one(Problem::new(
-                    "agency.signing",
-                    "a letter's own profile cannot name a certificate; name a stored profile \
+            AgencyRef::Inline(a) if a.signing.is_some() => Err(Problems::one(Problem::new(
+                "agency.signing",
+                "a letter's own profile cannot name a certificate; name a stored profile \
                      that signs (its id)",
-                )))
-            }
-            crate::model::AgencyRef::Inline(a) => Ok((**a).clone()),
+            ))),
+            AgencyRef::Inline(a) => Ok((**a).clone()),
         }
     }
 }

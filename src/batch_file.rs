@@ -15,6 +15,7 @@ use crate::error::Problem;
 use crate::recipients::{self, ReadOptions, Recipients};
 use crate::render::Engine;
 use crate::server::batch::{Batch, BatchRequest, Numbering};
+use crate::server::issuing::Issue;
 
 /// Most letters one batch file may make (the HTTP default, as a guard
 /// against a wrong sheet of 100,000 rows).
@@ -121,12 +122,13 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
     };
     batch.validate(engine, agencies, false).map_err(named)?;
     // The numbers, taken in one transaction once every letter is known good.
-    let allocated = match (batch.numbering_plan().cloned(), &register) {
+    let issue = match (batch.numbering_plan().cloned(), register) {
         (Some(plan), Some(register)) => {
-            let allocation = plan.allocation(batch.take_details(), None, request_hash, None);
-            let allocated = register.allocate(&allocation)?;
-            batch.set_references(&allocated);
-            Some(allocated)
+            let per_letter = batch.numbering() == Some(Numbering::Each);
+            let details = batch.take_details();
+            let issue = Issue::take_here(register, &plan, details, None, request_hash, per_letter)?;
+            batch.set_references(issue.references());
+            Some(issue)
         }
         _ => None,
     };
@@ -144,25 +146,17 @@ pub fn run(args: &BatchArgs, engine: &Engine, agencies: &Agencies) -> anyhow::Re
                 .map(|()| written)
                 .map_err(Into::into)
         });
-    match (result, &register, &allocated) {
-        (Ok(written), Some(register), Some(allocated)) => {
-            // Issued: each number's PDF, or the one file all share.
-            let hashes = if batch.numbering() == Some(Numbering::Each) && !merged {
-                written.hashes
-            } else {
-                let whole = crate::register::sha256_hex(&std::fs::read(&target)?);
-                vec![whole; allocated.count()]
-            };
-            register.complete(&allocated.completion(hashes, None))?;
+    match (result, issue) {
+        (Ok(written), Some(issue)) => {
+            issue.complete_file(written.hashes, &target, merged)?;
             Ok(written.summary)
         }
-        (Ok(written), _, _) => Ok(written.summary),
-        (Err(e), register, allocated) => {
+        (Ok(written), None) => Ok(written.summary),
+        (Err(e), issue) => {
             let _ = std::fs::remove_file(&partial);
             // The numbers stay in the book, cancelled with the reason.
-            if let (Some(register), Some(allocated)) = (register, allocated) {
-                let _ =
-                    register.abandon(allocated, &crate::register::abandon_reason(&e.to_string()));
+            if let Some(issue) = issue {
+                issue.abandon_here(&e.to_string());
             }
             Err(e)
         }

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::agency::Agency;
+pub use crate::agency::{AgencyRef, Contact};
 use crate::thai::DigitStyle;
 pub use crate::thai::ListStyle;
 
@@ -364,16 +364,6 @@ impl Kind {
             Kind::Minutes => "minutes.typ",
         }
     }
-}
-
-/// The sending agency, by profile id or inline.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(untagged)]
-pub enum AgencyRef {
-    /// The id of a stored profile.
-    Id(String),
-    /// A whole profile.
-    Inline(Box<Agency>),
 }
 
 /// `ที่`: the reference number.
@@ -952,27 +942,6 @@ pub struct Signatory {
     /// A scanned signature as a `data:image/png;base64,...` URI.
     #[serde(default)]
     pub signature_image: Option<String>,
-}
-
-/// The contact block at the foot of an external letter.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Contact {
-    /// The owning unit (ส่วนราชการเจ้าของเรื่อง), one or two lines.
-    #[serde(default)]
-    pub unit: Vec<String>,
-    /// `โทร.`
-    #[serde(default)]
-    pub phone: Option<String>,
-    /// `โทรสาร`
-    #[serde(default)]
-    pub fax: Option<String>,
-    /// `ไปรษณีย์อิเล็กทรอนิกส์`
-    #[serde(default)]
-    pub email: Option<String>,
-    /// Further lines printed as given (`โทร./โทรสาร ๐ ๔๓๒๓ ๘๐๐๑ มท ๔๐๑๕๓`).
-    #[serde(default)]
-    pub lines: Vec<String>,
 }
 
 /// The salutations of the Regulation's table of forms of address (คำขึ้นต้น

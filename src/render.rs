@@ -82,8 +82,6 @@ const SARABUN_KO_EM: f64 = 0.580 * 87.7 / 126.6;
 
 /// The default emblem: the Garuda (ตราครุฑ), 472 px tall.
 pub const GARUDA_PNG: &[u8] = include_bytes!("../letter-templates/assets/garuda.png");
-/// Where the default emblem is served.
-pub const GARUDA_PATH: &str = "/assets/garuda.png";
 /// Where the prepared view is served.
 pub const DATA_PATH: &str = "/data.json";
 
@@ -144,7 +142,7 @@ impl Engine {
             })
             .collect();
         let mut files = HashMap::new();
-        files.insert(file_id(GARUDA_PATH), Bytes::new(GARUDA_PNG));
+        files.insert(file_id(crate::view::GARUDA_PATH), Bytes::new(GARUDA_PNG));
 
         Ok(Engine {
             library: LazyHash::new(library),

@@ -16,6 +16,8 @@ use crate::model::{
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
 
+/// Where the default emblem (the Garuda) is served.
+pub const GARUDA_PATH: &str = "/assets/garuda.png";
 /// Fixed virtual paths of a document's own images.
 pub const EMBLEM_PATHS: [&str; 3] = [
     "/assets/emblem.png",
@@ -707,8 +709,8 @@ pub fn prepare_unchunked(
         .emblem
         .as_deref()
         .and_then(|uri| image_at("agency.emblem", uri, &EMBLEM_PATHS, &mut p))
-        .unwrap_or_else(|| crate::render::GARUDA_PATH.to_string());
-    let emblem_alt = if emblem == crate::render::GARUDA_PATH {
+        .unwrap_or_else(|| GARUDA_PATH.to_string());
+    let emblem_alt = if emblem == GARUDA_PATH {
         "ตราครุฑ".to_string()
     } else {
         format!("ตรา{}", agency.name)

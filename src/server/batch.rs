@@ -3,28 +3,21 @@
 //! answer is sent, so a bad recipient is a 422, never a broken ZIP.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::body;
 use super::numbering::{self, Plan};
 use super::problem::{ApiError, MAX_LISTED};
-use super::query::Query;
-use super::register::{self as reg, blocking};
-use super::{AppState, body, stream};
 use crate::agency::Agencies;
 use crate::compose;
 use crate::error::Problem;
 use crate::merge::{self, Merge, Pattern};
 use crate::model::Document;
-use crate::register::{Allocated, LetterDetails, MAX_BATCH, request_hash};
+use crate::register::{LetterDetails, MAX_BATCH};
 use crate::render::Engine;
 use crate::thai::ThaiDate;
 
@@ -170,7 +163,7 @@ fn bad_part(field: &str, message: String) -> ApiError {
 
 /// The batch request a form makes, and the bytes that identify it (for
 /// idempotency: the same letter and recipients, whatever the boundary).
-async fn form_request(
+pub async fn form_request(
     bytes: Bytes,
     content_type: &str,
 ) -> Result<(BatchRequest, Vec<u8>), ApiError> {
@@ -339,8 +332,8 @@ impl Batch {
     }
 
     /// Gives the letters the register's numbers.
-    pub fn set_references(&mut self, allocated: &Allocated) {
-        self.references = allocated.references.clone();
+    pub fn set_references(&mut self, references: &[String]) {
+        self.references = references.to_vec();
     }
 
     /// The reference letter `i` prints, when the register numbered it.
@@ -599,138 +592,6 @@ fn sanitize(raw: &str, i: usize) -> String {
         name.push_str(".pdf");
     }
     name
-}
-
-/// Renders a batch: a ZIP streamed as the letters are made, or with
-/// `?merge=true` one PDF of all letters.
-pub async fn render(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["merge"])?;
-    let merged = query.flag("merge", false)?;
-    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
-    let content_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let (req, bytes) = if content_type.starts_with("multipart/form-data") {
-        let (req, canonical) = form_request(bytes, &content_type).await?;
-        (req, Bytes::from(canonical))
-    } else {
-        let req: BatchRequest = body::parse(&bytes)?;
-        (req, bytes)
-    };
-    // A merged PDF and a ZIP are different answers to the same body.
-    let hash = if merged {
-        request_hash(&[b"?merge=true\n".as_slice(), &bytes].concat())
-    } else {
-        request_hash(&bytes)
-    };
-    drop(bytes);
-    if req.numbering.is_some() && state.register.is_none() {
-        return Err(ApiError::invalid(vec![Problem::new(
-            "numbering",
-            "needs the register, and this service keeps none (it was started without --db)",
-        )]));
-    }
-    let mut batch = Batch::plan(req, state.config.max_batch_letters)?;
-    if merged && batch.len() > state.config.max_merge_letters {
-        return Err(ApiError::too_large(
-            "merge",
-            format!(
-                "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
-                batch.len(),
-                state.config.max_merge_letters
-            ),
-        ));
-    }
-    let ticket = state.admit_stream()?;
-    let agencies = state.agencies.clone();
-    let engine = state.engine.clone();
-    let any_year = state.config.any_year;
-    let (batch, checked) = state
-        .pool
-        .run(&ticket, move || {
-            let checked = batch.validate(&engine, &agencies, any_year);
-            (batch, checked)
-        })
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    checked.map_err(ApiError::invalid)?;
-    let (mut batch, numbered) = match batch.numbering_plan().cloned() {
-        Some(plan) => number(&state, &headers, batch, plan, hash, merged).await?,
-        None => (batch, None),
-    };
-    let numbered = match numbered {
-        Some(Numbered::Replayed(res)) => return Ok(res),
-        Some(Numbered::Taken(allocated)) => {
-            batch.set_references(&allocated);
-            Some(stream::Issue {
-                register: state.register()?,
-                allocated,
-                numbering: batch.numbering().unwrap_or(Numbering::Each),
-            })
-        }
-        None => None,
-    };
-    let batch = Arc::new(batch);
-    tracing::info!(letters = batch.len(), merged, "batch accepted");
-    if merged {
-        stream::merged(state, batch, ticket, numbered).await
-    } else {
-        Ok(stream::zip(state, batch, ticket, numbered))
-    }
-}
-
-/// What the register gave a numbered batch.
-enum Numbered {
-    /// New numbers (or those of an earlier attempt that never completed).
-    Taken(Allocated),
-    /// The answer an earlier attempt under the same key completed with.
-    Replayed(Response),
-}
-
-/// Takes the batch's numbers: a key of the letters' agency, then one block.
-async fn number(
-    state: &AppState,
-    headers: &HeaderMap,
-    mut batch: Batch,
-    plan: Plan,
-    hash: String,
-    merged: bool,
-) -> Result<(Batch, Option<Numbered>), ApiError> {
-    let register = state.register()?;
-    let key = reg::authorize(&register, headers, &plan.agency).await?;
-    let idempotency_key = reg::idempotency_key(headers)?;
-    let allocation = plan.allocation(batch.take_details(), idempotency_key, hash, Some(key.id));
-    let mut allocated = blocking(&register, move |r| r.allocate(&allocation)).await?;
-    let block = batch.numbering() == Some(Numbering::Each);
-    if let Some(stored) = allocated.response.take() {
-        tracing::info!(
-            first = allocated.first,
-            last = allocated.last,
-            "idempotent replay"
-        );
-        let file = if merged { "letters.pdf" } else { "letters.zip" };
-        let mut res = reg::replayed(stored, &allocated, block, file);
-        res.headers_mut()
-            .insert("x-letters", axum::http::HeaderValue::from(batch.len()));
-        return Ok((batch, Some(Numbered::Replayed(res))));
-    }
-    tracing::info!(
-        agency = %allocated.agency,
-        year = allocated.year,
-        series = %allocated.series,
-        first = allocated.first,
-        last = allocated.last,
-        replay = allocated.replay,
-        "batch numbered"
-    );
-    Ok((batch, Some(Numbered::Taken(allocated))))
 }
 
 #[cfg(test)]

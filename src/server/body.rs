@@ -1,24 +1,10 @@
-//! Request bodies: taken as bytes (so that axum's plain-text rejections never
-//! reach a client) and parsed with field paths. Not JSON at all is 400; JSON of
+//! Request bodies, taken as bytes by [`super::extract::Body`], parsed with
+//! field paths. Not JSON at all is 400; JSON of
 //! the wrong shape is 422.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::problem::ApiError;
-
-/// The body, or 413 naming the limit when it is larger.
-pub fn bytes(body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
-        let status = rejection.status();
-        if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::too_large("", format!("the body is larger than {limit} bytes"))
-        } else {
-            ApiError::status(status, rejection.body_text())
-        }
-    })
-}
 
 /// Parses JSON into `T`: 400 when the body is not well-formed JSON, 422 when it
 /// is but does not fit, each problem at its field path.

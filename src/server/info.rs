@@ -70,9 +70,9 @@ pub async fn schema() -> Response {
     json_with_type(crate::schema(), "application/schema+json")
 }
 
-/// `GET /openapi.json`.
+/// `GET /openapi.json`: the document made when the service started.
 pub async fn openapi(State(state): State<AppState>) -> Response {
-    json_with_type(super::openapi::document(&state.config), "application/json")
+    json_with_type((*state.openapi).clone(), "application/json")
 }
 
 /// `GET /healthz`.
@@ -192,6 +192,7 @@ pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     )
 }
 
+/// `value` as JSON under its own media type.
 fn json_with_type(value: serde_json::Value, content_type: &'static str) -> Response {
     let mut res = Json(value).into_response();
     res.headers_mut()

@@ -8,36 +8,52 @@
 //! its own id as the idempotency key, so a second run gets the same numbers.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::batch::{Batch, BatchRequest, Numbering};
+use super::extract::{BatchSize, Body, Param, Params, QueryParams};
+use super::issuing::Issue;
 use super::metrics::JobEnd;
 use super::problem::ApiError;
-use super::query::Query;
 use super::register::{self as reg, blocking};
 use super::{AppState, body};
 use crate::error::Problem;
 use crate::model::AgencyRef;
 use crate::register::jobs::{Claimed, Job, JobState, NewJob, Outcome};
-use crate::register::{RegisterError, RegisterStore, StoredResponse, request_hash, sha256_hex};
+use crate::register::{RegisterError, RegisterStore, request_hash};
 
 /// How often an idle runner looks for work.
 const POLL: Duration = Duration::from_millis(500);
 
+/// The parameters of `POST /v1/jobs`.
+pub enum JobParams {}
+impl QueryParams for JobParams {
+    const PARAMS: &'static [Param] = &[
+        Param {
+            name: "merge",
+            description: "`true` for one PDF of all letters instead of a ZIP.",
+            schema: r#"{"type": "boolean", "default": false}"#,
+        },
+        Param {
+            name: "webhook",
+            description: "An http(s) URL called (POST, the job's JSON) when the job ends.",
+            schema: r#"{"type": "string", "format": "uri"}"#,
+        },
+    ];
+}
+
 /// `POST /v1/jobs`: checks the batch as `/v1/batches` would, then queues it.
 pub async fn submit(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    Params(query, _): Params<JobParams>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(bytes, _): Body<BatchSize>,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["merge", "webhook"])?;
     let merged = query.flag("merge", false)?;
     let webhook = query.text("webhook").map(str::to_string);
     if let Some(url) = &webhook
@@ -49,7 +65,6 @@ pub async fn submit(
         ));
     }
     let register = state.register()?;
-    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
     let req: BatchRequest = body::parse(&bytes)?;
     let batch = Batch::plan(req, state.config.max_batch_letters)?;
     if merged && batch.len() > state.config.max_merge_letters {
@@ -241,7 +256,7 @@ pub async fn run(state: AppState, owner: String) {
 fn execute(state: &AppState, owner: &str, claimed: Claimed) -> Option<Job> {
     let register = state.register.clone()?;
     let job = claimed.job;
-    let outcome = match render(state, register.as_ref(), owner, &job, &claimed.request) {
+    let outcome = match render(state, &register, owner, &job, &claimed.request) {
         Ok(file) => Outcome::Done(file),
         Err(Failure::TakenOver) => return None,
         Err(Failure::Failed(why)) => {
@@ -282,7 +297,7 @@ impl std::error::Error for TakenOver {}
 /// Renders the job's batch into the jobs directory; the result's file name.
 fn render(
     state: &AppState,
-    register: &dyn RegisterStore,
+    register: &Arc<dyn RegisterStore>,
     owner: &str,
     job: &Job,
     request: &[u8],
@@ -294,19 +309,21 @@ fn render(
         .validate(&state.engine, &state.agencies, state.config.any_year)
         .map_err(|p| failed(crate::Problems(p).to_string()))?;
     // Numbers under the job's id: a second run replays the first's.
-    let allocated = match batch.numbering_plan().cloned() {
+    let issue = match batch.numbering_plan().cloned() {
         Some(plan) => {
-            let allocation = plan.allocation(
-                batch.take_details(),
+            let per_letter = batch.numbering() == Some(Numbering::Each);
+            let details = batch.take_details();
+            let issue = Issue::take_here(
+                register.clone(),
+                &plan,
+                details,
                 Some(job.id.clone()),
                 request_hash(request),
-                None,
-            );
-            let allocated = register
-                .allocate(&allocation)
-                .map_err(|e| failed(e.to_string()))?;
-            batch.set_references(&allocated);
-            Some(allocated)
+                per_letter,
+            )
+            .map_err(|e| failed(e.to_string()))?;
+            batch.set_references(issue.references());
+            Some(issue)
         }
         None => None,
     };
@@ -341,24 +358,15 @@ fn render(
             if e.is::<TakenOver>() {
                 return Err(Failure::TakenOver);
             }
-            if let Some(allocated) = &allocated {
-                let _ =
-                    register.abandon(allocated, &crate::register::abandon_reason(&e.to_string()));
+            if let Some(issue) = issue {
+                issue.abandon_here(&e.to_string());
             }
             return Err(failed(e.to_string()));
         }
     };
-    if let Some(allocated) = allocated {
-        let hashes = if batch.numbering() == Some(Numbering::Each) && !job.merge {
-            written.hashes
-        } else {
-            let whole = std::fs::read(&target).map_err(|e| failed(e.to_string()))?;
-            vec![sha256_hex(&whole); allocated.count()]
-        };
-        // The result is the file: nothing to keep for a replay.
-        let response: Option<StoredResponse> = None;
-        register
-            .complete(&allocated.completion(hashes, response))
+    if let Some(issue) = issue {
+        issue
+            .complete_file(written.hashes, &target, job.merge)
             .map_err(|e| failed(e.to_string()))?;
     }
     Ok(name)

@@ -1,9 +1,7 @@
 //! `POST /v1/letters` (one letter as PDF, or a PNG preview) and
 //! `POST /v1/letters/validate` (the problems, or none).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -11,17 +9,18 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use tracing::Instrument;
 
+use super::extract::{Body, LetterSize, Param, Params, QueryParams};
+use super::issuing::{self, Issue, NumbersFor, Taken};
 use super::numbering;
 use super::problem::ApiError;
-use super::query::Query;
-use super::register::{self as reg, blocking};
+use super::register as reg;
 use super::work::{self, Output};
 use super::{AppState, body};
 use crate::compose;
 use crate::error::{Error, Problem, Problems};
 use crate::i18n::Localizable;
 use crate::model::Document;
-use crate::register::{Allocation, RegisterStore, StoredResponse, request_hash, sha256_hex};
+use crate::register::{request_hash, sha256_hex};
 
 /// The answer of `POST /v1/letters/validate`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -32,14 +31,40 @@ pub struct Validation {
     pub problems: Vec<Problem>,
 }
 
+/// The parameters of `POST /v1/letters`.
+pub enum RenderParams {}
+impl QueryParams for RenderParams {
+    const PARAMS: &'static [Param] = &[
+        Param {
+            name: "format",
+            description: "`pdf` (default) or `png` for a preview of one page.",
+            schema: r#"{"type": "string", "enum": ["pdf", "png"], "default": "pdf"}"#,
+        },
+        Param {
+            name: "page",
+            description: "With `format=png`: which page, from 1.",
+            schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
+        },
+        Param {
+            name: "dpi",
+            description: "With `format=png`: resolution.",
+            schema: r#"{"type": "number", "minimum": 10, "maximum": 300, "default": 80}"#,
+        },
+        Param {
+            name: "pdf_standard",
+            description: "Write the PDF to a standard: PDF/A (`a-2b`, `a-2u`, `a-2a`, `a-3b`, `a-3u`, `a-3a`) for archives and e-saraban systems, or PDF/UA (`ua-1`); the agency profile's `pdf_standard` otherwise. A letter that cannot conform is a 422 problem at `pdf_standard` giving the reason.",
+            schema: r#"{"type": "string", "enum": ["a-2b", "a-2u", "a-2a", "a-3b", "a-3u", "a-3a", "ua-1"]}"#,
+        },
+    ];
+}
+
 /// Renders one letter.
 pub async fn render(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    Params(query, _): Params<RenderParams>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(bytes, _): Body<LetterSize>,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["format", "dpi", "page", "pdf_standard"])?;
     let format = query.choice("format", &["pdf", "png"])?;
     let standard = query.parsed::<crate::PdfStandard>("pdf_standard")?;
     let dpi = query.number("dpi", 80.0, 10.0, 300.0)?;
@@ -51,10 +76,9 @@ pub async fn render(
         },
         _ => Output::Pdf(standard),
     };
-    let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc: Document = body::parse(&bytes)?;
     if matches!(output, Output::Pdf(_)) && numbering::is_auto(&doc) {
-        return numbered(state, doc, &headers, request_hash(&bytes), standard).await;
+        return numbered(state, doc, headers, request_hash(&bytes), standard).await;
     }
     let rendered = rendered(&state, doc, output).await?;
     let (content_type, file) = match output {
@@ -113,7 +137,7 @@ pub fn no_register_problem() -> Problem {
 async fn numbered(
     state: AppState,
     doc: Document,
-    headers: &HeaderMap,
+    headers: HeaderMap,
     request_hash: String,
     standard: Option<crate::PdfStandard>,
 ) -> Result<Response, ApiError> {
@@ -128,9 +152,9 @@ async fn numbered(
     };
     let mut key = None;
     if let Some(id) = &agency_id {
-        key = Some(reg::authorize(&register, headers, id).await?);
+        key = Some(reg::authorize(&register, &headers, id).await?);
     }
-    let idempotency_key = reg::idempotency_key(headers)?;
+    reg::idempotency_key(&headers)?;
     let ticket = state.admit()?;
     let shared = state.clone();
     // Every problem with the letter is found before a number is taken.
@@ -145,42 +169,38 @@ async fn numbered(
         })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
-    let key = match key {
-        Some(key) if key.agency == plan.agency => key,
-        _ => reg::authorize(&register, headers, &plan.agency).await?,
-    };
-    let allocation = plan.allocation(
-        vec![details],
-        idempotency_key,
-        request_hash,
-        Some(key.id.clone()),
-    );
     // From here the letter is issued to its end even if the client goes away
     // or the time limit passes: its number is recorded either way, and a
     // retry under the same Idempotency-Key gets the answer.
     let tasks = state.tasks.clone();
-    let job = issue(state, ticket, register, doc, allocation, standard);
+    let job = async move {
+        let request = NumbersFor {
+            plan: &plan,
+            details: vec![details],
+            hash: request_hash,
+            per_letter: false,
+            file: "letter.pdf",
+        };
+        match issuing::take(&register, &headers, key, request).await? {
+            Taken::Replayed(res) => Ok(res),
+            Taken::New(issue) => issue_one(state, ticket, issue, doc, standard).await,
+        }
+    };
     tasks
         .spawn(job.instrument(tracing::Span::current()))
         .await
         .map_err(|e| ApiError::internal(format!("issuing the letter failed: {e}")))?
 }
 
-/// Takes the number, renders the letter with it and records the PDF.
-async fn issue(
+/// Renders the letter with its number and records the PDF.
+async fn issue_one(
     state: AppState,
     ticket: super::pool::Ticket,
-    register: std::sync::Arc<dyn RegisterStore>,
+    issue: Issue,
     doc: Document,
-    allocation: Allocation,
     standard: Option<crate::PdfStandard>,
 ) -> Result<Response, ApiError> {
-    let mut allocated = blocking(&register, move |r| r.allocate(&allocation)).await?;
-    if let Some(stored) = allocated.response.take() {
-        tracing::info!(number = allocated.first, "idempotent replay");
-        return Ok(reg::replayed(stored, &allocated, false, "letter.pdf"));
-    }
-    let reference = allocated.references[0].clone();
+    let reference = issue.references()[0].clone();
     let shared = state.clone();
     let rendered = state
         .pool
@@ -191,50 +211,23 @@ async fn issue(
     let rendered = match rendered {
         Ok(Ok(rendered)) => rendered,
         Ok(Err(e)) => {
-            reg::abandon(&register, allocated, e.to_string()).await;
+            issue.abandon(e.to_string()).await;
             return Err(e.into());
         }
         Err(e) => {
-            reg::abandon(&register, allocated, e.to_string()).await;
+            issue.abandon(e.to_string()).await;
             return Err(ApiError::internal(e.to_string()));
         }
     };
-    let pages = rendered.pages;
     let hash = sha256_hex(&rendered.bytes);
     // The bytes are kept for a replay only under an idempotency key.
-    let (mut bytes, response) = if allocated.idempotency_key.is_some() {
-        let stored = StoredResponse {
-            status: 200,
-            content_type: "application/pdf".into(),
-            body: rendered.bytes,
-        };
-        (Vec::new(), Some(stored))
-    } else {
-        (rendered.bytes, None)
-    };
-    let completion = allocated.completion(vec![hash], response);
-    let (earlier, completion) = blocking(&register, move |r| {
-        let earlier = r.complete(&completion)?;
-        Ok((earlier, completion))
-    })
-    .await?;
-    let mut pages = Some(pages);
-    match (earlier, completion.response) {
+    let kept = issue.keeps_answer().then(|| rendered.bytes.clone());
+    let earlier = issue.complete(vec![hash], "application/pdf", kept).await?;
+    let (bytes, pages) = match earlier {
         // Another attempt under the same key finished first: its bytes.
-        (Some(stored), _) => {
-            bytes = stored.body;
-            pages = None;
-        }
-        (None, Some(kept)) => bytes = kept.body,
-        (None, None) => {}
-    }
-    tracing::info!(
-        agency = %allocated.agency,
-        year = allocated.year,
-        series = %allocated.series,
-        number = allocated.first,
-        "letter issued"
-    );
+        Some(stored) => (stored.body, None),
+        None => (rendered.bytes, Some(rendered.pages)),
+    };
     let mut res = bytes.into_response();
     let headers = res.headers_mut();
     headers.insert(
@@ -248,7 +241,7 @@ async fn issue(
     if let Some(pages) = pages {
         headers.insert("x-pages", HeaderValue::from(pages));
     }
-    reg::number_headers(headers, &allocated, false);
+    issue.headers(headers);
     Ok(res)
 }
 
@@ -256,9 +249,8 @@ async fn issue(
 /// malformed JSON included, are answered 200 with `valid: false`.
 pub async fn validate(
     State(state): State<AppState>,
-    body: Result<Bytes, BytesRejection>,
+    Body(bytes, _): Body<LetterSize>,
 ) -> Result<(Extension<Localizable>, Json<Validation>), ApiError> {
-    let bytes = body::bytes(body, state.config.max_letter_bytes)?;
     let doc = match compose::parse(&bytes) {
         Ok(doc) => doc,
         Err(problems) => {

@@ -16,10 +16,13 @@
 //! ```
 
 pub mod batch;
+pub mod batches;
 pub mod body;
 pub mod catalog;
 pub mod cli;
+pub mod extract;
 pub mod info;
+pub mod issuing;
 pub mod jobs;
 pub mod letters;
 pub mod logging;
@@ -152,6 +155,8 @@ pub struct Shared {
     pub metrics: metrics::Metrics,
     /// Settings.
     pub config: Config,
+    /// The OpenAPI document, made once from the route table and `config`.
+    pub openapi: Arc<serde_json::Value>,
     /// The outgoing register, when the service keeps one.
     pub register: Option<Arc<dyn RegisterStore>>,
     /// Work that outlives its request (a numbered letter or batch whose
@@ -195,6 +200,7 @@ impl AppState {
             tasks: tokio_util::task::TaskTracker::new(),
             pool: pool::Pool::new(config.workers, config.queue, config.streams),
             metrics,
+            openapi: Arc::new(openapi::document(&config)),
             config,
             register,
         }))

@@ -3,9 +3,7 @@
 //! page image (`POST /v1/batches/preview`). Neither takes a number.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
@@ -13,8 +11,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::batch::{Batch, BatchRequest, FormParts};
+use super::extract::{BatchSize, Body, Param, Params, QueryParams};
+use super::letters::RenderParams;
 use super::problem::ApiError;
-use super::query::Query;
 use super::work::Output;
 use super::{AppState, body};
 
@@ -37,9 +36,8 @@ pub struct RecipientsRead {
 pub async fn recipients(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(bytes, _): Body<BatchSize>,
 ) -> Result<Json<RecipientsRead>, ApiError> {
-    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -69,19 +67,31 @@ pub async fn recipients(
     }))
 }
 
+/// The parameters of `POST /v1/batches/preview`.
+pub enum PreviewParams {}
+impl QueryParams for PreviewParams {
+    const PARAMS: &'static [Param] = &[
+        Param {
+            name: "letter",
+            description: "Which letter, from 1.",
+            schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
+        },
+        RenderParams::PARAMS[1],
+        RenderParams::PARAMS[2],
+    ];
+}
+
 /// `POST /v1/batches/preview?letter=N&page=K`: letter `N` (from 1) of a batch
 /// request, as `/v1/batches` would fill it, as a PNG page. A letter whose
 /// reference is `"auto"` shows the draft's reference, the number blank.
 pub async fn batch(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    body: Result<Bytes, BytesRejection>,
+    Params(query, _): Params<PreviewParams>,
+    Body(bytes, _): Body<BatchSize>,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["letter", "page", "dpi"])?;
     let dpi = query.number("dpi", 80.0, 10.0, 300.0)?;
     let page = query.integer("page", 1, 1, 10_000)?;
     let letter = query.integer("letter", 1, 1, 1_000_000)?;
-    let bytes = body::bytes(body, state.config.max_batch_bytes)?;
     let req: BatchRequest = body::parse(&bytes)?;
     let batch = Batch::plan(req, state.config.max_batch_letters)?;
     let letters = batch.len();

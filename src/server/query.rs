@@ -1,9 +1,21 @@
-//! Query parameters, read by hand so that a wrong one is a problem naming it
-//! rather than axum's plain-text rejection.
+//! Query parameters, decoded by `form_urlencoded` and checked against the
+//! names a route takes, so that a wrong one is a problem naming it rather than
+//! axum's plain-text rejection ([`super::extract::Params`] reads them).
 
 use std::collections::BTreeMap;
 
 use super::problem::ApiError;
+
+/// One query parameter.
+#[derive(Clone, Copy)]
+pub struct Param {
+    /// Its name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its JSON Schema, as JSON text.
+    pub schema: &'static str,
+}
 
 /// The query string's parameters, checked against the names a route takes.
 #[derive(Debug, Default)]
@@ -11,18 +23,17 @@ pub struct Query(BTreeMap<String, String>);
 
 impl Query {
     /// Parses `raw`; a parameter not in `known` is a 400 naming it.
-    pub fn parse(raw: Option<&str>, known: &[&str]) -> Result<Query, ApiError> {
+    pub fn parse(raw: Option<&str>, known: &[Param]) -> Result<Query, ApiError> {
         let mut map = BTreeMap::new();
-        for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let k = decode(k);
-            if !known.contains(&k.as_str()) {
+        let names: Vec<&str> = known.iter().map(|p| p.name).collect();
+        for (k, v) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            if !known.iter().any(|p| p.name == k) {
                 return Err(ApiError::bad_parameter(
                     &k,
-                    format!("unknown parameter (known: {})", known.join(", ")),
+                    format!("unknown parameter (known: {})", names.join(", ")),
                 ));
             }
-            map.insert(k, decode(v));
+            map.insert(k.into_owned(), v.into_owned());
         }
         Ok(Query(map))
     }
@@ -102,51 +113,42 @@ impl Query {
     }
 }
 
-/// Percent-decoding (and `+` for space), lossy on bad UTF-8.
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h * 16 + l);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parameters of these names.
+    fn named(names: &[&'static str]) -> Vec<Param> {
+        names
+            .iter()
+            .map(|&name| Param {
+                name,
+                description: "",
+                schema: "{}",
+            })
+            .collect()
+    }
 
     #[test]
     fn reads_and_rejects() {
         let q = Query::parse(
             Some("format=png&dpi=120&merge"),
-            &["format", "dpi", "merge"],
+            &named(&["format", "dpi", "merge"]),
         )
         .unwrap();
         assert_eq!(q.choice("format", &["pdf", "png"]).unwrap(), "png");
         assert_eq!(q.number("dpi", 80.0, 10.0, 300.0).unwrap(), 120.0);
         assert!(q.flag("merge", false).unwrap());
-        let q = Query::parse(Some("page=2"), &["page"]).unwrap();
+        let q = Query::parse(Some("page=2"), &named(&["page"])).unwrap();
         assert_eq!(q.integer("page", 1, 1, 10).unwrap(), 2);
-        let q = Query::parse(Some("page=1.5"), &["page"]).unwrap();
+        let q = Query::parse(Some("page=1.5"), &named(&["page"])).unwrap();
         assert!(q.integer("page", 1, 1, 10).is_err());
-        assert!(Query::parse(Some("fromat=png"), &["format"]).is_err());
-        assert_eq!(decode("a%20b+c%zz%4"), "a b c%zz%4");
+        assert!(Query::parse(Some("fromat=png"), &named(&["format"])).is_err());
+        let q = Query::parse(
+            Some("webhook=https%3A%2F%2Fa.example%2Fx+y"),
+            &named(&["webhook"]),
+        )
+        .unwrap();
+        assert_eq!(q.text("webhook"), Some("https://a.example/x y"));
     }
 }

@@ -6,16 +6,15 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::extract::{Body, Param, Params, QueryParams, ShortSize};
 use super::problem::ApiError;
-use super::query::Query;
 use super::{AppState, body};
 use crate::register::{
     Allocated, ApiKey, Entry, RegisterError, RegisterStore, Series, StoredResponse, bearer_token,
@@ -204,60 +203,79 @@ pub struct CancelRequest {
     pub series: Option<Series>,
 }
 
-/// The agency and year of a register path.
-fn book(path: Result<Path<Vec<(String, String)>>, PathRejection>) -> Result<Book, ApiError> {
-    let Path(params) = path.map_err(|e| ApiError::bad_path("", e.body_text()))?;
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let agency = get("agency");
-    let year_text = get("year");
-    let year: i32 = year_text.parse().map_err(|_| {
-        ApiError::bad_path(
-            "year",
-            format!("'{year_text}' is not a Buddhist-era year (e.g. 2568)"),
-        )
-    })?;
-    check_year_be(year).map_err(|_| {
-        ApiError::bad_path(
-            "year",
-            format!("{year} is not a Buddhist-era year (e.g. 2568)"),
-        )
-    })?;
-    let number = match params.iter().find(|(k, _)| k == "number") {
-        None => None,
-        Some((_, n)) => Some(n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-            ApiError::bad_path("number", format!("'{n}' is not a number from 1"))
-        })?),
-    };
-    Ok(Book {
-        agency,
-        year,
-        number,
-    })
+/// The book a register path names: its agency and year, and the number of
+/// an entry; a wrong part is a 400 naming it.
+pub struct Book {
+    /// The agency's profile id.
+    pub agency: String,
+    /// The Buddhist-era year.
+    pub year: i32,
+    /// The entry's number, in paths that name one.
+    pub number: Option<u32>,
 }
 
-struct Book {
-    agency: String,
-    year: i32,
-    number: Option<u32>,
+impl<S: Send + Sync> FromRequestParts<S> for Book {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Book, ApiError> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::bad_path("", e.body_text()))?;
+        let get = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let agency = get("agency");
+        let year_text = get("year");
+        let year: i32 = year_text.parse().map_err(|_| {
+            ApiError::bad_path(
+                "year",
+                format!("'{year_text}' is not a Buddhist-era year (e.g. 2568)"),
+            )
+        })?;
+        check_year_be(year).map_err(|_| {
+            ApiError::bad_path(
+                "year",
+                format!("{year} is not a Buddhist-era year (e.g. 2568)"),
+            )
+        })?;
+        let number = match params.iter().find(|(k, _)| k == "number") {
+            None => None,
+            Some((_, n)) => Some(n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                ApiError::bad_path("number", format!("'{n}' is not a number from 1"))
+            })?),
+        };
+        Ok(Book {
+            agency,
+            year,
+            number,
+        })
+    }
+}
+
+/// The parameters of `GET /v1/register/{agency}/{year}`.
+pub enum ListParams {}
+impl QueryParams for ListParams {
+    const PARAMS: &'static [Param] = &[Param {
+        name: "format",
+        description: "`json` (default), `csv` (the official columns, UTF-8 with a byte-order mark) or `pdf` (the printed book, A4 landscape).",
+        schema: r#"{"type": "string", "enum": ["json", "csv", "pdf"], "default": "json"}"#,
+    }];
 }
 
 /// `GET /v1/register/{agency}/{year}`: the register as JSON, CSV or PDF.
 pub async fn list(
     State(state): State<AppState>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
-    RawQuery(raw): RawQuery,
+    book: Book,
+    Params(query, _): Params<ListParams>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let query = Query::parse(raw.as_deref(), &["format"])?;
     let format = query.choice("format", &["json", "csv", "pdf"])?;
     let register = state.register()?;
-    let Book { agency, year, .. } = book(path)?;
+    let Book { agency, year, .. } = book;
     authorize(&register, &headers, &agency).await?;
     let (entries, audits) = {
         let agency = agency.clone();
@@ -343,19 +361,18 @@ pub async fn list(
 /// a reason; it is never issued again.
 pub async fn cancel(
     State(state): State<AppState>,
-    path: Result<Path<Vec<(String, String)>>, PathRejection>,
+    book: Book,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    Body(bytes, _): Body<ShortSize>,
 ) -> Result<Json<Entry>, ApiError> {
     let register = state.register()?;
     let Book {
         agency,
         year,
         number,
-    } = book(path)?;
+    } = book;
     let number = number.ok_or_else(|| ApiError::bad_path("number", "is missing"))?;
     authorize(&register, &headers, &agency).await?;
-    let bytes = body::bytes(body, 64 * 1024)?;
     let req: CancelRequest = body::parse(&bytes)?;
     if req.reason.trim().is_empty() {
         return Err(ApiError::invalid(vec![crate::error::Problem::new(

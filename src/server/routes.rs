@@ -6,7 +6,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-use super::{AppState, Config, batch, catalog, info, jobs, letters, preview, problem, register};
+use super::extract::{Param, QueryParams};
+use super::{
+    AppState, Config, batch, batches, catalog, info, jobs, letters, preview, problem, register,
+};
 use crate::model::Document;
 
 /// A function giving the schema of a body.
@@ -71,17 +74,6 @@ pub enum Auth {
     ForAuto,
     /// An API key of the agency in the path.
     Required,
-}
-
-/// One query parameter.
-#[derive(Clone, Copy)]
-pub struct Param {
-    /// Its name.
-    pub name: &'static str,
-    /// What it does.
-    pub description: &'static str,
-    /// Its JSON Schema, as JSON text.
-    pub schema: &'static str,
 }
 
 /// One route.
@@ -233,29 +225,6 @@ const INTERNAL: Reply = reply(
     &[PROBLEM],
 );
 
-const LETTER_PARAMS: &[Param] = &[
-    Param {
-        name: "format",
-        description: "`pdf` (default) or `png` for a preview of one page.",
-        schema: r#"{"type": "string", "enum": ["pdf", "png"], "default": "pdf"}"#,
-    },
-    Param {
-        name: "page",
-        description: "With `format=png`: which page, from 1.",
-        schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
-    },
-    Param {
-        name: "dpi",
-        description: "With `format=png`: resolution.",
-        schema: r#"{"type": "number", "minimum": 10, "maximum": 300, "default": 80}"#,
-    },
-    Param {
-        name: "pdf_standard",
-        description: "Write the PDF to a standard: PDF/A (`a-2b`, `a-2u`, `a-2a`, `a-3b`, `a-3u`, `a-3a`) for archives and e-saraban systems, or PDF/UA (`ua-1`); the agency profile's `pdf_standard` otherwise. A letter that cannot conform is a 422 problem at `pdf_standard` giving the reason.",
-        schema: r#"{"type": "string", "enum": ["a-2b", "a-2u", "a-2a", "a-3b", "a-3u", "a-3a", "ua-1"]}"#,
-    },
-];
-
 /// What the body of a `POST` route may be: its media types in the table's
 /// order, and their names as a 415 lists them.
 pub struct BodyMedia {
@@ -301,7 +270,7 @@ pub fn routes() -> Vec<Route> {
                 media: "application/json",
                 schema: Some(schema::<Document>),
             }],
-            params: LETTER_PARAMS,
+            params: letters::RenderParams::PARAMS,
             headers: IDEMPOTENCY,
             auth: Auth::ForAuto,
             replies: const {
@@ -366,7 +335,7 @@ pub fn routes() -> Vec<Route> {
             operation_id: "renderBatch",
             summary: "Render many letters: mail merge over recipients, or a list of documents.",
             description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters. Letters whose reference is `\"auto\"` are numbered by the register as `numbering` says: `one` number for a circular sent to all, or `each` letter its own, a block of consecutive numbers.",
-            handler: |c| post(batch::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            handler: |c| post(batches::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
             body: &[
                 Content {
                     media: "application/json",
@@ -377,11 +346,7 @@ pub fn routes() -> Vec<Route> {
                     schema: Some(schema::<batch::BatchForm>),
                 },
             ],
-            params: &[Param {
-                name: "merge",
-                description: "`true` for one PDF of all letters instead of a ZIP.",
-                schema: r#"{"type": "boolean", "default": false}"#,
-            }],
+            params: batches::BatchParams::PARAMS,
             headers: IDEMPOTENCY,
             auth: Auth::ForAuto,
             replies: const {
@@ -424,18 +389,7 @@ pub fn routes() -> Vec<Route> {
                 media: "application/json",
                 schema: Some(schema::<batch::BatchRequest>),
             }],
-            params: &[
-                Param {
-                    name: "merge",
-                    description: "`true` for one PDF of all letters instead of a ZIP.",
-                    schema: r#"{"type": "boolean", "default": false}"#,
-                },
-                Param {
-                    name: "webhook",
-                    description: "An http(s) URL called (POST, the job's JSON) when the job ends.",
-                    schema: r#"{"type": "string", "format": "uri"}"#,
-                },
-            ],
+            params: jobs::JobParams::PARAMS,
             headers: &[],
             auth: Auth::Required,
             replies: const {
@@ -525,11 +479,7 @@ pub fn routes() -> Vec<Route> {
             description: AGENCY_YEAR,
             handler: |_| get(register::list),
             body: &[],
-            params: &[Param {
-                name: "format",
-                description: "`json` (default), `csv` (the official columns, UTF-8 with a byte-order mark) or `pdf` (the printed book, A4 landscape).",
-                schema: r#"{"type": "string", "enum": ["json", "csv", "pdf"], "default": "json"}"#,
-            }],
+            params: register::ListParams::PARAMS,
             headers: &[],
             auth: Auth::Required,
             replies: const {
@@ -610,17 +560,7 @@ pub fn routes() -> Vec<Route> {
                 media: "application/json",
                 schema: Some(schema::<batch::BatchRequest>),
             }],
-            params: const {
-                &[
-                    Param {
-                        name: "letter",
-                        description: "Which letter, from 1.",
-                        schema: r#"{"type": "integer", "minimum": 1, "default": 1}"#,
-                    },
-                    LETTER_PARAMS[1],
-                    LETTER_PARAMS[2],
-                ]
-            },
+            params: preview::PreviewParams::PARAMS,
             headers: &[],
             auth: Auth::None,
             replies: const {

@@ -18,67 +18,14 @@ use tracing::Instrument;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::batch::{Batch, Numbering};
+use super::batch::Batch;
+use super::issuing::Issue;
 use super::pool::Ticket;
 use super::problem::ApiError;
-use super::register::{self as reg, blocking};
 use super::work::{self, Output};
 use super::zip_stream::ZipStream;
 use crate::outline::Mark;
-use crate::register::{Allocated, MAX_STORED_BODY, RegisterStore, StoredResponse, sha256_hex};
-
-/// The register's side of a numbered batch: the numbers it took, to be
-/// recorded (`complete`) once every letter is rendered, or cancelled
-/// (`abandon`) if one fails.
-pub struct Issue {
-    /// The register.
-    pub register: Arc<dyn RegisterStore>,
-    /// The numbers the batch took.
-    pub allocated: Allocated,
-    /// One number for all, or one each.
-    pub numbering: Numbering,
-}
-
-impl Issue {
-    /// Records the rendered batch: `hashes` are the PDFs' (one per number),
-    /// `body` the whole answer when it is small enough to keep for a replay.
-    async fn complete(
-        &self,
-        hashes: Vec<String>,
-        content_type: &str,
-        body: Option<Vec<u8>>,
-    ) -> Result<Option<StoredResponse>, ApiError> {
-        let response = match (&self.allocated.idempotency_key, body) {
-            (Some(_), Some(body)) => Some(StoredResponse {
-                status: 200,
-                content_type: content_type.to_string(),
-                body,
-            }),
-            _ => None,
-        };
-        let completion = self.allocated.completion(hashes, response);
-        let earlier = blocking(&self.register, move |r| r.complete(&completion)).await?;
-        tracing::info!(
-            agency = %self.allocated.agency,
-            year = self.allocated.year,
-            series = %self.allocated.series,
-            first = self.allocated.first,
-            last = self.allocated.last,
-            "batch issued"
-        );
-        Ok(earlier)
-    }
-
-    /// Cancels the numbers of a batch that failed.
-    async fn abandon(self, reason: String) {
-        reg::abandon(&self.register, self.allocated, reason).await;
-    }
-
-    /// How many numbers the batch took.
-    fn count(&self) -> usize {
-        self.allocated.count()
-    }
-}
+use crate::register::{MAX_STORED_BODY, sha256_hex};
 
 /// The bytes of an answer, kept for a replay while they fit the register's cap.
 struct Kept(Option<Vec<u8>>);
@@ -203,9 +150,10 @@ fn pages_of(shared: &super::Shared, batch: &Batch, i: usize) -> Result<work::Mar
 /// recorded and a retry under the same `Idempotency-Key` gets the answer.
 pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Issue>) -> Response {
     let letters = batch.len();
-    let numbers = issue
-        .as_ref()
-        .map(|i| (i.allocated.clone(), i.numbering == Numbering::Each));
+    let mut numbers = axum::http::HeaderMap::new();
+    if let Some(issue) = &issue {
+        issue.headers(&mut numbers);
+    }
     let tasks = state.tasks.clone();
     let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(CHANNEL_CHUNKS);
     // Set when the client stalled: the body then ends in an error (the
@@ -220,16 +168,10 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
             }
             None => ZipStream::new(),
         };
-        let each = issue
-            .as_ref()
-            .is_some_and(|i| i.numbering == Numbering::Each);
+        let each = issue.as_ref().is_some_and(Issue::per_letter);
         let mut hashes = Vec::new();
         let mut whole = Sha256::new();
-        let mut kept = Kept::new(
-            issue
-                .as_ref()
-                .is_some_and(|i| i.allocated.idempotency_key.is_some()),
-        );
+        let mut kept = Kept::new(issue.as_ref().is_some_and(Issue::keeps_answer));
         let mut client_gone = false;
         let mut letters_in = InOrder::new(&state, &batch, &ticket, pdf_of);
         let mut failure = None;
@@ -334,9 +276,7 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
         HeaderValue::from_static("attachment; filename=\"letters.zip\""),
     );
     headers.insert("x-letters", HeaderValue::from(letters));
-    if let Some((allocated, block)) = &numbers {
-        reg::number_headers(headers, allocated, *block);
-    }
+    headers.extend(numbers);
     res
 }
 
@@ -374,13 +314,11 @@ async fn merged_pdf(
         (Ok((pdf, count)), Some(issue)) => {
             // Every number is carried by the one PDF.
             let hashes = vec![sha256_hex(&pdf); issue.count()];
-            let keep = issue.allocated.idempotency_key.is_some();
-            let body = keep.then(|| pdf.clone());
+            let body = issue.keeps_answer().then(|| pdf.clone());
             let earlier = issue.complete(hashes, "application/pdf", body).await?;
             let pdf = earlier.map_or(pdf, |stored| stored.body);
             let mut res = answer(pdf, batch.len(), count);
-            let block = issue.numbering == Numbering::Each;
-            reg::number_headers(res.headers_mut(), &issue.allocated, block);
+            issue.headers(res.headers_mut());
             Ok(res)
         }
         (Err(e), issue) => {
