@@ -25,7 +25,9 @@ use saraban::i18n::{self, Lang};
 /// searched for in typst's error; and a header's value (the page's
 /// Content-Security-Policy).
 const FRAGMENTS: &[&str] = &["row {}: ", "sheet \"{}\": ", "message: \""];
-const NOT_MESSAGES: &[&str] = &["default-src "];
+/// Texts that are not messages though they hold a space: a page policy, a
+/// media type with its parameters.
+const NOT_MESSAGES: &[&str] = &["default-src ", "application/"];
 
 /// Source files whose messages never reach a client or the command line's
 /// user as problems: the register's storage internals (a failure there is a

@@ -140,38 +140,20 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     (status, body).into_response()
 }
 
-/// `GET /metrics`: Prometheus text format.
+/// `GET /metrics`: the OpenMetrics text, with the whole register's gauges
+/// when it answers in time.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let mut text = state.metrics.render(&state.pool);
-    // The register's own counts, over every instance (when it answers).
+    let mut gauges = None;
     if let Some(register) = state.register.clone() {
         let read = tokio::task::spawn_blocking(move || register.gauges());
         if let Ok(Ok(Ok(g))) = tokio::time::timeout(READY_WAIT, read).await {
-            for (name, help, v) in [
-                (
-                    "saraban_register_numbers_pending",
-                    "Numbers taken whose PDF is not recorded yet, in the whole register.",
-                    g.pending,
-                ),
-                (
-                    "saraban_jobs_queued",
-                    "Batch jobs waiting for an instance, in the whole register.",
-                    g.jobs_queued,
-                ),
-                (
-                    "saraban_jobs_running_all",
-                    "Batch jobs being run by any instance.",
-                    g.jobs_running,
-                ),
-            ] {
-                super::metrics::write_metric(&mut text, "gauge", name, help, v);
-            }
+            gauges = Some(g);
         }
     }
-    let mut res = text.into_response();
+    let mut res = state.metrics.render(&state.pool, gauges).into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        HeaderValue::from_static(super::metrics::CONTENT_TYPE),
     );
     res
 }

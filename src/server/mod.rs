@@ -185,9 +185,6 @@ impl AppState {
         agencies: Arc<Agencies>,
         register: Option<Arc<dyn RegisterStore>>,
     ) -> Self {
-        let mut config = config;
-        // The ZIP writer stays below ZIP64's limits.
-        config.max_batch_letters = config.max_batch_letters.min(zip_stream::MAX_ENTRIES);
         let metrics = metrics::Metrics::default();
         // Every store is counted the same way.
         let register = register.map(|store| {

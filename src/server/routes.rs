@@ -811,7 +811,7 @@ pub fn routes() -> Vec<Route> {
             method: "get",
             path: "/metrics",
             operation_id: "metrics",
-            summary: "Prometheus metrics.",
+            summary: "Prometheus (OpenMetrics) metrics.",
             description: "Requests by route and status, latency and render-time histograms, letters rendered, queue depth.",
             handler: |_| get(info::metrics),
             body: &[],
@@ -821,9 +821,9 @@ pub fn routes() -> Vec<Route> {
             replies: const {
                 &[reply(
                     200,
-                    "Prometheus text format.",
+                    "OpenMetrics text (Prometheus reads it).",
                     &[Content {
-                        media: "text/plain",
+                        media: "application/openmetrics-text",
                         schema: None,
                     }],
                 )]

@@ -176,12 +176,17 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
         let mut letters_in = InOrder::new(&state, &batch, &ticket, pdf_of);
         let mut failure = None;
         while let Some(item) = letters_in.next().await {
-            let chunk = item.and_then(|(i, pdf)| {
-                if each {
-                    hashes.push(sha256_hex(&pdf));
+            let chunk = match item {
+                Ok((i, pdf)) => {
+                    if each {
+                        hashes.push(sha256_hex(&pdf));
+                    }
+                    zip.entry(batch.name(i), &pdf)
+                        .await
+                        .map_err(|e| e.to_string())
                 }
-                zip.entry(batch.name(i), &pdf).map_err(|e| e.to_string())
-            });
+                Err(e) => Err(e),
+            };
             match chunk {
                 Ok(chunk) => {
                     if issue.is_some() {
@@ -213,13 +218,16 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
             }
         }
         drop(letters_in);
-        match (failure, issue) {
-            (None, None) => {
-                let _ = tx.send(Ok(Bytes::from(zip.finish()))).await;
+        let end = match failure {
+            None => zip.finish().await.map_err(|e| e.to_string()),
+            Some(e) => Err(e),
+        };
+        match (end, issue) {
+            (Ok(end), None) => {
+                let _ = tx.send(Ok(Bytes::from(end))).await;
                 tracing::info!(letters, "batch sent");
             }
-            (None, Some(issue)) => {
-                let end = zip.finish();
+            (Ok(end), Some(issue)) => {
                 whole.update(&end);
                 kept.push(&end);
                 let hashes = if each {
@@ -241,7 +249,7 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
                     }
                 }
             }
-            (Some(e), issue) => {
+            (Err(e), issue) => {
                 tracing::error!(error = %e, "batch failed while streaming");
                 if let Some(issue) = issue {
                     issue.abandon(e.clone()).await;

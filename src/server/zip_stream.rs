@@ -1,34 +1,21 @@
-//! A ZIP archive written front to back, one stored entry at a time, for
-//! streaming: each entry's CRC and size are known before its header is written
-//! (the PDF is complete), so nothing is ever sought back to. PDFs are compressed
-//! already, so entries are stored, not deflated.
-//!
-//! Stays within the classic format: at most [`MAX_ENTRIES`] entries and 4 GiB.
+//! A ZIP archive written front to back for streaming, by `async_zip`: each
+//! entry is written whole (its CRC and size known, the PDF being complete), so
+//! the archive needs no seeking back and no data descriptors, which some
+//! readers (Java's `ZipInputStream`) refuse for stored entries. The bytes of
+//! each entry are taken out as soon as it is written. PDFs are compressed
+//! already, so entries are stored. Past 65,535 entries or 4 GiB the archive
+//! becomes ZIP64 by itself.
 
-use std::io;
+use async_zip::base::write::ZipFileWriter;
+use async_zip::{Compression, ZipDateTime, ZipDateTimeBuilder, ZipEntryBuilder};
 
-/// Most entries in one archive (ZIP without ZIP64).
-pub const MAX_ENTRIES: usize = 65_535;
+/// A regular file, `-rw-r--r--`: the mode of every entry.
+const FILE_MODE: u16 = 0o100_644;
 
-const LOCAL_HEADER: u32 = 0x0403_4b50;
-const CENTRAL_HEADER: u32 = 0x0201_4b50;
-const END_OF_CENTRAL: u32 = 0x0605_4b50;
-/// Bit 11: names are UTF-8 (Thai file names).
-const FLAG_UTF8: u16 = 1 << 11;
-const VERSION: u16 = 20;
-/// Made by Unix, so the permission bits below are read.
-const MADE_BY: u16 = (3 << 8) | VERSION;
-/// `-rw-r--r--` regular file.
-const UNIX_FILE: u32 = 0o100_644 << 16;
-
-/// The archive being written: the offset so far and the central directory.
-#[derive(Debug)]
+/// The archive being written.
 pub struct ZipStream {
-    offset: u64,
-    entries: usize,
-    central: Vec<u8>,
-    time: u16,
-    date: u16,
+    writer: ZipFileWriter<Vec<u8>>,
+    date: ZipDateTime,
 }
 
 impl Default for ZipStream {
@@ -41,112 +28,53 @@ impl ZipStream {
     /// An empty archive whose entries are dated now (UTC).
     pub fn new() -> Self {
         let now = time::OffsetDateTime::now_utc();
-        let year = u16::try_from(now.year().clamp(1980, 2107) - 1980).unwrap_or(0);
-        let date = (year << 9) | (u16::from(u8::from(now.month())) << 5) | u16::from(now.day());
-        let time = (u16::from(now.hour()) << 11)
-            | (u16::from(now.minute()) << 5)
-            | u16::from(now.second() / 2);
-        ZipStream::with_stamp(date, time)
+        let date = ZipDateTimeBuilder::new()
+            .year(now.year())
+            .month(u32::from(u8::from(now.month())))
+            .day(u32::from(now.day()))
+            .hour(u32::from(now.hour()))
+            .minute(u32::from(now.minute()))
+            .second(u32::from(now.second()))
+            .build();
+        ZipStream::with_date(date)
     }
 
     /// An empty archive whose entries are dated `year-month-day` 00:00, so the
     /// same letters always make the same bytes (a register batch replayed
     /// after a crash hashes the same).
     pub fn dated(year: i32, month: u8, day: u8) -> Self {
-        let year = u16::try_from(year.clamp(1980, 2107) - 1980).unwrap_or(0);
-        let date = (year << 9) | (u16::from(month.clamp(1, 12)) << 5) | u16::from(day.clamp(1, 31));
-        ZipStream::with_stamp(date, 0)
+        let date = ZipDateTimeBuilder::new()
+            .year(year.clamp(1980, 2107))
+            .month(u32::from(month.clamp(1, 12)))
+            .day(u32::from(day.clamp(1, 31)))
+            .build();
+        ZipStream::with_date(date)
     }
 
-    fn with_stamp(date: u16, time: u16) -> Self {
+    fn with_date(date: ZipDateTime) -> Self {
         ZipStream {
-            offset: 0,
-            entries: 0,
-            central: Vec::new(),
-            time,
+            writer: ZipFileWriter::new(Vec::new()),
             date,
         }
     }
 
     /// The bytes of one entry: its local header followed by `data`.
-    pub fn entry(&mut self, name: &str, data: &[u8]) -> io::Result<Vec<u8>> {
-        let too_big = || io::Error::other("the ZIP would pass 4 GiB or 65,535 entries");
-        if self.entries >= MAX_ENTRIES {
-            return Err(too_big());
-        }
-        let name = name.as_bytes();
-        let name_len = u16::try_from(name.len()).map_err(|_| too_big())?;
-        let size = u32::try_from(data.len()).map_err(|_| too_big())?;
-        let offset = u32::try_from(self.offset).map_err(|_| too_big())?;
-        let crc = crc32fast::hash(data);
-
-        let mut out = Vec::with_capacity(30 + name.len() + data.len());
-        put32(&mut out, LOCAL_HEADER);
-        put16(&mut out, VERSION);
-        put16(&mut out, FLAG_UTF8);
-        put16(&mut out, 0); // stored
-        put16(&mut out, self.time);
-        put16(&mut out, self.date);
-        put32(&mut out, crc);
-        put32(&mut out, size);
-        put32(&mut out, size);
-        put16(&mut out, name_len);
-        put16(&mut out, 0); // extra field
-        out.extend_from_slice(name);
-        out.extend_from_slice(data);
-
-        let c = &mut self.central;
-        put32(c, CENTRAL_HEADER);
-        put16(c, MADE_BY);
-        put16(c, VERSION);
-        put16(c, FLAG_UTF8);
-        put16(c, 0);
-        put16(c, self.time);
-        put16(c, self.date);
-        put32(c, crc);
-        put32(c, size);
-        put32(c, size);
-        put16(c, name_len);
-        put16(c, 0); // extra
-        put16(c, 0); // comment
-        put16(c, 0); // disk
-        put16(c, 0); // internal attributes
-        put32(c, UNIX_FILE);
-        put32(c, offset);
-        c.extend_from_slice(name);
-
-        let end = self.offset + out.len() as u64;
-        if end > u64::from(u32::MAX) {
-            return Err(too_big());
-        }
-        self.offset = end;
-        self.entries += 1;
-        Ok(out)
+    pub async fn entry(&mut self, name: &str, data: &[u8]) -> std::io::Result<Vec<u8>> {
+        let entry = ZipEntryBuilder::new(name.to_string().into(), Compression::Stored)
+            .last_modification_date(self.date)
+            .unix_permissions(FILE_MODE);
+        self.writer
+            .write_entry_whole(entry, data)
+            .await
+            .map_err(std::io::Error::other)?;
+        // The writer counts its offset itself; the bytes so far are ours.
+        Ok(std::mem::take(self.writer.inner_mut()))
     }
 
-    /// The central directory and end record that close the archive.
-    pub fn finish(self) -> Vec<u8> {
-        let mut out = self.central;
-        let size = out.len() as u32;
-        let entries = self.entries as u16;
-        put32(&mut out, END_OF_CENTRAL);
-        put16(&mut out, 0);
-        put16(&mut out, 0);
-        put16(&mut out, entries);
-        put16(&mut out, entries);
-        put32(&mut out, size);
-        put32(&mut out, self.offset as u32);
-        put16(&mut out, 0);
-        out
+    /// The central directory and end records that close the archive.
+    pub async fn finish(self) -> std::io::Result<Vec<u8>> {
+        self.writer.close().await.map_err(std::io::Error::other)
     }
-}
-
-fn put16(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_le_bytes());
-}
-
-fn put32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_le_bytes());
 }
 
 #[cfg(test)]
@@ -154,24 +82,56 @@ mod tests {
     use super::*;
     use std::io::Read;
 
-    #[test]
-    fn the_zip_crate_reads_it_back() {
-        let mut z = ZipStream::new();
+    async fn archive(names: &[String], data: impl Fn(usize) -> Vec<u8>) -> Vec<u8> {
+        let mut z = ZipStream::dated(2024, 6, 15);
         let mut bytes = Vec::new();
-        bytes.extend(z.entry("๐๐๑-นายก.pdf", b"%PDF-1.7 one").unwrap());
-        bytes.extend(z.entry("002.pdf", b"%PDF-1.7 two!").unwrap());
-        bytes.extend(z.finish());
+        for (i, name) in names.iter().enumerate() {
+            bytes.extend(z.entry(name, &data(i)).await.unwrap());
+        }
+        bytes.extend(z.finish().await.unwrap());
+        bytes
+    }
+
+    #[tokio::test]
+    async fn the_zip_crate_reads_it_back() {
+        let names = ["๐๐๑-นายก.pdf".to_string(), "002.pdf".to_string()];
+        let bytes = archive(&names, |i| format!("%PDF-1.7 {i}").into_bytes()).await;
+        // No data descriptor (flag bit 3): the sizes are in the local header,
+        // as readers that cannot seek need them; names flagged UTF-8 (bit 11).
+        let flags = u16::from_le_bytes([bytes[6], bytes[7]]);
+        assert_eq!(flags & (1 << 3), 0);
+        assert_ne!(flags & (1 << 11), 0);
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         assert_eq!(archive.len(), 2);
-        let mut first = archive.by_index(0).unwrap();
-        assert_eq!(first.name(), "๐๐๑-นายก.pdf");
+        for (i, name) in names.iter().enumerate() {
+            let mut entry = archive.by_index(i).unwrap();
+            assert_eq!(entry.name(), name);
+            assert_eq!(entry.compression(), zip::CompressionMethod::Stored);
+            assert_eq!(entry.unix_mode(), Some(0o100_644));
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            assert_eq!(text, format!("%PDF-1.7 {i}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn the_same_letters_make_the_same_bytes() {
+        let names = vec!["a.pdf".to_string(), "b.pdf".to_string()];
+        let one = archive(&names, |i| vec![b'x'; i + 1]).await;
+        let two = archive(&names, |i| vec![b'x'; i + 1]).await;
+        assert_eq!(one, two);
+    }
+
+    #[tokio::test]
+    async fn more_than_65535_entries_become_zip64() {
+        let n = 65_536 + 4;
+        let names: Vec<String> = (0..n).map(|i| format!("{i}.pdf")).collect();
+        let bytes = archive(&names, |i| i.to_string().into_bytes()).await;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(archive.len(), n);
+        let mut last = archive.by_name(&format!("{}.pdf", n - 1)).unwrap();
         let mut text = String::new();
-        first.read_to_string(&mut text).unwrap();
-        assert_eq!(text, "%PDF-1.7 one");
-        drop(first);
-        let mut second = archive.by_name("002.pdf").unwrap();
-        let mut text = String::new();
-        second.read_to_string(&mut text).unwrap();
-        assert_eq!(text, "%PDF-1.7 two!");
+        last.read_to_string(&mut text).unwrap();
+        assert_eq!(text, (n - 1).to_string());
     }
 }
