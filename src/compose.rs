@@ -66,9 +66,10 @@ impl Letter {
     }
 }
 
-/// Parses JSON bytes into a document, naming the field of any problem.
+/// Parses JSON bytes into a document; a document of the wrong shape gets
+/// every problem with its shape at once, each at its field ([`crate::shape`]).
 pub fn parse(json: &[u8]) -> Result<Document, Problems> {
-    crate::error::parse_json(json)
+    crate::error::parse_json(json).map_err(|first| crate::shape::every_problem(json, first))
 }
 
 /// Checks a document without rendering it. The view's texts are not split

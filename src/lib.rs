@@ -21,6 +21,7 @@ pub mod recipients;
 pub mod register;
 pub mod render;
 pub mod server;
+pub mod shape;
 pub mod signing;
 pub mod tagging;
 pub mod text;

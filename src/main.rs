@@ -136,11 +136,11 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if lang == Lang::Th => {
-            eprintln!("ข้อผิดพลาด: {}", in_thai(&e));
+            eprintln!("ข้อผิดพลาด: {}", described(&e, Lang::Th));
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", described(&e, Lang::En));
             ExitCode::FAILURE
         }
     }
@@ -155,24 +155,28 @@ fn problems<'a>(c: &'a (dyn std::error::Error + 'static)) -> Option<&'a Problems
         })
 }
 
-/// An error in Thai: what it is about (the file), then each problem with its
-/// field's Thai label.
-fn in_thai(e: &anyhow::Error) -> String {
+/// An error in `lang`: what it is about (the file), then each problem with
+/// its field (in Thai, its field's Thai label), one a line when there are
+/// several.
+fn described(e: &anyhow::Error, lang: Lang) -> String {
     let Some(found) = e.chain().find_map(problems) else {
-        return i18n::translate(&format!("{e:#}"), Lang::Th);
+        return i18n::translate(&format!("{e:#}"), lang);
     };
     let mut out = String::new();
     for c in e.chain().take_while(|c| problems(*c).is_none()) {
-        out.push_str(&i18n::translate(&c.to_string(), Lang::Th));
+        out.push_str(&i18n::translate(&c.to_string(), lang));
         out.push_str(": ");
     }
     let lines: Vec<String> = found
         .0
         .iter()
-        .map(|p| i18n::problem_line(p, Lang::Th))
+        .map(|p| i18n::problem_line(p, lang))
         .collect();
     if lines.len() > 1 {
-        out.push_str(&format!("พบ {} ปัญหา", lines.len()));
+        out.push_str(&match lang {
+            Lang::Th => format!("พบ {} ปัญหา", lines.len()),
+            Lang::En => format!("{} problems:", lines.len()),
+        });
         for l in lines {
             out.push_str("\n  ");
             out.push_str(&l);

@@ -294,3 +294,31 @@ fn a_table_total_row_is_as_long_as_the_header() {
         "body[0].total: has 3 cells; the header has 2",
     );
 }
+
+#[test]
+fn every_problem_with_the_shape_is_named_at_once() {
+    // serde stops at the first; the schema names the others.
+    let found = with(|v| {
+        v["reference"] = serde_json::json!({"number": 0});
+        v["body"] = serde_json::json!([]);
+        v["signatory"]["name"] = 5.into();
+        v["urgency"] = "soon".into();
+        v.as_object_mut().unwrap().remove("subject");
+    });
+    for field in [
+        "reference.number:",
+        "body:",
+        "signatory.name:",
+        "urgency:",
+        "subject: is required",
+    ] {
+        has(&found, field);
+    }
+    // Each place once.
+    let mut fields: Vec<&str> = found.iter().map(|p| p.split(':').next().unwrap()).collect();
+    let all = fields.len();
+    fields.dedup();
+    assert_eq!(fields.len(), all, "{found:?}");
+    // A value quoted whole is left out of a message: the field says where.
+    assert!(found.iter().all(|p| p.chars().count() < 260), "{found:?}");
+}
