@@ -214,19 +214,10 @@ pub fn compose(
     check_texts(engine, doc)?;
     let agency = agencies.resolve(&doc.agency)?;
     let mut prepared = view::prepare(doc, &agency, reference)?;
-    if typst_defaults() {
+    if engine.typesetting() == view::Typesetting::TypstDefaults {
         view::use_typst_defaults(&mut prepared.view);
     }
     layout(engine, prepared)
-}
-
-/// `SARABAN_TYPESETTING=typst-defaults` lays Thai out as typst does by itself:
-/// the before picture for measuring what saraban's typesetting changes.
-fn typst_defaults() -> bool {
-    static SET: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
-        std::env::var("SARABAN_TYPESETTING").is_ok_and(|v| v == "typst-defaults")
-    });
-    *SET
 }
 
 /// Compiles a prepared view, repeating until every continuation line matches the

@@ -34,6 +34,17 @@ struct Cli {
     /// `LC_ALL`, `LC_MESSAGES` or `LANG` starting with `th` is Thai).
     #[arg(long, global = true, env = "SARABAN_LANG", value_parser = |s: &str| s.parse::<Lang>())]
     lang: Option<Lang>,
+    /// How Thai is laid out: `careful` (saraban's) or `typst-defaults` (as
+    /// typst lays it out by itself, to measure what saraban changes; see
+    /// TYPOGRAPHY.md).
+    #[arg(
+        long,
+        global = true,
+        env = "SARABAN_TYPESETTING",
+        value_enum,
+        default_value_t
+    )]
+    typesetting: saraban::view::Typesetting,
     #[command(subcommand)]
     command: Command,
 }
@@ -187,6 +198,11 @@ fn described(e: &anyhow::Error, lang: Lang) -> String {
     out
 }
 
+/// The engine with the extra fonts and the typesetting the options ask for.
+fn engine(cli: &Cli) -> anyhow::Result<Engine> {
+    Ok(Engine::new(cli.fonts.as_deref())?.with_typesetting(cli.typesetting))
+}
+
 fn agencies(cli: &Cli) -> anyhow::Result<Agencies> {
     let mut a = Agencies::built_in();
     if let Some(dir) = &cli.agencies {
@@ -206,7 +222,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             pdf_standard,
         } => {
             let agencies = agencies(&cli)?;
-            let engine = Engine::new(cli.fonts.as_deref())?;
+            let engine = engine(&cli)?;
             let doc = read_document(input)?;
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
             let png = *png || output.to_ascii_lowercase().ends_with(".png");
@@ -227,12 +243,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check { input } => {
             let agencies = agencies(&cli)?;
             let doc = read_document(input)?;
-            compose::check(&Engine::new(cli.fonts.as_deref())?, &doc, &agencies)?;
+            compose::check(&engine(&cli)?, &doc, &agencies)?;
             println!("ok");
         }
         Command::Batch(args) => {
             let started = std::time::Instant::now();
-            let engine = Engine::new(cli.fonts.as_deref())?;
+            let engine = engine(&cli)?;
             let summary = saraban::batch_file::run(args, &engine, &agencies(&cli)?)?;
             let seconds = started.elapsed().as_secs_f64();
             let out = args
@@ -249,7 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Serve(args) => {
-            saraban::server::cli::run(args, cli.fonts.as_deref(), agencies(&cli)?)?;
+            saraban::server::cli::run(args, engine(&cli)?, agencies(&cli)?)?;
         }
         Command::Keys(args) => {
             saraban::register::cli::run(args, &agencies(&cli)?)?;
@@ -265,7 +281,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Lines { input } => {
             let agencies = agencies(&cli)?;
-            let engine = Engine::new(cli.fonts.as_deref())?;
+            let engine = engine(&cli)?;
             let doc = read_document(input)?;
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
             for l in saraban::frames::lines(&letter.doc) {

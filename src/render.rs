@@ -18,6 +18,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::{Page, PagedDocument};
 
+use crate::view::Typesetting;
+
 use crate::error::Error;
 use crate::outline::Mark;
 use crate::pdf_standard::PdfStandard;
@@ -102,6 +104,7 @@ pub struct Engine {
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     data_id: FileId,
+    typesetting: Typesetting,
 }
 
 impl Engine {
@@ -151,7 +154,20 @@ impl Engine {
             sources,
             files,
             data_id: file_id(DATA_PATH),
+            typesetting: Typesetting::default(),
         })
+    }
+
+    /// The engine laying Thai out as `typesetting` says (saraban's careful
+    /// typesetting by default).
+    pub fn with_typesetting(mut self, typesetting: Typesetting) -> Engine {
+        self.typesetting = typesetting;
+        self
+    }
+
+    /// How this engine lays Thai out.
+    pub fn typesetting(&self) -> Typesetting {
+        self.typesetting
     }
 
     /// The shared engine with only the embedded fonts.

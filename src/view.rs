@@ -1165,7 +1165,7 @@ pub fn prepare_unchunked(
         continuations: Vec::new(),
         multipage: false,
         keep_from: None,
-        typesetting: "careful",
+        typesetting: Typesetting::Careful.name(),
     };
     let mut view = view;
     if agency.thai_digits_in_text {
@@ -2291,10 +2291,32 @@ fn find_squashed(text: &str, needle: &str) -> Option<usize> {
     squashed.rfind(&needle).map(|i| origin[i])
 }
 
+/// How Thai text is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Typesetting {
+    /// saraban's: a dictionary pass keeps words and compounds whole, no line
+    /// starts with a space, justified lines use a little letter spacing.
+    #[default]
+    Careful,
+    /// Thai as typst lays it out by itself (its segmenter and justification):
+    /// the before picture for measuring what saraban changes.
+    TypstDefaults,
+}
+
+impl Typesetting {
+    /// The name the templates read (`view.typesetting`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Typesetting::Careful => "careful",
+            Typesetting::TypstDefaults => "typst-defaults",
+        }
+    }
+}
+
 /// Lays the view out as typst would by default: plain texts (no dictionary
 /// breaks), typst's Thai segmenter and justification. Only for comparisons.
 pub fn use_typst_defaults(view: &mut View) {
-    view.typesetting = "typst-defaults";
+    view.typesetting = Typesetting::TypstDefaults.name();
     for_each_text(view, &mut |t| {
         let spans = t.spans();
         *t = Text::Plain(t.flat()).styled(&spans);

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -122,10 +122,10 @@ impl ServeArgs {
 
 /// Starts the service and blocks until Ctrl-C or SIGTERM, then finishes the
 /// letters in flight.
-pub fn run(args: &ServeArgs, fonts: Option<&Path>, agencies: Agencies) -> anyhow::Result<()> {
+pub fn run(args: &ServeArgs, engine: Engine, agencies: Agencies) -> anyhow::Result<()> {
     logging::init(args.log_format);
     let config = args.config();
-    let engine = Arc::new(Engine::new(fonts)?);
+    let engine = Arc::new(engine);
     let register = open_register(config.db.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
