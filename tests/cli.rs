@@ -5,6 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{TempDir, pdf_text_with};
+
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/recipients")
@@ -27,13 +31,6 @@ fn batch(recipients: &str, extra: &[&str]) -> (bool, String) {
     )
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("saraban-batch-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// The text of each PDF in a ZIP, in order (poppler's `pdftotext -raw`).
 fn zip_texts(path: &Path) -> Vec<(String, String)> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -51,18 +48,13 @@ fn zip_texts(path: &Path) -> Vec<(String, String)> {
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).replace('\u{a0}', " ")
+    pdf_text_with(&std::fs::read(pdf).unwrap(), &["-raw"]).replace('\u{a0}', " ")
 }
 
 #[test]
 fn a_circular_goes_to_each_row_of_a_spreadsheet() {
-    let dir = temp_dir("sheet");
+    let tmp = TempDir::new("sheet");
+    let dir = tmp.0.clone();
     for file in ["schools.xlsx", "schools.ods"] {
         let out = dir.join(format!("{file}.zip"));
         let (ok, err) = batch(
@@ -97,7 +89,8 @@ fn a_circular_goes_to_each_row_of_a_spreadsheet() {
 
 #[test]
 fn csv_as_thai_excel_saves_it_reads_the_same_with_or_without_a_bom() {
-    let dir = temp_dir("csv");
+    let tmp = TempDir::new("csv");
+    let dir = tmp.0.clone();
     let mut texts = Vec::new();
     for file in ["schools-windows-874.csv", "schools-bom.csv"] {
         let out = dir.join(format!("{file}.pdf"));
@@ -127,7 +120,8 @@ fn csv_as_thai_excel_saves_it_reads_the_same_with_or_without_a_bom() {
 
 #[test]
 fn a_bad_cell_is_named_and_nothing_is_written() {
-    let dir = temp_dir("bad");
+    let tmp = TempDir::new("bad");
+    let dir = tmp.0.clone();
     let out = dir.join("out.zip");
     let (ok, err) = batch("schools-bad.xlsx", &["-o", out.to_str().unwrap()]);
     assert!(!ok);
@@ -194,7 +188,8 @@ fn saraban(args: &[&str]) -> (bool, String) {
 
 #[test]
 fn render_takes_the_format_from_the_name_and_any_page() {
-    let dir = temp_dir("render");
+    let tmp = TempDir::new("render");
+    let dir = tmp.0.clone();
     let png = dir.join("p2.png");
     let (ok, err) = saraban(&[
         "render",
@@ -231,7 +226,8 @@ fn render_takes_the_format_from_the_name_and_any_page() {
 
 #[test]
 fn errors_name_the_file_and_never_a_question_mark() {
-    let dir = temp_dir("errors");
+    let tmp = TempDir::new("errors");
+    let dir = tmp.0.clone();
     let broken = dir.join("broken.json");
     std::fs::write(&broken, "{\"kind\": \"external\",").unwrap();
     let (ok, err) = saraban(&["check", broken.to_str().unwrap()]);
@@ -251,7 +247,8 @@ fn errors_name_the_file_and_never_a_question_mark() {
 #[test]
 fn a_batch_from_the_command_line_takes_its_numbers_from_the_register() {
     use saraban::register::RegisterStore;
-    let dir = temp_dir("numbered");
+    let tmp = TempDir::new("numbered");
+    let dir = tmp.0.clone();
     let db = dir.join("register.sqlite");
     let mut letter: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data("letter.json")).unwrap()).unwrap();
@@ -317,4 +314,28 @@ fn a_batch_from_the_command_line_takes_its_numbers_from_the_register() {
 /// This Gregorian year (the register opens only this year's book).
 fn time_year() -> i32 {
     saraban::register::current_year_be() - 543
+}
+
+#[test]
+fn typst_defaults_lay_thai_out_otherwise() {
+    // `--typesetting typst-defaults` (the before picture of TYPOGRAPHY.md)
+    // reaches the layout: the same letter's lines differ from saraban's.
+    let lines = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+            .args(extra)
+            .arg("lines")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/external-letter.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let careful = lines(&[]);
+    assert!(careful.contains("|ขอแสดงความนับถือ"), "{careful}");
+    assert_eq!(lines(&["--typesetting", "careful"]), careful);
+    assert_ne!(lines(&["--typesetting", "typst-defaults"]), careful);
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,8 +18,8 @@ use saraban::{Agencies, Engine};
 
 mod common;
 
-use common::TempDir;
 use common::served::Served;
+use common::{TempDir, pdf_text_with, squash_digits};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -214,37 +214,12 @@ fn pdf_text(pdf: &[u8]) -> String {
 
 /// The text of one page (from 1), or of all.
 fn page_text(pdf: &[u8], page: Option<usize>) -> String {
-    let dir = TempDir::new("pdftotext");
-    let file = dir.0.join("in.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let pages = page
-        .map(|p| {
-            vec![
-                "-f".to_string(),
-                p.to_string(),
-                "-l".to_string(),
-                p.to_string(),
-            ]
-        })
-        .unwrap_or_default();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .args(&pages)
-        .arg(&file)
-        .arg("-")
-        .stderr(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("pdftotext (poppler-utils) is needed by these tests: {e}"));
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
-            c => c,
-        })
-        .collect()
+    let page = page.map(|p| p.to_string());
+    let pages = match &page {
+        Some(p) => vec!["-f", p.as_str(), "-l", p.as_str()],
+        None => Vec::new(),
+    };
+    squash_digits(&pdf_text_with(pdf, &pages))
 }
 
 /// The PDFs of a ZIP, in order.

@@ -4,10 +4,12 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+
+use common::{pdf_text_with, poppler, squash_digits};
 use reqwest::StatusCode;
 use saraban::server::{AppState, Config, serve_on};
 use saraban::{Agencies, Engine};
@@ -126,51 +128,8 @@ fn fields(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "saraban-server-test-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("in.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new(tool)
-        .args(args)
-        .arg(&file)
-        .args(if tool == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .stderr(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed by these tests: {e}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "{tool} failed");
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn rand_suffix() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    N.fetch_add(1, Ordering::Relaxed)
-}
-
-/// The text of a PDF with whitespace removed and Thai digits made ASCII, so that
-/// line breaks and extraction spacing do not matter.
 fn pdf_text(pdf: &[u8]) -> String {
-    squash(&poppler("pdftotext", pdf, &["-enc", "UTF-8"]))
-}
-
-fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
-            c => c,
-        })
-        .collect()
+    squash_digits(&pdf_text_with(pdf, &[]))
 }
 
 fn pdf_pages(pdf: &[u8]) -> usize {
@@ -437,7 +396,7 @@ async fn batch_of_200_gives_200_pdfs_with_each_recipients_values() {
             for want in [
                 format!("เรียนนายกเทศมนตรีตำบลทดสอบที่{i}"),
                 format!("เทศบาลตำบลทดสอบที่{i}"),
-                squash(&saraban::thai::baht_text(amount)),
+                squash_digits(&saraban::thai::baht_text(amount)),
             ] {
                 assert!(text.contains(&want), "letter {i} lacks {want}: {text}");
             }

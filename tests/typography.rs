@@ -283,27 +283,13 @@ fn table_header_repeats_on_every_page_of_the_table() {
     }
 }
 
-/// The PDF's text as poppler's pdftotext extracts it.
+/// The PDF's text as poppler's pdftotext extracts it, in content order
+/// (-raw): poppler's layout mode re-sorts by x, and the first use of a
+/// cluster with two stacked marks inside a word, which the PDF writes glyph by
+/// glyph for pdf.js (src/textlayer/tounicode.rs), comes out with its marks
+/// after the next letter there (ที่ก -> ทีก่).
 fn pdf_text(pdf: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("saraban-pdftext-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!(
-        "{:x}.pdf",
-        pdf.len() ^ pdf.iter().map(|b| *b as usize).sum::<usize>()
-    ));
-    std::fs::write(&path, pdf).unwrap();
-    // In content order (-raw): poppler's layout mode re-sorts by x, and the
-    // first use of a cluster with two stacked marks inside a word, which the
-    // PDF writes glyph by glyph for pdf.js (src/textlayer/tounicode.rs), comes
-    // out with its marks after the next letter there (ที่ก -> ทีก่).
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed: .ci/run installs it");
-    let _ = std::fs::remove_file(&path);
-    String::from_utf8(out.stdout).unwrap()
+    pdf_text_with(pdf, &["-raw"])
 }
 
 #[test]

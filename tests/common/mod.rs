@@ -5,7 +5,6 @@ pub mod postgres;
 pub mod served;
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use saraban::frames::{self, Line};
 use saraban::{Agencies, Engine, Letter, compose};
@@ -96,20 +95,18 @@ pub const CM: f64 = 72.0 / 2.54;
 /// A small PNG (60 × 30), as a data URI: a scanned signature or an emblem.
 pub const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADwAAAAeCAYAAABwmH1PAAAAJklEQVR4nO3OQQEAMAgAobOh/ctsMfxAAgoAAACa2nedAAAA4NoHoRABUQlK3/QAAAAASUVORK5CYII=";
 
-/// A fresh directory for one test, removed when dropped.
-pub struct TempDir(pub PathBuf);
+/// A fresh directory for one test (`tempfile`), removed when dropped; `.0`
+/// is its path.
+pub struct TempDir(pub PathBuf, tempfile::TempDir);
 
 impl TempDir {
-    /// `saraban-<name>-<pid>-<nanos>` in the system's temporary directory.
+    /// `saraban-<name>-...` in the system's temporary directory.
     pub fn new(name: &str) -> TempDir {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("saraban-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("saraban-{name}-"))
+            .tempdir()
+            .unwrap();
+        TempDir(dir.path().to_path_buf(), dir)
     }
 
     /// A register's database file in it.
@@ -118,10 +115,43 @@ impl TempDir {
     }
 }
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// What a poppler tool (`pdftotext`, `pdfinfo`; installed by `.ci/run`)
+/// prints of `pdf`, given `args` before the file.
+pub fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
+    let mut file = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    std::io::Write::write_all(&mut file, pdf).unwrap();
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(file.path())
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .stderr(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed by these tests: {e}"));
+    assert!(out.status.success(), "{tool} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A PDF's text as `pdftotext -enc UTF-8` gives it, with `args` before.
+pub fn pdf_text_with(pdf: &[u8], args: &[&str]) -> String {
+    let mut all = vec!["-enc", "UTF-8"];
+    all.extend_from_slice(args);
+    poppler("pdftotext", pdf, &all)
+}
+
+/// [`squash`]ed text with Thai digits made ASCII, for numbers read back
+/// from a PDF whatever digits the agency prints.
+pub fn squash_digits(s: &str) -> String {
+    squash(s)
+        .chars()
+        .map(|c| match c {
+            '๐'..='๙' => char::from(b'0' + (c as u32 - '๐' as u32) as u8),
+            c => c,
+        })
+        .collect()
 }
 
 /// GET `url` with an API key; the answer's JSON (the status must be 200).
