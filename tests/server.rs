@@ -11,7 +11,7 @@ mod common;
 
 use common::{pdf_text_with, poppler, squash_digits};
 use reqwest::StatusCode;
-use saraban::server::{AppState, Config, serve_on};
+use saraban::server::{AppState, Config, Limits, serve_on};
 use saraban::{Agencies, Engine};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -291,7 +291,10 @@ async fn validate_lists_problems_or_none() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_4xx_naming_the_field() {
     let server = Server::start(Config {
-        max_letter_bytes: 64 * 1024,
+        limits: Limits {
+            letter_bytes: 64 * 1024,
+            ..Limits::default()
+        },
         ..Config::default()
     })
     .await;
@@ -551,8 +554,11 @@ fn outline(pdf: &[u8]) -> (String, Vec<(String, usize)>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_problems_are_422_before_any_zip_byte() {
     let server = Server::start(Config {
-        max_batch_letters: 50,
-        max_merge_letters: 10,
+        limits: Limits {
+            batch_letters: 50,
+            merge_letters: 10,
+            ..Limits::default()
+        },
         ..Config::default()
     })
     .await;
@@ -1026,7 +1032,10 @@ async fn hostile_placeholders_get_422_not_a_crash() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn merged_pdfs_are_capped_in_pages_and_zip_names_never_repeat() {
     let server = Server::start(Config {
-        max_merge_pages: 3,
+        limits: Limits {
+            merge_pages: 3,
+            ..Limits::default()
+        },
         ..Config::default()
     })
     .await;

@@ -7,60 +7,51 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::logging::{self, LogFormat};
-use super::{AppState, Config, open_register, serve_on, shutdown_signal};
+use super::{AppState, Config, Limits, open_register, serve_on, shutdown_signal};
 use crate::agency::Agencies;
 use crate::render::Engine;
+
+/// The defaults of [`ServeArgs`]: those of [`Config`], written once.
+static DEFAULTS: std::sync::LazyLock<Config> = std::sync::LazyLock::new(Config::default);
 
 /// Options of `saraban serve`; each can also be set by its environment variable.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "SARABAN_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "SARABAN_ADDR", default_value_t = DEFAULTS.addr)]
     pub addr: SocketAddr,
     /// Render threads (default: the number of cores).
     #[arg(long, env = "SARABAN_WORKERS")]
     pub workers: Option<usize>,
     /// Requests admitted beyond the workers; more are answered 503.
-    #[arg(long, env = "SARABAN_QUEUE", default_value_t = 64)]
+    #[arg(long, env = "SARABAN_QUEUE", default_value_t = DEFAULTS.queue)]
     pub queue: usize,
     /// Batches admitted at once (apart from the letters' queue).
-    #[arg(long, env = "SARABAN_STREAMS", default_value_t = 32)]
+    #[arg(long, env = "SARABAN_STREAMS", default_value_t = DEFAULTS.streams)]
     pub streams: usize,
     /// Seconds a batch's client may take no byte before it counts as gone.
-    #[arg(long, env = "SARABAN_STALL", default_value_t = 30)]
+    #[arg(long, env = "SARABAN_STALL", default_value_t = DEFAULTS.stall.as_secs())]
     pub stall: u64,
     /// Seconds a client has to send a request's headers; an idle keep-alive
     /// connection is closed after as long.
-    #[arg(long, env = "SARABAN_HEADER_TIMEOUT", default_value_t = 10)]
+    #[arg(long, env = "SARABAN_HEADER_TIMEOUT", default_value_t = DEFAULTS.header_timeout.as_secs())]
     pub header_timeout: u64,
     /// Seconds shutdown waits for requests, renders and numbered work in flight.
-    #[arg(long, env = "SARABAN_DRAIN", default_value_t = 60)]
+    #[arg(long, env = "SARABAN_DRAIN", default_value_t = DEFAULTS.drain.as_secs())]
     pub drain: u64,
     /// Number letters dated in any year, not only this one (moving an old
     /// register over).
     #[arg(long, env = "SARABAN_ANY_YEAR")]
     pub any_year: bool,
     /// Time limit of a request, seconds.
-    #[arg(long, env = "SARABAN_TIMEOUT", default_value_t = 30)]
+    #[arg(long, env = "SARABAN_TIMEOUT", default_value_t = DEFAULTS.timeout.as_secs())]
     pub timeout: u64,
     /// Time limit of a batch, its streamed answer included, seconds.
-    #[arg(long, env = "SARABAN_BATCH_TIMEOUT", default_value_t = 1800)]
+    #[arg(long, env = "SARABAN_BATCH_TIMEOUT", default_value_t = DEFAULTS.batch_timeout.as_secs())]
     pub batch_timeout: u64,
-    /// Largest body of a single letter, bytes.
-    #[arg(long, env = "SARABAN_MAX_LETTER_BYTES", default_value_t = 2 << 20)]
-    pub max_letter_bytes: usize,
-    /// Largest body of a batch, bytes.
-    #[arg(long, env = "SARABAN_MAX_BATCH_BYTES", default_value_t = 16 << 20)]
-    pub max_batch_bytes: usize,
-    /// Most letters in a batch.
-    #[arg(long, env = "SARABAN_MAX_BATCH_LETTERS", default_value_t = 10_000)]
-    pub max_batch_letters: usize,
-    /// Most letters merged into one PDF (`?merge=true`).
-    #[arg(long, env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = 1_000)]
-    pub max_merge_letters: usize,
-    /// Most pages of a merged PDF.
-    #[arg(long, env = "SARABAN_MAX_MERGE_PAGES", default_value_t = 1_000)]
-    pub max_merge_pages: usize,
+    /// Sizes and counts a request may ask for.
+    #[command(flatten)]
+    pub limits: Limits,
     /// The outgoing register: an SQLite file, created on first start, or a
     /// PostgreSQL database (`postgres://user:password@host/db`) that several
     /// instances share. Without it the service keeps no register and
@@ -74,10 +65,10 @@ pub struct ServeArgs {
     pub jobs_dir: Option<PathBuf>,
     /// Seconds a job's runner holds it without renewing before another
     /// instance takes it over (it renews after every 64 letters).
-    #[arg(long, env = "SARABAN_JOB_LEASE", default_value_t = 30)]
+    #[arg(long, env = "SARABAN_JOB_LEASE", default_value_t = DEFAULTS.job_lease.as_secs())]
     pub job_lease: u64,
     /// Hours a finished job's result is kept.
-    #[arg(long, env = "SARABAN_JOB_TTL_HOURS", default_value_t = 24)]
+    #[arg(long, env = "SARABAN_JOB_TTL_HOURS", default_value_t = DEFAULTS.job_ttl.as_secs() / 3600)]
     pub job_ttl_hours: u64,
     /// The secret finished jobs' webhook calls are signed with (HMAC-SHA256
     /// of the body, in `X-Saraban-Signature`).
@@ -98,11 +89,7 @@ impl ServeArgs {
             queue: self.queue,
             streams: self.streams,
             stall: Duration::from_secs(self.stall),
-            max_letter_bytes: self.max_letter_bytes,
-            max_batch_bytes: self.max_batch_bytes,
-            max_batch_letters: self.max_batch_letters,
-            max_merge_letters: self.max_merge_letters,
-            max_merge_pages: self.max_merge_pages,
+            limits: self.limits.clone(),
             timeout: Duration::from_secs(self.timeout),
             batch_timeout: Duration::from_secs(self.batch_timeout),
             header_timeout: Duration::from_secs(self.header_timeout),

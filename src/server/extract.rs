@@ -21,19 +21,19 @@ pub trait Limit {
     fn of(config: &Config) -> usize;
 }
 
-/// A letter: `max_letter_bytes`.
+/// A letter: `limits.letter_bytes`.
 pub enum LetterSize {}
 impl Limit for LetterSize {
     fn of(config: &Config) -> usize {
-        config.max_letter_bytes
+        config.limits.letter_bytes
     }
 }
 
-/// A batch, a spreadsheet or a job: `max_batch_bytes`.
+/// A batch, a spreadsheet or a job: `limits.batch_bytes`.
 pub enum BatchSize {}
 impl Limit for BatchSize {
     fn of(config: &Config) -> usize {
-        config.max_batch_bytes
+        config.limits.batch_bytes
     }
 }
 

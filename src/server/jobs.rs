@@ -66,14 +66,14 @@ pub async fn submit(
     }
     let register = state.register()?;
     let req: BatchRequest = body::parse(&bytes)?;
-    let batch = Batch::plan(req, state.config.max_batch_letters)?;
-    if merged && batch.len() > state.config.max_merge_letters {
+    let batch = Batch::plan(req, state.config.limits.batch_letters)?;
+    if merged && batch.len() > state.config.limits.merge_letters {
         return Err(ApiError::too_large(
             "merge",
             format!(
                 "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
                 batch.len(),
-                state.config.max_merge_letters
+                state.config.limits.merge_letters
             ),
         ));
     }

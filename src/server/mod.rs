@@ -58,6 +58,42 @@ use crate::render::Engine;
 
 pub use problem::{ApiError, ProblemDetails};
 
+/// What one request may ask of the service, each refused with a problem
+/// naming it (413) when passed; `saraban serve`'s options of the same names.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// Largest body of a single letter, bytes.
+    #[arg(long = "max-letter-bytes", env = "SARABAN_MAX_LETTER_BYTES", default_value_t = LIMITS.letter_bytes)]
+    pub letter_bytes: usize,
+    /// Largest body of a batch (or a spreadsheet, or a job), bytes.
+    #[arg(long = "max-batch-bytes", env = "SARABAN_MAX_BATCH_BYTES", default_value_t = LIMITS.batch_bytes)]
+    pub batch_bytes: usize,
+    /// Most letters in one batch.
+    #[arg(long = "max-batch-letters", env = "SARABAN_MAX_BATCH_LETTERS", default_value_t = LIMITS.batch_letters)]
+    pub batch_letters: usize,
+    /// Most letters merged into one PDF (`?merge=true`), which is built in memory.
+    #[arg(long = "max-merge-letters", env = "SARABAN_MAX_MERGE_LETTERS", default_value_t = LIMITS.merge_letters)]
+    pub merge_letters: usize,
+    /// Most pages of a merged PDF: its pages are held in memory until it is written.
+    #[arg(long = "max-merge-pages", env = "SARABAN_MAX_MERGE_PAGES", default_value_t = LIMITS.merge_pages)]
+    pub merge_pages: usize,
+}
+
+/// The limits unless set otherwise.
+pub const LIMITS: Limits = Limits {
+    letter_bytes: 2 << 20,
+    batch_bytes: 16 << 20,
+    batch_letters: 10_000,
+    merge_letters: 1_000,
+    merge_pages: 1_000,
+};
+
+impl Default for Limits {
+    fn default() -> Self {
+        LIMITS
+    }
+}
+
 /// The service's settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -73,16 +109,8 @@ pub struct Config {
     /// A client that takes no byte of a streamed batch for this long is
     /// treated as gone (its place is given back).
     pub stall: Duration,
-    /// Largest body of a single letter, bytes.
-    pub max_letter_bytes: usize,
-    /// Largest body of a batch, bytes.
-    pub max_batch_bytes: usize,
-    /// Most letters in one batch.
-    pub max_batch_letters: usize,
-    /// Most letters merged into one PDF (`?merge=true`), which is built in memory.
-    pub max_merge_letters: usize,
-    /// Most pages of a merged PDF: its pages are held in memory until it is written.
-    pub max_merge_pages: usize,
+    /// What one request may ask of the service.
+    pub limits: Limits,
     /// Time limit of a request (reading it, waiting for a worker, rendering).
     pub timeout: Duration,
     /// Time limit of a whole batch, its streamed body included.
@@ -120,11 +148,7 @@ impl Default for Config {
             queue: 64,
             streams: 32,
             stall: Duration::from_secs(30),
-            max_letter_bytes: 2 << 20,
-            max_batch_bytes: 16 << 20,
-            max_batch_letters: 10_000,
-            max_merge_letters: 1_000,
-            max_merge_pages: 1_000,
+            limits: Limits::default(),
             timeout: Duration::from_secs(30),
             batch_timeout: Duration::from_secs(30 * 60),
             header_timeout: Duration::from_secs(10),

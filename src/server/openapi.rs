@@ -129,10 +129,10 @@ pub fn document(config: &Config) -> Value {
                 "Letters up to {} bytes; batches up to {} bytes and {} letters, merged PDFs up to {} letters. \
                  Errors are RFC 9457 problem details (`application/problem+json`) naming the field of every problem, \
                  in English, or in Thai for `Accept-Language: th` (with each field's Thai `label`).",
-                config.max_letter_bytes,
-                config.max_batch_bytes,
-                config.max_batch_letters,
-                config.max_merge_letters
+                config.limits.letter_bytes,
+                config.limits.batch_bytes,
+                config.limits.batch_letters,
+                config.limits.merge_letters
             ),
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
         },

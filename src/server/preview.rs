@@ -50,13 +50,13 @@ pub async fn recipients(
     }
     let form = FormParts::read(bytes, content_type).await?;
     let read = form.recipients()?;
-    if read.rows.len() > state.config.max_batch_letters {
+    if read.rows.len() > state.config.limits.batch_letters {
         return Err(ApiError::too_large(
             "recipients",
             format!(
                 "{} recipients; a batch takes at most {}",
                 read.rows.len(),
-                state.config.max_batch_letters
+                state.config.limits.batch_letters
             ),
         ));
     }
@@ -93,7 +93,7 @@ pub async fn batch(
     let page = query.integer("page", 1, 1, 10_000)?;
     let letter = query.integer("letter", 1, 1, 1_000_000)?;
     let req: BatchRequest = body::parse(&bytes)?;
-    let batch = Batch::plan(req, state.config.max_batch_letters)?;
+    let batch = Batch::plan(req, state.config.limits.batch_letters)?;
     let letters = batch.len();
     if letter > letters {
         return Err(ApiError::bad_parameter(

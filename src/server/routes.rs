@@ -265,7 +265,7 @@ pub fn routes() -> Vec<Route> {
             operation_id: "renderLetter",
             summary: "Render one letter as PDF (or a PNG preview).",
             description: "The body is the same JSON document as the CLI takes. With `\"reference\": \"auto\"` the register gives the letter its agency's next number (an API key of that agency is needed), and records it with the PDF's SHA-256.",
-            handler: |c| post(letters::render).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
+            handler: |c| post(letters::render).layer(DefaultBodyLimit::max(c.limits.letter_bytes)),
             body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<Document>),
@@ -306,7 +306,9 @@ pub fn routes() -> Vec<Route> {
             operation_id: "validateLetter",
             summary: "Check one letter without rendering it.",
             description: "Answers 200 with the list of problems (empty when the letter is valid); malformed JSON is a problem too.",
-            handler: |c| post(letters::validate).layer(DefaultBodyLimit::max(c.max_letter_bytes)),
+            handler: |c| {
+                post(letters::validate).layer(DefaultBodyLimit::max(c.limits.letter_bytes))
+            },
             body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<Document>),
@@ -335,7 +337,7 @@ pub fn routes() -> Vec<Route> {
             operation_id: "renderBatch",
             summary: "Render many letters: mail merge over recipients, or a list of documents.",
             description: "Every letter is checked before anything is sent. The answer is a ZIP of one PDF per letter, streamed as the letters are rendered, or with `merge=true` one PDF of all letters. Letters whose reference is `\"auto\"` are numbered by the register as `numbering` says: `one` number for a circular sent to all, or `each` letter its own, a block of consecutive numbers.",
-            handler: |c| post(batches::render).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            handler: |c| post(batches::render).layer(DefaultBodyLimit::max(c.limits.batch_bytes)),
             body: &[
                 Content {
                     media: "application/json",
@@ -384,7 +386,7 @@ pub fn routes() -> Vec<Route> {
             operation_id: "submitJob",
             summary: "Queue a batch as a job that outlives this connection.",
             description: "Takes what `/v1/batches` takes (JSON), checks every letter, stores the job in the register's database and answers `202` with its id and `Location` at once. Any instance sharing the register runs it; a job survives a restart of the instance running it (another takes it over when its lease runs out). Its letters must name a stored agency, and only an API key of that agency may submit, watch or fetch it. Numbered jobs take their numbers under the job's id, so a rerun gets the same numbers. With `webhook`, the job's JSON is POSTed there when it ends, signed in `X-Saraban-Signature` (`sha256=` HMAC of the body under the service's webhook secret).",
-            handler: |c| post(jobs::submit).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            handler: |c| post(jobs::submit).layer(DefaultBodyLimit::max(c.limits.batch_bytes)),
             body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<batch::BatchRequest>),
@@ -555,7 +557,7 @@ pub fn routes() -> Vec<Route> {
             operation_id: "previewBatchLetter",
             summary: "One letter of a batch as a PNG page, before the batch is sent.",
             description: "Takes what `/v1/batches` takes as JSON and fills letter `letter` as the batch would. Takes no number: a letter whose reference is `\"auto\"` shows the reference with the number left blank, as a draft.",
-            handler: |c| post(preview::batch).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            handler: |c| post(preview::batch).layer(DefaultBodyLimit::max(c.limits.batch_bytes)),
             body: &[Content {
                 media: "application/json",
                 schema: Some(schema::<batch::BatchRequest>),
@@ -593,7 +595,9 @@ pub fn routes() -> Vec<Route> {
             operation_id: "readRecipients",
             summary: "Read a recipients' spreadsheet (XLSX, XLS, ODS or CSV) as a batch would.",
             description: "A form with the file in the part `recipients` (and `sheet`, `encoding` as `/v1/batches` takes them). Answers its columns, each a `{{recipient.<column>}}` placeholder, and its rows, ready for a JSON batch request.",
-            handler: |c| post(preview::recipients).layer(DefaultBodyLimit::max(c.max_batch_bytes)),
+            handler: |c| {
+                post(preview::recipients).layer(DefaultBodyLimit::max(c.limits.batch_bytes))
+            },
             body: &[Content {
                 media: "multipart/form-data",
                 schema: Some(schema::<batch::BatchForm>),

@@ -289,7 +289,7 @@ pub fn zip(state: AppState, batch: Arc<Batch>, ticket: Ticket, issue: Option<Iss
 }
 
 /// One PDF of every letter, in order (built in memory, so bounded by
-/// `max_merge_letters`). A numbered batch is rendered and recorded to its end
+/// `limits.merge_letters`). A numbered batch is rendered and recorded to its end
 /// even if the client goes away.
 pub async fn merged(
     state: AppState,
@@ -359,7 +359,7 @@ async fn merge_pages(
         });
         signer.add(letter.signer.as_ref());
         pages.extend(letter.pages);
-        let limit = state.config.max_merge_pages;
+        let limit = state.config.limits.merge_pages;
         if pages.len() > limit {
             return Err(ApiError::too_large(
                 "merge",
