@@ -22,6 +22,7 @@ mod fodt;
 mod http;
 mod inputs;
 mod peers;
+mod plain;
 mod stats;
 
 // The same allocator as the `saraban` binary, so the figures are the service's.
@@ -341,6 +342,15 @@ fn main() -> anyhow::Result<()> {
             r.office_vs = times(f.warm_per_letter / o.total.median());
         }
         rows.push(r);
+        rows.push(Row {
+            metric: "one one-page letter in-process, median, against typst as a library (same template and view)".into(),
+            target: "ahead".into(),
+            ours: ms(o.total.median()),
+            met: yes(o.total.median() <= o.plain.median()),
+            typst: format!("{} (plain World)", ms(o.plain.median())),
+            typst_vs: times(o.plain.median() / o.total.median()),
+            ..Row::default()
+        });
         let mut r = Row {
             metric: "one one-page letter in-process, p99".into(),
             target: "—".into(),
@@ -582,6 +592,8 @@ struct OneLetter {
     evict: Sample,
     export: Sample,
     cli: Sample,
+    /// The same letters through typst as a library (`plain.rs`).
+    plain: Sample,
     one_compile: usize,
     not_one_page: usize,
     /// Mean CPU time of the thread per letter, ms (less disturbed by other
@@ -623,6 +635,15 @@ impl OneLetter {
                 ms(self.identical.median())
             ),
             format!(
+                "typst as a library (benches/letters/plain.rs: a plain World over the same templates, fonts \
+                 and laid-out view, one compile, memo eviction and typst-pdf's export, none of saraban's \
+                 passes), each letter right after saraban's: median {}, p99 {}; saraban's whole work \
+                 against it: {}.",
+                ms(self.plain.median()),
+                ms(self.plain.p99()),
+                times(self.plain.median() / self.total.median())
+            ),
+            format!(
                 "Fresh process: `saraban render bench/one-page.json -o x.pdf`, {} runs: median {}.",
                 self.cli.len(),
                 ms(self.cli.median())
@@ -650,7 +671,9 @@ fn one_letter(
         let doc = compose::parse(&json_bytes(&inputs::distinct(base, 900_000 + i)))?;
         compose::compose(engine, agencies, &doc, None)?.pdf()?;
     }
+    let plain = plain::PlainTypst::new()?;
     let (mut total, mut layout, mut pdf) = (Vec::new(), Vec::new(), Vec::new());
+    let mut plain_times = Vec::new();
     let (mut one_compile, mut not_one_page, mut pdf_bytes) = (0, 0, 0usize);
     let mut cpu = 0.0;
     for i in 0..c.one_letter {
@@ -679,6 +702,20 @@ fn one_letter(
         if letter.pages() != 1 {
             not_one_page += 1;
         }
+        // The same template and laid-out view through a plain World, right
+        // after, so both meet the machine in the same state.
+        let peer = PeerLetter {
+            name: format!("plain-{i}"),
+            template: letter.prepared.template.to_string(),
+            view: serde_json::to_value(&letter.prepared.view)?,
+            assets: letter
+                .prepared
+                .assets
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.clone()))
+                .collect(),
+        };
+        plain_times.push(plain.render(&peer)?.1);
     }
     // The parts, on more distinct letters.
     let (mut prepare, mut compile, mut evict, mut export) =
@@ -745,6 +782,7 @@ fn one_letter(
         evict: Sample::from_durations(&evict),
         export: Sample::from_durations(&export),
         cli: Sample::from_durations(&cli),
+        plain: Sample::from_durations(&plain_times),
         one_compile,
         not_one_page,
         cpu_ms: cpu * 1e3 / c.one_letter as f64,
@@ -1145,10 +1183,10 @@ fn typst_peer(
             if a == b {
                 "is saraban's."
             } else {
-                "differs from saraban's: the released CLI has neither saraban's patched typst-layout \
-                 (vendor/typst-layout/PATCH.md: stacked Thai marks split a cluster's text) nor its \
-                 icu_segmenter 2.4 (its own lock file), so a few lines break differently. The work is \
-                 the same: one compile and one PDF export of the same template and data."
+                "differs from saraban's: the released CLI has neither saraban's text-layer pass \
+                 (src/textlayer: stacked Thai marks split a cluster's text) nor its icu_segmenter 2.4 \
+                 (its own lock file), so a few lines break differently. The work is the same: one \
+                 compile and one PDF export of the same template and data."
             }
         ));
     }

@@ -68,7 +68,12 @@ impl TypstCli {
         for entry in std::fs::read_dir(&templates)? {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "typ") {
-                std::fs::copy(&path, root.join(path.file_name().unwrap_or_default()))?;
+                let mut text = std::fs::read_to_string(&path)?;
+                if path.file_name().is_some_and(|n| n == "lib.typ") {
+                    // The CLI's library lacks saraban's tagging functions.
+                    text.insert_str(0, crate::plain::SHIMS);
+                }
+                std::fs::write(root.join(path.file_name().unwrap_or_default()), text)?;
             }
         }
         std::fs::copy(
