@@ -7,7 +7,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{TempDir, pdf_text_with};
+use common::{TempDir, pdf_text_with, saraban_command, succeeded};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -321,18 +321,12 @@ fn typst_defaults_lay_thai_out_otherwise() {
     // `--typesetting typst-defaults` (the before picture of TYPOGRAPHY.md)
     // reaches the layout: the same letter's lines differ from saraban's.
     let lines = |extra: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_saraban"))
+        let mut lines = saraban_command();
+        lines
             .args(extra)
             .arg("lines")
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/external-letter.json"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/external-letter.json"));
+        succeeded(lines)
     };
     let careful = lines(&[]);
     assert!(careful.contains("|ขอแสดงความนับถือ"), "{careful}");

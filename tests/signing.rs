@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use common::TempDir;
+use common::{TempDir, saraban_command, succeeded};
 use saraban::register::{Register, RegisterStore, sha256_hex};
 use saraban::server::{AppState, Config, serve_on};
 use saraban::{Agencies, Engine, compose};
@@ -241,21 +241,16 @@ fn pdf_a_2b_letters_are_signed_on_the_command_line_with_an_ec_key() {
     );
     let out = dir.0.join("letter.pdf");
     let example = common::examples_dir().join("order.json");
-    let status = Command::new(env!("CARGO_BIN_EXE_saraban"))
+    let mut render = saraban_command();
+    render
         .env("SARABAN_TEST_P12_PASSWORD", PASSWORD)
         .arg("--agencies")
         .arg(&dir.0)
         .arg("render")
         .arg(&example)
         .args(["--pdf-standard", "a-2b", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+        .arg(&out);
+    succeeded(render);
     let signed = std::fs::read(&out).unwrap();
     assert_valid(&signed, &cert);
     // Still PDF/A-2b: the XMP says so, and the invisible field has an

@@ -704,17 +704,7 @@ fn one_letter(
         }
         // The same template and laid-out view through a plain World, right
         // after, so both meet the machine in the same state.
-        let peer = PeerLetter {
-            name: format!("plain-{i}"),
-            template: letter.prepared.template.to_string(),
-            view: serde_json::to_value(&letter.prepared.view)?,
-            assets: letter
-                .prepared
-                .assets
-                .iter()
-                .map(|(p, b)| (p.to_string(), b.clone()))
-                .collect(),
-        };
+        let peer = PeerLetter::of(format!("plain-{i}"), &letter)?;
         plain_times.push(plain.render(&peer)?.1);
     }
     // The parts, on more distinct letters.
@@ -1080,18 +1070,7 @@ fn peer_letter(
     doc: &Value,
 ) -> anyhow::Result<PeerLetter> {
     let doc = compose::parse(&json_bytes(doc))?;
-    let letter = compose::compose(engine, agencies, &doc, None)?;
-    Ok(PeerLetter {
-        name,
-        template: letter.prepared.template.to_string(),
-        view: serde_json::to_value(&letter.prepared.view)?,
-        assets: letter
-            .prepared
-            .assets
-            .iter()
-            .map(|(p, b)| (p.to_string(), b.clone()))
-            .collect(),
-    })
+    PeerLetter::of(name, &compose::compose(engine, agencies, &doc, None)?)
 }
 
 fn peer_letters(

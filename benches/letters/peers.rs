@@ -21,6 +21,24 @@ pub struct PeerLetter {
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
+impl PeerLetter {
+    /// The peers' copy of a letter saraban laid out: its template, its final
+    /// view and its images.
+    pub fn of(name: String, letter: &saraban::Letter) -> anyhow::Result<PeerLetter> {
+        Ok(PeerLetter {
+            name,
+            template: letter.prepared.template.to_string(),
+            view: serde_json::to_value(&letter.prepared.view)?,
+            assets: letter
+                .prepared
+                .assets
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.clone()))
+                .collect(),
+        })
+    }
+}
+
 /// Runs `jobs` on `workers` threads, each taking the next job; the wall time
 /// and the number of jobs that failed.
 pub fn run_parallel<T: Sync>(

@@ -234,6 +234,27 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// [`Batch::plan`] within the service's `limits`: its letters, and when
+    /// `merged` (one PDF built in memory) the letters a merged PDF takes.
+    pub fn plan_within(
+        req: BatchRequest,
+        limits: &super::Limits,
+        merged: bool,
+    ) -> Result<Batch, ApiError> {
+        let batch = Batch::plan(req, limits.batch_letters)?;
+        if merged && batch.len() > limits.merge_letters {
+            return Err(ApiError::too_large(
+                "merge",
+                format!(
+                    "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
+                    batch.len(),
+                    limits.merge_letters
+                ),
+            ));
+        }
+        Ok(batch)
+    }
+
     /// Checks the request's shape and compiles its placeholders.
     pub fn plan(req: BatchRequest, max_letters: usize) -> Result<Batch, ApiError> {
         let numbering = req.numbering;

@@ -60,17 +60,7 @@ pub async fn render(
             "needs the register, and this service keeps none (it was started without --db)",
         )]));
     }
-    let mut batch = Batch::plan(req, state.config.limits.batch_letters)?;
-    if merged && batch.len() > state.config.limits.merge_letters {
-        return Err(ApiError::too_large(
-            "merge",
-            format!(
-                "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
-                batch.len(),
-                state.config.limits.merge_letters
-            ),
-        ));
-    }
+    let mut batch = Batch::plan_within(req, &state.config.limits, merged)?;
     let ticket = state.admit_stream()?;
     let agencies = state.agencies.clone();
     let engine = state.engine.clone();

@@ -66,17 +66,7 @@ pub async fn submit(
     }
     let register = state.register()?;
     let req: BatchRequest = body::parse(&bytes)?;
-    let batch = Batch::plan(req, state.config.limits.batch_letters)?;
-    if merged && batch.len() > state.config.limits.merge_letters {
-        return Err(ApiError::too_large(
-            "merge",
-            format!(
-                "{} letters; a merged PDF takes at most {} (ask for a ZIP instead)",
-                batch.len(),
-                state.config.limits.merge_letters
-            ),
-        ));
-    }
+    let batch = Batch::plan_within(req, &state.config.limits, merged)?;
     // A job belongs to the agency its letters name, and only that agency's
     // keys may submit, watch or fetch it.
     let agency = job_agency(&batch)?;

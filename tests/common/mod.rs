@@ -164,18 +164,28 @@ pub async fn get_json(client: &reqwest::Client, url: String, key: &str) -> serde
 /// `saraban keys add <agency>` on the register at `db` (a file or a
 /// PostgreSQL URL); the new key's secret.
 pub fn add_key(db: &Path, agency: &str, label: &str) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saraban"))
-        .args(["keys", "add", agency, "--label", label])
+    let mut keys = saraban_command();
+    keys.args(["keys", "add", agency, "--label", label])
         .arg("--db")
-        .arg(db)
-        .output()
-        .unwrap();
+        .arg(db);
+    succeeded(keys).trim().to_string()
+}
+
+/// The built `saraban` binary, to be given its arguments.
+pub fn saraban_command() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_saraban"))
+}
+
+/// Runs `command`, which must succeed (its error output otherwise says why);
+/// what it printed.
+pub fn succeeded(mut command: std::process::Command) -> String {
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A valid external letter: the base a test breaks one field of.
