@@ -1,6 +1,8 @@
-//! `POST /v1/batches`: one letter with placeholders and a list of recipients, or a
-//! list of whole documents. Every letter is checked before the first byte of the
-//! answer is sent, so a bad recipient is a 422, never a broken ZIP.
+//! A batch as `POST /v1/batches`, a job and `saraban batch` take it: one letter
+//! with placeholders and a list of recipients, or a list of whole documents
+//! (JSON, or a form with the recipients' spreadsheet), planned and checked.
+//! Every letter is checked before the first byte of an answer is sent, so a
+//! bad recipient is a 422, never a broken ZIP ([`super::batches`] answers).
 
 use std::collections::HashSet;
 
