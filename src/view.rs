@@ -379,20 +379,10 @@ pub fn prepare(
     Ok(prepared)
 }
 
-/// [`prepare`] without the line-break chunks (every text plain): all a check
-/// needs, at a fraction of the cost.
-pub fn prepare_unchunked(
-    doc: &Document,
-    agency: &Agency,
-    reference_override: Option<&str>,
-) -> Result<Prepared, Problems> {
-    let mut p = Problems::default();
-    let digits = agency.digits;
-    let mut assets: Vec<(&'static str, Vec<u8>)> = Vec::new();
-
-    check_text(&mut p, "agency.name", &agency.name, true);
-
-    // Which fields each kind needs.
+/// A subject where the kind prints one (a stamped letter has no เรื่อง, a
+/// certificate none printed: a subject there is only the PDF's title), a
+/// standard's title.
+fn check_subject_and_title(doc: &Document, p: &mut Problems) {
     // A stamped letter has no เรื่อง, a certificate none printed: a subject
     // there is only the PDF's title.
     let needs_subject = !matches!(
@@ -401,38 +391,21 @@ pub fn prepare_unchunked(
     );
     match (&doc.subject, needs_subject) {
         (None, true) => p.push("subject", "is required for a document of this kind"),
-        (Some(s), _) => check_text(&mut p, "subject", s, needs_subject),
+        (Some(s), _) => check_text(p, "subject", s, needs_subject),
         _ => {}
     }
     if doc.kind == Kind::Standard {
         match &doc.title {
             None => p.push("title", "is required for a standard document"),
-            Some(t) => check_text(&mut p, "title", t, true),
+            Some(t) => check_text(p, "title", t, true),
         }
     } else if let Some(t) = &doc.title {
-        check_text(&mut p, "title", t, true);
+        check_text(p, "title", t, true);
     }
-    let has_distribution = doc
-        .distribution
-        .as_ref()
-        .is_some_and(|d| !d.recipients.is_empty());
-    let (salutation, addressee) = match doc.addressee() {
-        Ok(a) => a,
-        Err(e) => {
-            p.push("to", e);
-            (Salutation::Rian, doc.to.as_deref())
-        }
-    };
-    match (addressee, doc.kind) {
-        (Some(t), _) => check_text(&mut p, "to", t, true),
-        (None, Kind::External | Kind::Memo) => p.push("to", "is required: the addressee (เรียน)"),
-        (None, Kind::Stamped) => p.push("to", "is required: the addressees (ถึง)"),
-        (None, Kind::Circular) if !has_distribution => p.push(
-            "to",
-            "is required unless distribution.recipients lists the addressees",
-        ),
-        _ => {}
-    }
+}
+
+/// A signatory where the kind is signed, none where it is not.
+fn check_signed(doc: &Document, p: &mut Problems) {
     let signed = !doc.signatory.name.trim().is_empty()
         || !doc.signatory.positions.is_empty()
         || doc.signatory.signature_image.is_some();
@@ -452,8 +425,58 @@ pub fn prepare_unchunked(
             );
         }
     } else {
-        check_text(&mut p, "signatory.name", &doc.signatory.name, true);
+        check_text(p, "signatory.name", &doc.signatory.name, true);
     }
+}
+
+/// `ฉบับที่` of a statement or a news release, in the agency's digits.
+fn issue_text(doc: &Document, digits: DigitStyle, p: &mut Problems) -> Option<String> {
+    match &doc.issue {
+        Some(IssueNumber::Number(0)) => {
+            p.push("issue", "must be 1 or more");
+            None
+        }
+        Some(IssueNumber::Number(n)) => Some(thai::number(*n as i64, digits)),
+        Some(IssueNumber::Text(t)) => {
+            check_text(p, "issue", t, true);
+            Some(thai::apply_digits(t.trim(), digits))
+        }
+        None => None,
+    }
+}
+
+/// The document's date, read as Thai clerks write it.
+fn document_date(doc: &Document, p: &mut Problems) -> Option<ThaiDate> {
+    match &doc.date {
+        Some(s) => match s.trim().parse::<ThaiDate>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                p.push("date", e.to_string());
+                None
+            }
+        },
+        None => None,
+    }
+}
+
+/// How a kind prints its date: with `พ.ศ.` after `ประกาศ ณ วันที่` and the
+/// like, plain (`๑๕ มิถุนายน ๒๕๖๒`) in letters and memos.
+fn date_style(kind: Kind) -> DateStyle {
+    match kind {
+        Kind::Announcement
+        | Kind::Order
+        | Kind::Standard
+        | Kind::Regulation
+        | Kind::Bylaw
+        | Kind::Certificate
+        | Kind::Minutes => DateStyle::Formal,
+        _ => DateStyle::Letter,
+    }
+}
+
+/// Fields that belong to some kinds only are not given to others; no more
+/// endorsements than fit.
+fn check_kind_only(doc: &Document, p: &mut Problems) {
     for (field, given) in [
         ("issue", doc.issue.is_some()),
         ("initials", doc.initials.is_some()),
@@ -468,46 +491,6 @@ pub fn prepare_unchunked(
             p.push(field, format!("belongs to a {what} only"));
         }
     }
-    let issue = match &doc.issue {
-        Some(IssueNumber::Number(0)) => {
-            p.push("issue", "must be 1 or more");
-            None
-        }
-        Some(IssueNumber::Number(n)) => Some(thai::number(*n as i64, digits)),
-        Some(IssueNumber::Text(t)) => {
-            check_text(&mut p, "issue", t, true);
-            Some(thai::apply_digits(t.trim(), digits))
-        }
-        None => None,
-    };
-    if let Some(i) = &doc.initials {
-        check_text(&mut p, "initials", i, true);
-    }
-
-    // Date.
-    let date = match &doc.date {
-        Some(s) => match s.trim().parse::<ThaiDate>() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                p.push("date", e.to_string());
-                None
-            }
-        },
-        None => None,
-    };
-    let date_style = match doc.kind {
-        Kind::Announcement
-        | Kind::Order
-        | Kind::Standard
-        | Kind::Regulation
-        | Kind::Bylaw
-        | Kind::Certificate
-        | Kind::Minutes => DateStyle::Formal,
-        _ => DateStyle::Letter,
-    };
-    let date_text = date.map(|d| thai::format_date(d, date_style, digits));
-
-    // Endorsements.
     if !doc.endorsements.is_empty() && !crate::model::belongs("endorsements", doc.kind) {
         p.push(
             "endorsements",
@@ -530,6 +513,372 @@ pub fn prepare_unchunked(
             },
         );
     }
+}
+
+/// `ที่`: the number the register gave, else the document's text or parts,
+/// in the agency's digits.
+fn reference_text(
+    doc: &Document,
+    agency: &Agency,
+    reference_override: Option<&str>,
+    p: &mut Problems,
+) -> Option<String> {
+    let digits = agency.digits;
+    let reference = match (reference_override, &doc.reference) {
+        (Some(r), _) => Some(r.to_string()),
+        (None, None) => None,
+        (None, Some(Reference::Auto)) => {
+            p.push(
+                "reference",
+                "\"auto\" needs the register: render through the service, or give the number",
+            );
+            None
+        }
+        (None, Some(Reference::Text(t))) => {
+            check_text(p, "reference", t, true);
+            // The template prints the label `ที่`; a reference pasted with it
+            // is not labelled twice.
+            let t = t.trim();
+            let t = crate::text::after_word(t, "ที่").unwrap_or(t);
+            Some(thai::apply_digits(t, digits))
+        }
+        (None, Some(Reference::Parts(parts))) => {
+            let code = parts
+                .code
+                .clone()
+                .or_else(|| agency.code.clone())
+                .unwrap_or_default();
+            if !code.trim().is_empty()
+                && let Err(e) = thai::validate_agency_code(code.trim())
+            {
+                p.push(
+                    if parts.code.is_some() {
+                        "reference.code"
+                    } else {
+                        "agency.code"
+                    },
+                    e,
+                );
+            }
+            let (number, width) = parts.number.value().unwrap_or_else(|e| {
+                p.push("reference.number", e);
+                (1, 0)
+            });
+            if let Some(y) = parts.year
+                && !(2400..=2800).contains(&y)
+            {
+                p.push(
+                    "reference.year",
+                    format!("{y} is not a Buddhist-era year (e.g. 2567)"),
+                );
+            }
+            Some(thai::format_reference(
+                &thai::ReferenceNumber {
+                    code: code.trim().to_string(),
+                    circular: parts.circular.unwrap_or(doc.kind == Kind::Circular),
+                    number,
+                    width,
+                    year_be: parts.year,
+                },
+                digits,
+            ))
+        }
+    };
+
+    if doc.kind == Kind::Standard && doc.reference.is_some() {
+        p.push(
+            "reference",
+            "a standard document carries no reference number (ที่): leave it out",
+        );
+    }
+    reference
+}
+
+/// The contact block at the foot: the document's, or for a letter the
+/// profile's; none where the kind carries none.
+fn contact_lines(doc: &Document, agency: &Agency, p: &mut Problems) -> Vec<Text> {
+    let no_contact = matches!(
+        doc.kind,
+        Kind::Announcement | Kind::Order | Kind::Standard | Kind::Regulation | Kind::Bylaw
+    );
+    if doc.contact.is_some() && no_contact {
+        p.push(
+            "contact",
+            format!(
+                "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
+                if matches!(doc.kind, Kind::Announcement | Kind::Order) {
+                    "n"
+                } else {
+                    ""
+                },
+                doc.kind.name()
+            ),
+        );
+    }
+    // The profile's contact is for letters: a memo's owner is in its
+    // ส่วนราชการ line, and a release prints an owning unit only when it
+    // names one.
+    let profile_contact = !matches!(doc.kind, Kind::Memo | Kind::Statement | Kind::News);
+    let contact = doc
+        .contact
+        .clone()
+        .or_else(|| profile_contact.then(|| agency.contact.clone()).flatten());
+    let mut contact_lines: Vec<Text> = Vec::new();
+    if let Some(c) = &contact
+        && !no_contact
+    {
+        for u in &c.unit {
+            contact_lines.push(Text::plain(u));
+        }
+        if let Some(t) = &c.phone {
+            contact_lines.push(Text::plain(&format!("โทร. {t}")));
+        }
+        if let Some(t) = &c.fax {
+            contact_lines.push(Text::plain(&format!("โทรสาร {t}")));
+        }
+        if let Some(t) = &c.email {
+            contact_lines.push(Text::plain(&format!("ไปรษณีย์อิเล็กทรอนิกส์ {t}")));
+        }
+        for l in &c.lines {
+            contact_lines.push(Text::plain(l));
+        }
+    }
+    contact_lines
+}
+
+/// A circular's บัญชีแนบท้าย: the line naming the letter (its agency,
+/// number and date), then the recipients numbered from ๑, a group's heading
+/// restarting the count.
+fn distribution(
+    doc: &Document,
+    agency: &Agency,
+    reference: Option<&str>,
+    date: Option<ThaiDate>,
+    p: &mut Problems,
+) -> Option<ViewDistribution> {
+    let digits = agency.digits;
+    let distribution = match &doc.distribution {
+        Some(d) if !d.recipients.is_empty() => {
+            let ddate = match &d.date {
+                Some(s) => match s.trim().parse::<ThaiDate>() {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        p.push("distribution.date", e.to_string());
+                        None
+                    }
+                },
+                None => date,
+            };
+            let mut line = format!("หนังสือ{}", agency.name);
+            if let Some(r) = reference {
+                line.push_str(&format!(" ที่ {r}"));
+            }
+            if let Some(x) = ddate {
+                line.push_str(&format!(
+                    " ลงวันที่ {}",
+                    thai::format_date(x, DateStyle::Letter, digits)
+                ));
+            }
+            // Numbered from ๑; a group's heading (no label) restarts the count.
+            let mut recipients = Vec::new();
+            let mut n = 0;
+            for (i, r) in d.recipients.iter().enumerate() {
+                let at = format!("distribution.recipients[{i}]");
+                let (names, at) = match r {
+                    crate::model::Recipient::Name(name) => (std::slice::from_ref(name), at),
+                    crate::model::Recipient::Group(g) => {
+                        check_text(p, &format!("{at}.group"), &g.group, true);
+                        if g.recipients.is_empty() {
+                            p.push(
+                                format!("{at}.recipients"),
+                                "must list at least one recipient",
+                            );
+                        }
+                        recipients.push(Labelled {
+                            label: String::new(),
+                            text: Text::plain(&g.group),
+                        });
+                        n = 0;
+                        (g.recipients.as_slice(), format!("{at}.recipients"))
+                    }
+                };
+                let grouped = matches!(r, crate::model::Recipient::Group(_));
+                for (j, name) in names.iter().enumerate() {
+                    let field = if grouped {
+                        format!("{at}[{j}]")
+                    } else {
+                        at.clone()
+                    };
+                    check_text(p, &field, name, true);
+                    n += 1;
+                    recipients.push(Labelled {
+                        label: format!("{}.", thai::number(n, digits)),
+                        text: Text::plain(name),
+                    });
+                }
+            }
+            Some(ViewDistribution {
+                line: Text::plain(&line),
+                recipients,
+            })
+        }
+        _ => None,
+    };
+    if distribution.as_ref().map_or(0, |d| d.recipients.len()) > crate::model::MAX_BLOCKS {
+        p.push(
+            "distribution.recipients",
+            "too many recipients for one list",
+        );
+    }
+    distribution
+}
+
+/// The profile's layout within sane bounds: a profile is data too.
+fn check_layout(agency: &Agency, p: &mut Problems) {
+    let l = &agency.layout;
+    for (name, v, lo, hi) in [
+        ("agency.layout.date_x_cm", l.date_x_cm, 3.0, 18.0),
+        ("agency.layout.address_x_cm", l.address_x_cm, 3.0, 18.0),
+        ("agency.layout.signature_x_cm", l.signature_x_cm, 5.0, 17.0),
+        ("agency.layout.block_gap_pt", l.block_gap_pt, 0.0, 40.0),
+        ("agency.layout.font_size_pt", l.font_size_pt, 8.0, 24.0),
+        ("agency.layout.line_pitch_pt", l.line_pitch_pt, 10.0, 40.0),
+        ("agency.layout.item_step_cm", l.item_step_cm, 0.0, 3.0),
+    ] {
+        if !(lo..=hi).contains(&v) || !v.is_finite() {
+            p.push(name, format!("{v} is outside {lo}..{hi}"));
+        }
+    }
+    if l.fonts.is_empty() {
+        p.push("agency.layout.fonts", "must name at least one font");
+    }
+}
+
+/// The title lines: the form and the agency (`ประกาศ<agency>`, unless the
+/// document names its own title), then the lines each form puts under it.
+fn title_lines(
+    doc: &Document,
+    agency: &Agency,
+    reference: Option<&str>,
+    date: Option<ThaiDate>,
+    issue: Option<String>,
+) -> Vec<Text> {
+    let digits = agency.digits;
+    let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
+    let form_title = || {
+        doc.title
+            .clone()
+            .unwrap_or_else(|| format!("{}{}", doc.kind.thai_name(), agency.name))
+    };
+    let titled = |under: Vec<Option<String>>| -> Vec<Text> {
+        std::iter::once(Some(form_title()))
+            .chain(under)
+            .flatten()
+            .map(|s| Text::plain(&s))
+            .collect()
+    };
+    match doc.kind {
+        // An announcement numbered in its agency's book prints its number
+        // under the title, as an order does.
+        Kind::Announcement | Kind::Order => {
+            titled(vec![reference.map(|r| format!("ที่ {r}")), subject_line])
+        }
+        Kind::Standard => doc
+            .title
+            .iter()
+            .map(|t| Text::plain(t))
+            .chain(doc.subject.iter().map(|s| Text::plain(s)))
+            .collect(),
+        // `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...` (the year it is made).
+        Kind::Regulation | Kind::Bylaw => titled(vec![
+            doc.subject.as_deref().map(str::trim).map(|s| {
+                if s.starts_with("ว่าด้วย") {
+                    s.to_string()
+                } else {
+                    format!("ว่าด้วย{s}")
+                }
+            }),
+            date.map(|d| {
+                format!(
+                    "พ.ศ. {}",
+                    thai::number(thai::buddhist_year(d.year) as i64, digits)
+                )
+            }),
+        ]),
+        // `รายงานการประชุม<body>` / `ครั้งที่ ...` / `เมื่อ<date>` / `ณ <place>`.
+        Kind::Minutes => {
+            let m = doc.meeting.as_ref();
+            titled(vec![
+                // `๓/๒๕๖๘` is a number; `สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘` says it all.
+                m.and_then(|m| m.number.as_deref()).map(|n| {
+                    let n = thai::apply_digits(n.trim(), digits);
+                    if n.starts_with(|c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c)) {
+                        format!("ครั้งที่ {n}")
+                    } else {
+                        n
+                    }
+                }),
+                date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
+                m.and_then(|m| m.place.as_deref())
+                    .map(|pl| format!("ณ {}", pl.trim())),
+            ])
+        }
+        // `แถลงการณ์<agency>` / `เรื่อง ...` / `ฉบับที่ ...`.
+        Kind::Statement | Kind::News => {
+            titled(vec![subject_line, issue.map(|n| format!("ฉบับที่ {n}"))])
+        }
+        // A heading many agencies print over the certifying text.
+        Kind::Certificate => doc.title.iter().map(|t| Text::plain(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// [`prepare`] without the line-break chunks (every text plain): all a check
+/// needs, at a fraction of the cost.
+pub fn prepare_unchunked(
+    doc: &Document,
+    agency: &Agency,
+    reference_override: Option<&str>,
+) -> Result<Prepared, Problems> {
+    let mut p = Problems::default();
+    let digits = agency.digits;
+    let mut assets: Vec<(&'static str, Vec<u8>)> = Vec::new();
+
+    check_text(&mut p, "agency.name", &agency.name, true);
+
+    // Which fields each kind needs.
+    check_subject_and_title(doc, &mut p);
+    let has_distribution = doc
+        .distribution
+        .as_ref()
+        .is_some_and(|d| !d.recipients.is_empty());
+    let (salutation, addressee) = match doc.addressee() {
+        Ok(a) => a,
+        Err(e) => {
+            p.push("to", e);
+            (Salutation::Rian, doc.to.as_deref())
+        }
+    };
+    match (addressee, doc.kind) {
+        (Some(t), _) => check_text(&mut p, "to", t, true),
+        (None, Kind::External | Kind::Memo) => p.push("to", "is required: the addressee (เรียน)"),
+        (None, Kind::Stamped) => p.push("to", "is required: the addressees (ถึง)"),
+        (None, Kind::Circular) if !has_distribution => p.push(
+            "to",
+            "is required unless distribution.recipients lists the addressees",
+        ),
+        _ => {}
+    }
+    check_signed(doc, &mut p);
+    check_kind_only(doc, &mut p);
+    let issue = issue_text(doc, digits, &mut p);
+    if let Some(i) = &doc.initials {
+        check_text(&mut p, "initials", i, true);
+    }
+
+    let date = document_date(doc, &mut p);
+    let date_text = date.map(|d| thai::format_date(d, date_style(doc.kind), digits));
+
     // Every image of the document at its fixed virtual path: a broken one
     // is a problem at its field.
     let mut image_at =
@@ -635,74 +984,7 @@ pub fn prepare_unchunked(
         signer("second_signatory", s, 1, &mut p)
     });
 
-    // Reference.
-    let reference = match (reference_override, &doc.reference) {
-        (Some(r), _) => Some(r.to_string()),
-        (None, None) => None,
-        (None, Some(Reference::Auto)) => {
-            p.push(
-                "reference",
-                "\"auto\" needs the register: render through the service, or give the number",
-            );
-            None
-        }
-        (None, Some(Reference::Text(t))) => {
-            check_text(&mut p, "reference", t, true);
-            // The template prints the label `ที่`; a reference pasted with it
-            // is not labelled twice.
-            let t = t.trim();
-            let t = crate::text::after_word(t, "ที่").unwrap_or(t);
-            Some(thai::apply_digits(t, digits))
-        }
-        (None, Some(Reference::Parts(parts))) => {
-            let code = parts
-                .code
-                .clone()
-                .or_else(|| agency.code.clone())
-                .unwrap_or_default();
-            if !code.trim().is_empty()
-                && let Err(e) = thai::validate_agency_code(code.trim())
-            {
-                p.push(
-                    if parts.code.is_some() {
-                        "reference.code"
-                    } else {
-                        "agency.code"
-                    },
-                    e,
-                );
-            }
-            let (number, width) = parts.number.value().unwrap_or_else(|e| {
-                p.push("reference.number", e);
-                (1, 0)
-            });
-            if let Some(y) = parts.year
-                && !(2400..=2800).contains(&y)
-            {
-                p.push(
-                    "reference.year",
-                    format!("{y} is not a Buddhist-era year (e.g. 2567)"),
-                );
-            }
-            Some(thai::format_reference(
-                &thai::ReferenceNumber {
-                    code: code.trim().to_string(),
-                    circular: parts.circular.unwrap_or(doc.kind == Kind::Circular),
-                    number,
-                    width,
-                    year_be: parts.year,
-                },
-                digits,
-            ))
-        }
-    };
-
-    if doc.kind == Kind::Standard && doc.reference.is_some() {
-        p.push(
-            "reference",
-            "a standard document carries no reference number (ที่): leave it out",
-        );
-    }
+    let reference = reference_text(doc, agency, reference_override, &mut p);
 
     // Emblem and signature images.
     let emblem = agency
@@ -730,76 +1012,7 @@ pub fn prepare_unchunked(
         })
     });
 
-    // Title lines: the form and the agency (`ประกาศ<agency>`, unless the
-    // document names its own title), then the lines each form puts under it.
-    let subject_line = doc.subject.as_ref().map(|s| format!("เรื่อง {s}"));
-    let form_title = || {
-        doc.title
-            .clone()
-            .unwrap_or_else(|| format!("{}{}", doc.kind.thai_name(), agency.name))
-    };
-    let titled = |under: Vec<Option<String>>| -> Vec<Text> {
-        std::iter::once(Some(form_title()))
-            .chain(under)
-            .flatten()
-            .map(|s| Text::plain(&s))
-            .collect()
-    };
-    let title_lines: Vec<Text> = match doc.kind {
-        // An announcement numbered in its agency's book prints its number
-        // under the title, as an order does.
-        Kind::Announcement | Kind::Order => titled(vec![
-            reference.as_ref().map(|r| format!("ที่ {r}")),
-            subject_line,
-        ]),
-        Kind::Standard => doc
-            .title
-            .iter()
-            .map(|t| Text::plain(t))
-            .chain(doc.subject.iter().map(|s| Text::plain(s)))
-            .collect(),
-        // `ระเบียบ<agency>` / `ว่าด้วย...` / `พ.ศ. ...` (the year it is made).
-        Kind::Regulation | Kind::Bylaw => titled(vec![
-            doc.subject.as_deref().map(str::trim).map(|s| {
-                if s.starts_with("ว่าด้วย") {
-                    s.to_string()
-                } else {
-                    format!("ว่าด้วย{s}")
-                }
-            }),
-            date.map(|d| {
-                format!(
-                    "พ.ศ. {}",
-                    thai::number(thai::buddhist_year(d.year) as i64, digits)
-                )
-            }),
-        ]),
-        // `รายงานการประชุม<body>` / `ครั้งที่ ...` / `เมื่อ<date>` / `ณ <place>`.
-        Kind::Minutes => {
-            let m = doc.meeting.as_ref();
-            titled(vec![
-                // `๓/๒๕๖๘` is a number; `สมัยสามัญ สมัยที่ ๓ ครั้งที่ ๑/๒๕๖๘` says it all.
-                m.and_then(|m| m.number.as_deref()).map(|n| {
-                    let n = thai::apply_digits(n.trim(), digits);
-                    if n.starts_with(|c: char| c.is_ascii_digit() || ('๐'..='๙').contains(&c)) {
-                        format!("ครั้งที่ {n}")
-                    } else {
-                        n
-                    }
-                }),
-                date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
-                m.and_then(|m| m.place.as_deref())
-                    .map(|pl| format!("ณ {}", pl.trim())),
-            ])
-        }
-        // `แถลงการณ์<agency>` / `เรื่อง ...` / `ฉบับที่ ...`.
-        Kind::Statement | Kind::News => {
-            titled(vec![subject_line, issue.map(|n| format!("ฉบับที่ {n}"))])
-        }
-        // A heading many agencies print over the certifying text.
-        Kind::Certificate => doc.title.iter().map(|t| Text::plain(t)).collect(),
-        _ => Vec::new(),
-    };
+    let title_lines = title_lines(doc, agency, reference.as_deref(), date, issue);
 
     // Body.
     if doc.body.is_empty() {
@@ -926,128 +1139,9 @@ pub fn prepare_unchunked(
     let refer_to = numbered("refer_to", &doc.refer_to, &mut p);
     let enclosures = numbered("enclosures", &doc.enclosures, &mut p);
 
-    // Contact lines.
-    let no_contact = matches!(
-        doc.kind,
-        Kind::Announcement | Kind::Order | Kind::Standard | Kind::Regulation | Kind::Bylaw
-    );
-    if doc.contact.is_some() && no_contact {
-        p.push(
-            "contact",
-            format!(
-                "a{} {} carries no contact block (ส่วนราชการเจ้าของเรื่อง, โทร.): leave it out",
-                if matches!(doc.kind, Kind::Announcement | Kind::Order) {
-                    "n"
-                } else {
-                    ""
-                },
-                doc.kind.name()
-            ),
-        );
-    }
-    // The profile's contact is for letters: a memo's owner is in its
-    // ส่วนราชการ line, and a release prints an owning unit only when it
-    // names one.
-    let profile_contact = !matches!(doc.kind, Kind::Memo | Kind::Statement | Kind::News);
-    let contact = doc
-        .contact
-        .clone()
-        .or_else(|| profile_contact.then(|| agency.contact.clone()).flatten());
-    let mut contact_lines: Vec<Text> = Vec::new();
-    if let Some(c) = &contact
-        && !no_contact
-    {
-        for u in &c.unit {
-            contact_lines.push(Text::plain(u));
-        }
-        if let Some(t) = &c.phone {
-            contact_lines.push(Text::plain(&format!("โทร. {t}")));
-        }
-        if let Some(t) = &c.fax {
-            contact_lines.push(Text::plain(&format!("โทรสาร {t}")));
-        }
-        if let Some(t) = &c.email {
-            contact_lines.push(Text::plain(&format!("ไปรษณีย์อิเล็กทรอนิกส์ {t}")));
-        }
-        for l in &c.lines {
-            contact_lines.push(Text::plain(l));
-        }
-    }
+    let contact_lines = contact_lines(doc, agency, &mut p);
 
-    // Distribution list.
-    let distribution = match &doc.distribution {
-        Some(d) if !d.recipients.is_empty() => {
-            let ddate = match &d.date {
-                Some(s) => match s.trim().parse::<ThaiDate>() {
-                    Ok(x) => Some(x),
-                    Err(e) => {
-                        p.push("distribution.date", e.to_string());
-                        None
-                    }
-                },
-                None => date,
-            };
-            let mut line = format!("หนังสือ{}", agency.name);
-            if let Some(r) = &reference {
-                line.push_str(&format!(" ที่ {r}"));
-            }
-            if let Some(x) = ddate {
-                line.push_str(&format!(
-                    " ลงวันที่ {}",
-                    thai::format_date(x, DateStyle::Letter, digits)
-                ));
-            }
-            // Numbered from ๑; a group's heading (no label) restarts the count.
-            let mut recipients = Vec::new();
-            let mut n = 0;
-            for (i, r) in d.recipients.iter().enumerate() {
-                let at = format!("distribution.recipients[{i}]");
-                let (names, at) = match r {
-                    crate::model::Recipient::Name(name) => (std::slice::from_ref(name), at),
-                    crate::model::Recipient::Group(g) => {
-                        check_text(&mut p, &format!("{at}.group"), &g.group, true);
-                        if g.recipients.is_empty() {
-                            p.push(
-                                format!("{at}.recipients"),
-                                "must list at least one recipient",
-                            );
-                        }
-                        recipients.push(Labelled {
-                            label: String::new(),
-                            text: Text::plain(&g.group),
-                        });
-                        n = 0;
-                        (g.recipients.as_slice(), format!("{at}.recipients"))
-                    }
-                };
-                let grouped = matches!(r, crate::model::Recipient::Group(_));
-                for (j, name) in names.iter().enumerate() {
-                    let field = if grouped {
-                        format!("{at}[{j}]")
-                    } else {
-                        at.clone()
-                    };
-                    check_text(&mut p, &field, name, true);
-                    n += 1;
-                    recipients.push(Labelled {
-                        label: format!("{}.", thai::number(n, digits)),
-                        text: Text::plain(name),
-                    });
-                }
-            }
-            Some(ViewDistribution {
-                line: Text::plain(&line),
-                recipients,
-            })
-        }
-        _ => None,
-    };
-    if distribution.as_ref().map_or(0, |d| d.recipients.len()) > crate::model::MAX_BLOCKS {
-        p.push(
-            "distribution.recipients",
-            "too many recipients for one list",
-        );
-    }
+    let distribution = distribution(doc, agency, reference.as_deref(), date, &mut p);
 
     let to = match (addressee, doc.kind) {
         (Some(t), _) => Some(Text::plain(t)),
@@ -1081,24 +1175,7 @@ pub fn prepare_unchunked(
         check_text(&mut p, &format!("copies_to[{i}]"), c, true);
     }
 
-    // Agency layout sanity: a profile is data too.
-    let l = &agency.layout;
-    for (name, v, lo, hi) in [
-        ("agency.layout.date_x_cm", l.date_x_cm, 3.0, 18.0),
-        ("agency.layout.address_x_cm", l.address_x_cm, 3.0, 18.0),
-        ("agency.layout.signature_x_cm", l.signature_x_cm, 5.0, 17.0),
-        ("agency.layout.block_gap_pt", l.block_gap_pt, 0.0, 40.0),
-        ("agency.layout.font_size_pt", l.font_size_pt, 8.0, 24.0),
-        ("agency.layout.line_pitch_pt", l.line_pitch_pt, 10.0, 40.0),
-        ("agency.layout.item_step_cm", l.item_step_cm, 0.0, 3.0),
-    ] {
-        if !(lo..=hi).contains(&v) || !v.is_finite() {
-            p.push(name, format!("{v} is outside {lo}..{hi}"));
-        }
-    }
-    if l.fonts.is_empty() {
-        p.push("agency.layout.fonts", "must name at least one font");
-    }
+    check_layout(agency, &mut p);
 
     let doc_title = match (&doc.subject, &doc.title) {
         (Some(s), _) => s.clone(),
