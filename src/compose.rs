@@ -102,11 +102,10 @@ pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Pre
 /// enclosures, positions and every other string count alike.
 pub fn check_texts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
     let mut p = Problems::default();
-    let Ok(v) = serde_json::to_value(doc) else {
-        return p.into_result(());
-    };
     let mut totals = Totals::default();
-    walk_texts(&v, &mut String::new(), engine, &mut totals, &mut p);
+    crate::texts::each(doc, IMAGE_KEYS, &mut |path, s| {
+        check_one_text(path, s, engine, &mut totals, &mut p)
+    });
     if totals.chars > MAX_DOCUMENT_CHARS {
         p.push(
             "",
@@ -137,63 +136,34 @@ struct Totals {
 /// Keys whose strings are images (base64), not text.
 const IMAGE_KEYS: &[&str] = &["emblem", "signature_image"];
 
-fn walk_texts(
-    v: &serde_json::Value,
-    path: &mut String,
-    engine: &Engine,
-    totals: &mut Totals,
-    p: &mut Problems,
-) {
-    match v {
-        serde_json::Value::String(s) => {
-            let n = s.chars().count();
-            totals.chars += n;
-            totals.texts += 1;
-            if n > MAX_TEXT_CHARS {
-                p.push(
-                    path.as_str(),
-                    format!("is {n} characters long; at most {MAX_TEXT_CHARS} are accepted"),
-                );
-            }
-            if let Some(c) = s.chars().find(|&c| !engine.covers(c)) {
-                p.push(
-                    path.as_str(),
-                    format!(
-                        "the character {c} (U+{:04X}) is in none of the fonts",
-                        c as u32
-                    ),
-                );
-            }
-            if let Some(run) = crate::text::longest_mark_run(s).filter(|&r| r > MAX_MARK_RUN) {
-                p.push(
-                    path.as_str(),
-                    format!("has {run} combining marks in a row; at most {MAX_MARK_RUN} may follow a letter"),
-                );
-            }
-        }
-        serde_json::Value::Array(xs) => {
-            let len = path.len();
-            for (i, x) in xs.iter().enumerate() {
-                path.push_str(&format!("[{i}]"));
-                walk_texts(x, path, engine, totals, p);
-                path.truncate(len);
-            }
-        }
-        serde_json::Value::Object(m) => {
-            let len = path.len();
-            for (k, x) in m {
-                if IMAGE_KEYS.contains(&k.as_str()) {
-                    continue;
-                }
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                walk_texts(x, path, engine, totals, p);
-                path.truncate(len);
-            }
-        }
-        _ => {}
+/// One text's length, its characters' fonts and its runs of marks, counted
+/// into the document's totals.
+fn check_one_text(path: &str, s: &str, engine: &Engine, totals: &mut Totals, p: &mut Problems) {
+    let n = s.chars().count();
+    totals.chars += n;
+    totals.texts += 1;
+    if n > MAX_TEXT_CHARS {
+        p.push(
+            path,
+            format!("is {n} characters long; at most {MAX_TEXT_CHARS} are accepted"),
+        );
+    }
+    if let Some(c) = s.chars().find(|&c| !engine.covers(c)) {
+        p.push(
+            path,
+            format!(
+                "the character {c} (U+{:04X}) is in none of the fonts",
+                c as u32
+            ),
+        );
+    }
+    if let Some(run) = crate::text::longest_mark_run(s).filter(|&r| r > MAX_MARK_RUN) {
+        p.push(
+            path,
+            format!(
+                "has {run} combining marks in a row; at most {MAX_MARK_RUN} may follow a letter"
+            ),
+        );
     }
 }
 

@@ -26,6 +26,7 @@ pub mod signing;
 pub mod tagging;
 pub mod text;
 pub mod textlayer;
+pub mod texts;
 pub mod thai;
 pub mod view;
 
