@@ -7,7 +7,7 @@
 
 use std::fmt::{self, Display};
 
-use serde::ser::{self, Impossible, Serialize};
+use serde::ser::{self, Serialize};
 
 /// Calls `visit(path, text)` for every string of `value`, in order, except
 /// those under a key in `skip` (images as base64, which are not text).
@@ -320,7 +320,12 @@ impl ser::SerializeMap for Entries<'_, '_> {
     type Ok = ();
     type Error = Never;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
-        self.key = key.serialize(KeyText).ok();
+        // The key as JSON would write it: a string, or a number as text.
+        self.key = match serde_json::to_value(key) {
+            Ok(serde_json::Value::String(s)) => Some(s),
+            Ok(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
@@ -361,137 +366,6 @@ impl ser::SerializeStructVariant for Entries<'_, '_> {
     }
     fn end(self) -> Result<(), Never> {
         Entries::end(self)
-    }
-}
-
-/// A map's key as text (JSON keys are strings; another key is left out).
-struct KeyText;
-
-impl ser::Serializer for KeyText {
-    type Ok = String;
-    type Error = Never;
-    type SerializeSeq = Impossible<String, Never>;
-    type SerializeTuple = Impossible<String, Never>;
-    type SerializeTupleStruct = Impossible<String, Never>;
-    type SerializeTupleVariant = Impossible<String, Never>;
-    type SerializeMap = Impossible<String, Never>;
-    type SerializeStruct = Impossible<String, Never>;
-    type SerializeStructVariant = Impossible<String, Never>;
-
-    fn serialize_str(self, s: &str) -> Result<String, Never> {
-        Ok(s.to_string())
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<String, Never> {
-        Ok(variant.to_string())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<String, Never> {
-        value.serialize(self)
-    }
-    fn serialize_bool(self, _: bool) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, Never> {
-        Ok(v.to_string())
-    }
-    fn serialize_f32(self, _: f32) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_f64(self, _: f64) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_char(self, c: char) -> Result<String, Never> {
-        Ok(c.to_string())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_none(self) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, Never> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, Never> {
-        Err(Never)
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Never> {
-        Err(Never)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Never> {
-        Err(Never)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Never> {
-        Err(Never)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Never> {
-        Err(Never)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Never> {
-        Err(Never)
     }
 }
 

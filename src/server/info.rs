@@ -72,7 +72,12 @@ pub async fn schema() -> Response {
 
 /// `GET /openapi.json`: the document made when the service started.
 pub async fn openapi(State(state): State<AppState>) -> Response {
-    json_with_type((*state.openapi).clone(), "application/json")
+    let mut res = state.openapi.clone().into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    res
 }
 
 /// `GET /healthz`.

@@ -197,21 +197,26 @@ impl Issue {
         );
     }
 
-    /// Cancels the numbers of letters that failed to render.
+    /// Cancels the numbers of letters that failed to render (on a blocking
+    /// thread, as every register call).
     pub async fn abandon(self, reason: String) {
-        reg::abandon(&self.register, self.allocated, reason).await;
+        let _ = tokio::task::spawn_blocking(move || self.abandon_here(&reason)).await;
     }
 
-    /// [`Issue::abandon`] on this (blocking) thread; a failure is logged and
-    /// the numbers stay pending, as listings show.
+    /// Cancels the numbers with the reason and releases the idempotency key,
+    /// on this (blocking) thread. A failure is logged; the numbers then stay
+    /// pending, which listings show.
     pub fn abandon_here(self, reason: &str) {
+        let (first, last) = (self.allocated.first, self.allocated.last);
         let short = crate::register::abandon_reason(reason);
-        if let Err(e) = self.register.abandon(&self.allocated, &short) {
-            tracing::error!(
-                first = self.allocated.first,
+        match self.register.abandon(&self.allocated, &short) {
+            Ok(()) => tracing::warn!(first, last, %reason, "render failed: numbers cancelled"),
+            Err(e) => tracing::error!(
+                first,
+                last,
                 error = %e,
                 "render failed and the numbers could not be cancelled: they stay pending"
-            );
+            ),
         }
     }
 }

@@ -154,6 +154,8 @@ async fn numbered(
     if let Some(id) = &agency_id {
         key = Some(reg::authorize(&register, &headers, id).await?);
     }
+    // A malformed Idempotency-Key is refused before any work (the issuing
+    // reads it again when it takes the number).
     reg::idempotency_key(&headers)?;
     let ticket = state.admit()?;
     let shared = state.clone();

@@ -179,8 +179,8 @@ pub struct Shared {
     pub metrics: metrics::Metrics,
     /// Settings.
     pub config: Config,
-    /// The OpenAPI document, made once from the route table and `config`.
-    pub openapi: Arc<serde_json::Value>,
+    /// The OpenAPI document as JSON, made once from the route table and `config`.
+    pub openapi: axum::body::Bytes,
     /// The outgoing register, when the service keeps one.
     pub register: Option<Arc<dyn RegisterStore>>,
     /// Work that outlives its request (a numbered letter or batch whose
@@ -221,7 +221,9 @@ impl AppState {
             tasks: tokio_util::task::TaskTracker::new(),
             pool: pool::Pool::new(config.workers, config.queue, config.streams),
             metrics,
-            openapi: Arc::new(openapi::document(&config)),
+            openapi: serde_json::to_vec(&openapi::document(&config))
+                .unwrap_or_default()
+                .into(),
             config,
             register,
         }))

@@ -139,25 +139,6 @@ pub fn replayed(
     res
 }
 
-/// Gives up on numbers whose render failed: they are cancelled with the reason
-/// and the idempotency key is released. A failure here is logged; the
-/// numbers then stay pending, which listings show.
-pub async fn abandon(register: &Arc<dyn RegisterStore>, allocated: Allocated, reason: String) {
-    let first = allocated.first;
-    let last = allocated.last;
-    let short = crate::register::abandon_reason(&reason);
-    let result = blocking(register, move |r| r.abandon(&allocated, &short)).await;
-    match result {
-        Ok(()) => tracing::warn!(first, last, %reason, "render failed: numbers cancelled"),
-        Err(e) => tracing::error!(
-            first,
-            last,
-            error = %e.details().detail,
-            "render failed and the numbers could not be cancelled: they stay pending"
-        ),
-    }
-}
-
 /// The register of an agency for a year, as `GET /v1/register/{agency}/{year}`
 /// answers it in JSON.
 #[derive(Debug, Serialize, JsonSchema)]
