@@ -6,6 +6,8 @@
 //!   cannot reuse a layout): median and p99, with a breakdown;
 //! - a 1,000-recipient circular and 1,000 distinct letters through the real
 //!   `POST /v1/batches`, streamed as ZIP: letters per second;
+//! - long documents (10 pages and more) in-process, ms a page, against typst
+//!   as a library on the same template and view;
 //! - the peak memory (VmHWM) of a child process serving a 10,000-letter batch;
 //! - `POST /v1/letters` at 50 concurrent clients on loopback for a bounded time:
 //!   p50/p99 and letters per second;
@@ -14,13 +16,14 @@
 //!   process) and cold. A peer that is not installed is skipped with a line.
 //!
 //! Options: `--quick` (smaller counts, said so in the output), `--only
-//! inproc,http,memory,peers`, `--write-peer-inputs DIR` (the one-page letter as
+//! inproc,long,http,memory,peers`, `--write-peer-inputs DIR` (the one-page letter as
 //! the peers get it, then exit), `--profile-letters N [--circular]` (only N
 //! distinct, or circular, letters on one thread, for a profiler).
 
 mod fodt;
 mod http;
 mod inputs;
+mod long;
 mod peers;
 mod plain;
 mod stats;
@@ -47,6 +50,8 @@ struct Counts {
     identical: usize,
     /// Fresh `saraban render` processes.
     cli: usize,
+    /// Renders of each long document.
+    long_runs: usize,
     /// Letters in the circular and the distinct batch.
     batch: usize,
     /// Letters in the batch whose peak memory is measured.
@@ -67,6 +72,7 @@ const FULL: Counts = Counts {
     one_letter: 500,
     identical: 200,
     cli: 10,
+    long_runs: 9,
     batch: 1_000,
     peak: 10_000,
     http_secs: 10,
@@ -81,6 +87,7 @@ const QUICK: Counts = Counts {
     one_letter: 100,
     identical: 50,
     cli: 3,
+    long_runs: 3,
     batch: 200,
     peak: 1_000,
     http_secs: 4,
@@ -100,6 +107,8 @@ const TARGET_CIRCULAR: f64 = 500.0;
 const TARGET_DISTINCT: f64 = 150.0;
 const TARGET_PEAK_MB: f64 = 300.0;
 const TARGET_HTTP_P99_MS: f64 = 40.0;
+/// Target of issue #14: a long document, per page.
+const TARGET_LONG_MS_PAGE: f64 = 8.0;
 
 struct Opts {
     quick: bool,
@@ -193,7 +202,7 @@ fn yes(ok: bool) -> String {
     if ok { "yes".into() } else { "**no**".into() }
 }
 
-fn say(line: impl AsRef<str>) {
+pub(crate) fn say(line: impl AsRef<str>) {
     eprintln!("[bench] {}", line.as_ref());
 }
 
@@ -244,6 +253,18 @@ fn main() -> anyhow::Result<()> {
             per_s(counts.batch as f64 / parallel)
         ));
         busy.push(("in-process", watch.others_pct()));
+    }
+
+    // Long documents, in-process.
+    let mut long_runs: Vec<long::LongRun> = Vec::new();
+    if opts.runs("long") {
+        let watch = stats::CpuWatch::start();
+        say(format!(
+            "in-process: long documents, {} runs each from an empty memo cache",
+            counts.long_runs
+        ));
+        long_runs = long::long_documents(&engine, &agencies, counts.long_runs)?;
+        busy.push(("long", watch.others_pct()));
     }
 
     // The service: batches and concurrent clients.
@@ -379,6 +400,20 @@ fn main() -> anyhow::Result<()> {
             r.office_vs = times(f.cold.median() / o.cli.median());
         }
         rows.push(r);
+    }
+    for l in &long_runs {
+        rows.push(Row {
+            metric: format!(
+                "long document in-process, `{}` ({} pages), median ms a page",
+                l.name, l.pages
+            ),
+            target: format!("≤ {TARGET_LONG_MS_PAGE} ms"),
+            ours: ms(l.saraban.median()),
+            met: yes(l.saraban.median() <= TARGET_LONG_MS_PAGE),
+            typst: format!("{} (plain World)", ms(l.plain.median())),
+            typst_vs: times(l.plain.median() / l.saraban.median()),
+            ..Row::default()
+        });
     }
     let rate_row =
         |metric: String, target: f64, ours: &http::BatchRun, t: Option<f64>, l: Option<f64>| {
