@@ -3,19 +3,24 @@
 //! Data flows one way: [`model`] (serde types) → [`view`] (validation, and the
 //! formatting in [`thai`]: digits, Buddhist-era dates, reference numbers, amounts;
 //! line-break protection in [`linebreak`]) → [`render`] (a typst `World` with
-//! embedded fonts and templates) → [`compose`] (layout passes, PDF/PNG) → the
-//! shells: the `saraban` CLI and the HTTP server.
+//! embedded fonts and templates) → [`passes`] (compile, read the lines off
+//! typst's frames, adjust, compile again; page marks drawn over the pages, on
+//! the one page [`geometry`]) → [`letter`] (PDF/PNG) → the shells: the
+//! `saraban` CLI and the HTTP server. [`compose`] runs the pipeline.
 
 pub mod agency;
 pub mod batch_file;
 pub mod compose;
 pub mod error;
 pub mod frames;
+pub mod geometry;
 pub mod i18n;
+pub mod letter;
 pub mod linebreak;
 pub mod merge;
 pub mod model;
 pub mod outline;
+pub mod passes;
 pub mod pdf_standard;
 pub mod recipients;
 pub mod register;

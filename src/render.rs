@@ -71,6 +71,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "/standard.typ",
         include_str!("../letter-templates/standard.typ"),
     ),
+    ("/marks.typ", include_str!("../letter-templates/marks.typ")),
     (
         "/register.typ",
         include_str!("../letter-templates/register.typ"),

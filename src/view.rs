@@ -86,7 +86,7 @@ pub struct View {
     /// Layout figures from the profile.
     pub layout: Layout,
     /// The size a font is set at, relative to the official size: 1 for TH
-    /// SarabunPSK, 1/1.444 for Laksaman (set by [`crate::compose::layout`]
+    /// SarabunPSK, 1/1.444 for Laksaman (set by [`crate::passes::layout`]
     /// from the engine's fonts).
     pub font_scale: f64,
     /// `thai` or `arabic`.
@@ -148,13 +148,6 @@ pub struct View {
     pub distribution: Option<ViewDistribution>,
     /// Superiors' notes under a memo, each signed.
     pub endorsements: Vec<ViewEndorsement>,
-    /// Per page, the words that open the next page (filled by the second layout pass).
-    pub continuations: Vec<String>,
-    /// True once a layout pass found more than one page: the template then draws
-    /// page numbers and continuation lines, which need typst's introspection
-    /// (`here()`, `query`) and so two or three layout iterations a compile. A
-    /// one-page letter is laid out once, without them.
-    pub multipage: bool,
     /// The first body block kept on the page of the signature, when the layout
     /// pass moved lines there (otherwise the last paragraph is).
     pub keep_from: Option<usize>,
@@ -1239,8 +1232,6 @@ pub fn prepare_unchunked(
         copies_to: doc.copies_to.clone(),
         distribution,
         endorsements,
-        continuations: Vec::new(),
-        multipage: false,
         keep_from: None,
         typesetting: Typesetting::Careful.name(),
     };

@@ -382,19 +382,21 @@ fn page_numbers_and_secrecy_marks_on_every_page() {
 
 #[test]
 fn a_one_page_letter_keeps_its_marks_without_page_furniture() {
-    // One page: laid out without the introspection that page numbers need
-    // (view.multipage stays false), and the secrecy marks are still drawn.
+    // One page: no page marks drawn over it, and the secrecy marks are
+    // still drawn.
     let path = examples_dir().join("../bench/one-page.json");
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     doc["secrecy"] = serde_json::json!("ลับ");
     let l = render_json(&serde_json::to_vec(&doc).unwrap());
     assert_eq!(l.pages(), 1);
-    assert!(!l.prepared.view.multipage);
+    assert!(l.marks.is_empty());
     let lines = lines(&l);
     assert_eq!(lines.iter().filter(|x| x.text.trim() == "ลับ").count(), 2);
     assert!(!lines.iter().any(|x| x.text.trim().starts_with("- ")));
-    // A letter of several pages gets its furniture.
-    assert!(render_example("secret-memo").prepared.view.multipage);
+    // A letter of several pages gets its page numbers and continuations.
+    let several = render_example("secret-memo");
+    assert_eq!(several.marks.len(), several.pages());
+    assert!(several.marks[1].number.is_some() && several.marks[0].continuation.is_some());
 }
 
 #[test]
