@@ -2114,6 +2114,40 @@ fn linked_href(svg: &[u8]) -> Option<String> {
         .find(|h| !h.starts_with('#') && !h.starts_with("data:"))
 }
 
+/// [`chunk_texts`] again for the texts `touched` says a layout pass found
+/// loose lines in, with `relax`; every other text keeps its chunks (they would
+/// come out the same: a text's chunks depend on its words and `relax` alone),
+/// and so do table cells and committee columns, chunked by rules of their own
+/// whatever the pass found.
+pub fn rechunk_touched(
+    view: &mut View,
+    words: &Words,
+    touched: &dyn Fn(&Text) -> bool,
+    relax: &dyn Fn(&str, usize, &str) -> bool,
+) {
+    // A committee's positions and roles are chunked as their columns want:
+    // out of the walk, and back after it.
+    let mut columns = Vec::new();
+    for b in &mut view.body {
+        if let ViewBlock::Members { rows, .. } = b {
+            columns.extend(rows.iter_mut().map(|r| (r.position.take(), r.role.take())));
+        }
+    }
+    for_each_text(view, &mut |t| {
+        if touched(t) {
+            *t = words.rechunk(t, relax);
+        }
+    });
+    let mut columns = columns.into_iter();
+    for b in &mut view.body {
+        if let ViewBlock::Members { rows, .. } = b {
+            for (r, (position, role)) in rows.iter_mut().zip(columns.by_ref()) {
+                (r.position, r.role) = (position, role);
+            }
+        }
+    }
+}
+
 /// Splits every text of the view into the chunks between which a line may break
 /// (see [`crate::linebreak`]); compounds and pairs for which `relax` is true may
 /// also break or stretch.

@@ -22,6 +22,13 @@ pub struct Loose {
 }
 
 impl Loose {
+    /// True when `squashed` (a text without white space) holds this line:
+    /// only then may [`Loose::covers`] be true of a word of it.
+    pub fn within(&self, squashed: &str) -> bool {
+        let line: String = self.line.chars().filter(|c| !c.is_whitespace()).collect();
+        !line.is_empty() && squashed.contains(&line)
+    }
+
     /// True for a word at byte `start` of `text` on the line after this one
     /// (the first did not fit, and typst prefers one hopeless line to
     /// breaking the ones after it), or for a kept pair on this line (its box

@@ -128,10 +128,24 @@ fn adjust(prepared: &mut Prepared, spots: &mut Vec<Loose>, adjustment: Adjustmen
             view::carry_lines(&mut prepared.view, &words, &lines)
         }
         Adjustment::Loosen(loose) => {
+            // Only a text holding one of the new loose lines can chunk
+            // otherwise now (see `Loose::covers`).
+            let touched = |t: &crate::text::Text| {
+                let flat = crate::text::squash_with_origin(&t.flat()).0;
+                loose.iter().any(|l| l.within(&flat))
+            };
+            view::rechunk_touched(
+                &mut prepared.view,
+                &words,
+                &touched,
+                &|text, start, word| {
+                    spots
+                        .iter()
+                        .chain(&loose)
+                        .any(|s| s.covers(text, start, word))
+                },
+            );
             spots.extend(loose);
-            view::chunk_texts(&mut prepared.view, &words, &|text, start, word| {
-                spots.iter().any(|s| s.covers(text, start, word))
-            });
         }
     }
 }
