@@ -147,6 +147,10 @@ impl Engine {
             .collect();
         let mut files = HashMap::new();
         files.insert(file_id(crate::view::GARUDA_PATH), Bytes::new(GARUDA_PNG));
+        files.insert(
+            file_id(crate::geometry::PATH),
+            Bytes::new(crate::geometry::PAGE.json()),
+        );
 
         Ok(Engine {
             library: LazyHash::new(library),

@@ -8,12 +8,17 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-/// A text value of the view (a string, or chunks and `{"k": ...}` runs) as one string.
+/// A text value of the view (a string, or chunks: strings, and `{"k": ...}`,
+/// `{"t": ...}`, `{"f": ...}` runs) as one string.
 pub fn flat(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Array(parts) => parts.iter().map(flat).collect(),
-        Value::Object(o) => o.get("k").map(flat).unwrap_or_default(),
+        Value::Object(o) => ["k", "t", "f"]
+            .iter()
+            .find_map(|key| o.get(*key))
+            .map(flat)
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }

@@ -1354,8 +1354,10 @@ fn write_peer_inputs(
         dir.join("one-page.fodt"),
         fodt::fodt(&one.view, saraban::render::GARUDA_PNG),
     )?;
+    // The page the templates read (`/page.json` at the typst root).
+    std::fs::write(dir.join("page.json"), saraban::geometry::PAGE.json())?;
     say(format!(
-        "wrote {0}/one-page.view.json and {0}/one-page.fodt",
+        "wrote {0}/one-page.view.json, {0}/page.json and {0}/one-page.fodt",
         dir.display()
     ));
     Ok(())

@@ -98,6 +98,10 @@ impl TypstCli {
             templates.join("assets/garuda.png"),
             root.join("assets/garuda.png"),
         )?;
+        std::fs::write(
+            root.join(saraban::geometry::PATH.trim_start_matches('/')),
+            saraban::geometry::PAGE.json(),
+        )?;
         Ok(Some(TypstCli {
             version,
             root,

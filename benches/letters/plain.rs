@@ -73,6 +73,11 @@ impl PlainTypst {
                 root.join("letter-templates/assets/garuda.png"),
             )?),
         );
+        // The page and its margins, as saraban serves them.
+        files.insert(
+            id(saraban::geometry::PATH),
+            Bytes::new(saraban::geometry::PAGE.json()),
+        );
         let mut inputs = Dict::new();
         inputs.insert("data".into(), "/data.json".into_value());
         Ok(PlainTypst {

@@ -63,7 +63,7 @@ pub(super) fn signature_carry(
         .collect();
     // A line that opens a paragraph is indented; one that goes on is full
     // to the right margin.
-    let opens = |l: &frames::Line| l.x0 > PAGE.left + 1.0;
+    let opens = |l: &frames::Line| l.x0 > PAGE.left() + 1.0;
     let full = |l: &frames::Line| (l.x1 - PAGE.text_right()).abs() < 1.0;
     let mut n = (LINES_WITH_SIGNATURE - with).min(before.len());
     // Never one line of a paragraph alone on the signature's page (a widow)

@@ -194,7 +194,7 @@ pub(super) fn continuations_of(
             lines
                 .iter()
                 .filter(|l| !repeated_header(l))
-                .find(|l| l.page == next && l.y > PAGE.top && l.y < height - PAGE.bottom)
+                .find(|l| l.page == next && l.y > PAGE.top() && l.y < height - PAGE.bottom())
                 .map(|l| opening_words(&l.text))
                 .unwrap_or_default()
         })
