@@ -7,9 +7,9 @@ use crate::model::{Document, MAX_DOCUMENT_CHARS, MAX_MARK_RUN, MAX_TEXT_CHARS, M
 use crate::render::Engine;
 use crate::view::{self, Prepared};
 
-pub use crate::letter::Letter;
+pub use crate::letter::{Letter, PageMark};
 pub use crate::passes::{
-    Loose, MAX_GAP_EM, PageMark, continuations, layout, loose_lines, opening_words, table_headers,
+    Loose, MAX_GAP_EM, continuations, layout, loose_lines, opening_words, table_headers,
 };
 
 /// Parses JSON bytes into a document; a document of the wrong shape gets

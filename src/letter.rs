@@ -1,10 +1,10 @@
 //! A laid-out letter and its exports: the PDF (to the agency's standard,
 //! signed when the agency signs) and PNG pages.
 
+use serde::Serialize;
 use typst_layout::PagedDocument;
 
 use crate::error::Error;
-use crate::passes::PageMark;
 use crate::render;
 use crate::view::Prepared;
 
@@ -51,4 +51,14 @@ impl Letter {
     pub fn png(&self, index: usize, dpi: f32) -> Result<Vec<u8>, Error> {
         render::to_png(&self.doc, index, dpi)
     }
+}
+
+/// What is drawn over one page of a letter of several pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageMark {
+    /// `- ๒ -`, from the letter's second page to its last.
+    pub number: Option<String>,
+    /// The next page's opening words, on every page of the letter but its
+    /// last (`/` and `...` are the template's).
+    pub continuation: Option<String>,
 }

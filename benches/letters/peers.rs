@@ -13,6 +13,10 @@ use crate::fodt;
 use crate::inputs;
 use crate::stats::command_line;
 
+/// Stand-ins for saraban's two tagging functions (`src/tagging.rs`), which a
+/// stock library lacks: they show their body as it is, as saraban's do.
+pub const SHIMS: &str = "#let saraban-list(body) = body\n#let saraban-list-item(body) = body\n";
+
 /// A letter as the peers get it: its prepared view and the images it uses.
 pub struct PeerLetter {
     pub name: String,
@@ -89,7 +93,7 @@ impl TypstCli {
                 let mut text = std::fs::read_to_string(&path)?;
                 if path.file_name().is_some_and(|n| n == "lib.typ") {
                     // The CLI's library lacks saraban's tagging functions.
-                    text.insert_str(0, crate::plain::SHIMS);
+                    text.insert_str(0, SHIMS);
                 }
                 std::fs::write(root.join(path.file_name().unwrap_or_default()), text)?;
             }

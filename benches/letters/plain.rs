@@ -17,11 +17,7 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 use crate::inputs;
-use crate::peers::PeerLetter;
-
-/// Stand-ins for saraban's two tagging functions (`src/tagging.rs`), which a
-/// stock library lacks: they show their body as it is, as saraban's do.
-pub const SHIMS: &str = "#let saraban-list(body) = body\n#let saraban-list-item(body) = body\n";
+use crate::peers::{PeerLetter, SHIMS};
 
 /// The templates, fonts and library, made once.
 pub struct PlainTypst {

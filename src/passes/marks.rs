@@ -23,6 +23,7 @@ use crate::agency::Layout;
 use crate::error::Error;
 use crate::frames;
 use crate::geometry::PAGE;
+use crate::letter::PageMark;
 use crate::render::Engine;
 use crate::thai::{self, DigitStyle};
 use crate::view::View;
@@ -33,16 +34,6 @@ const CONTINUATION_CHARS: usize = 24;
 /// The label the templates put where the letter ends: a circular's
 /// distribution list after it gets neither page numbers nor continuations.
 const LETTER_END: &str = "saraban-letter-end";
-
-/// What is drawn over one page of a letter of several pages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PageMark {
-    /// `- ๒ -`, from the letter's second page to its last.
-    pub number: Option<String>,
-    /// The next page's opening words, on every page of the letter but its
-    /// last (`/` and `...` are the template's).
-    pub continuation: Option<String>,
-}
 
 /// What `marks.typ` reads: the letter's type settings and the marks.
 #[derive(Serialize)]
