@@ -58,16 +58,20 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         .iter()
         .map(|(p, b)| (*p, Bytes::new(b.clone())))
         .collect();
+    // A compile, and the lines read off its frames (once: every pass and
+    // the page marks read the same lines).
     let compile = |prepared: &Prepared| {
         let data = serde_json::to_vec(&prepared.view)
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
-        engine.compile(prepared.template, data, &assets)
+        let doc = engine.compile(prepared.template, data, &assets)?;
+        let lines = frames::lines(&doc);
+        Ok::<_, Error>((doc, lines))
     };
     let careful = prepared.view.typesetting == "careful";
     // Lines already loosened: a line loose again stays as it is.
     let mut spots: Vec<Loose> = Vec::new();
     let started = std::time::Instant::now();
-    let mut doc = compile(&prepared)?;
+    let (mut doc, mut lines) = compile(&prepared)?;
     for pass in 1..MAX_PASSES {
         // A document whose compiles take seconds (a hundred pages of one
         // unbroken run) stops refining after its first adjustment: a compile
@@ -75,7 +79,6 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         if pass >= 2 && started.elapsed() > LAYOUT_BUDGET {
             break;
         }
-        let lines = frames::lines(&doc);
         let mut adjustments = Vec::new();
         if prepared.view.keep_from.is_none()
             && let Some(carried) = carry::signature_carry(&lines, &prepared.view)
@@ -97,20 +100,19 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
         for adjustment in adjustments {
             adjust(&mut prepared, &mut spots, adjustment);
         }
-        doc = compile(&prepared)?;
+        (doc, lines) = compile(&prepared)?;
     }
     // A line the passes could not justify without holes is set flush left,
     // never spread: one more compile, the lines otherwise as they were.
     if careful {
         let mut changed = false;
-        for l in &loose::loose_lines_of(&frames::lines(&doc)) {
+        for l in &loose::loose_lines_of(&lines) {
             changed |= view::ragged_after(&mut prepared.view, &l.line);
         }
         if changed {
-            doc = compile(&prepared)?;
+            (doc, lines) = compile(&prepared)?;
         }
     }
-    let lines = frames::lines(&doc);
     let (doc, marks) = marks::draw(engine, doc, &prepared.view, &lines)?;
     render::evict_cache_after(doc.pages().len());
     Ok(Letter {
