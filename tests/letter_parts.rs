@@ -505,6 +505,39 @@ fn two_signatories_sign_side_by_side_or_one_under_the_other() {
 }
 
 #[test]
+fn a_long_position_beside_another_signature_wraps_inside_its_half() {
+    // The checker of a committee's minutes, beside the minute-taker: a
+    // position far wider than half the line (tests/letters/minutes-hr-legal-committee.json).
+    let long = "ผู้บังคับบัญชากลุ่มงานคณะกรรมาธิการการกฎหมาย การยุติธรรมและสิทธิมนุษยชน";
+    let doc = json!({
+        "kind": "announcement", "agency": "khonkaen-province", "date": "2025-06-15",
+        "subject": "การจัดงานเทศกาลไหม", "body": ["ขอเชิญชวนประชาชนร่วมงานโดยทั่วกัน"],
+        "signatory": {"name": "นายหนึ่ง ทดสอบ", "positions": ["วิทยากรเชี่ยวชาญ", "ผู้จดบันทึกการประชุม"]},
+        "second_signatory": {"name": "นายสอง ทดสอบ", "positions": [long, "ผู้ตรวจบันทึกการประชุม"]},
+        "signatures": "side_by_side"
+    });
+    let letter = render_json(doc.to_string().as_bytes());
+    assert_eq!(letter.pages(), 1);
+    let runs = frames::runs(&letter.doc.pages()[0].frame);
+    let middle = (3.0 + 8.0) * CM;
+    // Every word of the long position stands in the left half.
+    let left: String = runs
+        .iter()
+        .filter(|r| r.x + r.width <= middle + 0.5)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert!(squash(&left).contains(&squash(long)), "{left}");
+    // The first signatory's block keeps the right half to itself.
+    for r in runs.iter().filter(|r| {
+        ["นายหนึ่ง", "วิทยากร", "ผู้จดบันทึก"]
+            .iter()
+            .any(|w| r.text.contains(w))
+    }) {
+        assert!(r.x >= middle - 0.5, "{} at {}", r.text, r.x);
+    }
+}
+
+#[test]
 fn a_minute_has_its_heading_tick_boxes_and_lines_for_the_pen() {
     let letter = render_example("memo-minute");
     let lines = lines(&letter);
