@@ -900,6 +900,28 @@ pub struct Meeting {
     /// `ผู้เข้าร่วมประชุม`: those who attended without a seat.
     #[serde(default)]
     pub attending: Vec<Attendee>,
+    /// The lists' headings where the body words them otherwise
+    /// (`กรรมาธิการผู้มาประชุม` in a House committee's minutes).
+    #[serde(default)]
+    pub headings: Option<MeetingHeadings>,
+}
+
+/// Headings of a meeting's lists, each in place of the form's own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingHeadings {
+    /// In place of `ผู้มาประชุม`.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub present: Option<String>,
+    /// In place of `ผู้ไม่มาประชุม`.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub absent: Option<String>,
+    /// In place of `ผู้เข้าร่วมประชุม`.
+    #[serde(default)]
+    #[schemars(length(min = 1))]
+    pub attending: Option<String>,
 }
 
 /// One person on a meeting's lists.

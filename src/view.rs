@@ -1377,16 +1377,27 @@ fn meeting_blocks(
     p: &mut Problems,
 ) -> (Vec<ViewBlock>, Vec<ViewBlock>) {
     let mut opening = Vec::new();
-    for (field, title, list) in [
-        ("meeting.present", "ผู้มาประชุม", &m.present),
-        ("meeting.absent", "ผู้ไม่มาประชุม", &m.absent),
-        ("meeting.attending", "ผู้เข้าร่วมประชุม", &m.attending),
+    let headings = m.headings.clone().unwrap_or_default();
+    for (field, title, own, list) in [
+        ("meeting.present", "ผู้มาประชุม", &headings.present, &m.present),
+        ("meeting.absent", "ผู้ไม่มาประชุม", &headings.absent, &m.absent),
+        (
+            "meeting.attending",
+            "ผู้เข้าร่วมประชุม",
+            &headings.attending,
+            &m.attending,
+        ),
     ] {
+        // A heading of the body's own wording, where it gives one.
+        let own = own.as_deref().map(str::trim);
+        if let (Some(own), Some(key)) = (own, field.strip_prefix("meeting.")) {
+            check_text(p, &format!("meeting.headings.{key}"), own, true);
+        }
         if list.is_empty() {
             continue;
         }
         opening.push(ViewBlock::Heading {
-            text: Text::plain(title),
+            text: Text::plain(own.filter(|t| !t.is_empty()).unwrap_or(title)),
             align: "left",
         });
         let rows = list

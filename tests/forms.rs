@@ -265,6 +265,36 @@ fn each_form_refuses_what_it_does_not_carry() {
 }
 
 #[test]
+fn a_body_words_its_attendance_headings_its_own_way() {
+    let path = examples_dir().join("minutes-council.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc["meeting"]["headings"] =
+        json!({"present": "กรรมาธิการผู้มาประชุม", "absent": "กรรมาธิการผู้ไม่มาประชุม"});
+    let letter = render_json(doc.to_string().as_bytes());
+    let lines = plain(&letter);
+    let at = |t: &str| lines.iter().position(|l| l.text.trim() == t);
+    let (present, absent) = (at("กรรมาธิการผู้มาประชุม"), at("กรรมาธิการผู้ไม่มาประชุม"));
+    assert!(
+        present.is_some() && absent > present,
+        "{present:?} {absent:?}"
+    );
+    // The third list keeps the form's heading; the replaced ones are gone.
+    assert!(at("ผู้เข้าร่วมประชุม").is_some() && at("ผู้มาประชุม").is_none());
+    // An empty heading is named at its field.
+    doc["meeting"]["headings"] = json!({"absent": " "});
+    let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
+    let engine = saraban::Engine::shared();
+    let refused = saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
+        .err()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("meeting.headings.absent: must not be empty"),
+        "{refused}"
+    );
+}
+
+#[test]
 fn minutes_list_who_came_and_set_speakers_beside_their_words() {
     let letter = render_example("minutes-council");
     let lines = plain(&letter);
