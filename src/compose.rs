@@ -8,9 +8,7 @@ use crate::render::Engine;
 use crate::view::{self, Prepared};
 
 pub use crate::letter::{Letter, PageMark};
-pub use crate::passes::{
-    Loose, MAX_GAP_EM, continuations, layout, loose_lines, opening_words, table_headers,
-};
+pub use crate::passes::{Loose, MAX_GAP_EM, layout, loose_lines, opening_words, table_headers};
 
 /// Parses JSON bytes into a document; a document of the wrong shape gets
 /// every problem with its shape at once, each at its field ([`crate::shape`]).

@@ -89,8 +89,8 @@ pub struct View {
     /// SarabunPSK, 1/1.444 for Laksaman (set by [`crate::passes::layout`]
     /// from the engine's fonts).
     pub font_scale: f64,
-    /// `thai` or `arabic`.
-    pub digits: &'static str,
+    /// `thai` or `arabic` (as it serialises).
+    pub digits: DigitStyle,
     /// Virtual path of the emblem.
     pub emblem: String,
     /// What the emblem is, for a reader who cannot see it (the PDF's
@@ -1191,10 +1191,7 @@ pub fn prepare_unchunked(
             ..agency.layout.clone()
         },
         font_scale: 1.0,
-        digits: match digits {
-            DigitStyle::Thai => "thai",
-            DigitStyle::Arabic => "arabic",
-        },
+        digits,
         emblem,
         emblem_alt,
         urgency: doc.urgency.map(|u| u.mark().to_string()),

@@ -25,7 +25,7 @@ use crate::frames;
 use crate::geometry::PAGE;
 use crate::letter::PageMark;
 use crate::render::Engine;
-use crate::thai::{self, DigitStyle};
+use crate::thai;
 use crate::view::View;
 
 /// At most this many characters of the next page's opening go into a continuation.
@@ -102,15 +102,11 @@ fn page_marks(doc: &PagedDocument, view: &View, lines: &[frames::Line]) -> Vec<P
         return Vec::new();
     }
     let last = letter_end(doc).unwrap_or(pages);
-    let style = if view.digits == "arabic" {
-        DigitStyle::Arabic
-    } else {
-        DigitStyle::Thai
-    };
     let next = continuations_of(doc, lines, &table_headers(view));
     (1..=pages)
         .map(|p| PageMark {
-            number: (p > 1 && p <= last).then(|| format!("- {} -", thai::number(p as i64, style))),
+            number: (p > 1 && p <= last)
+                .then(|| format!("- {} -", thai::number(p as i64, view.digits))),
             continuation: next
                 .get(p - 1)
                 .filter(|c| p < last && !c.is_empty())
@@ -158,13 +154,8 @@ pub fn table_headers(view: &crate::view::View) -> Vec<String> {
 }
 
 /// For every page but the last, the opening words of the next page's body
-/// (under a repeated table header).
-pub fn continuations(doc: &PagedDocument, headers: &[String]) -> Vec<String> {
-    continuations_of(doc, &frames::lines(doc), headers)
-}
-
-/// [`continuations`] from lines already read off the frames.
-pub(super) fn continuations_of(
+/// (under a repeated table header), from the lines read off its frames.
+fn continuations_of(
     doc: &PagedDocument,
     lines: &[frames::Line],
     headers: &[String],

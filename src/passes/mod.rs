@@ -28,7 +28,7 @@ use crate::render::{self, Engine};
 use crate::view::{self, Prepared};
 
 pub use loose::{Loose, MAX_GAP_EM, loose_lines};
-pub use marks::{continuations, opening_words, table_headers};
+pub use marks::{opening_words, table_headers};
 
 /// Time after which the passes stop refining a document (see [`layout`]);
 /// letters take a few milliseconds.

@@ -45,7 +45,7 @@ pub struct RegisterView {
     /// `ประจำปี พ.ศ. ๒๕๖๘`.
     pub year_text: String,
     /// `thai` or `arabic`, for the page numbers the template writes.
-    pub digits: &'static str,
+    pub digits: DigitStyle,
     /// Font families.
     pub fonts: Vec<String>,
     /// The column heads.
@@ -94,10 +94,7 @@ impl RegisterPage {
             title: TITLE.to_string(),
             agency_name: self.agency_name.clone(),
             year_text: apply_digits(&format!("ประจำปี พ.ศ. {}", self.year_be), digits),
-            digits: match digits {
-                DigitStyle::Thai => "thai",
-                DigitStyle::Arabic => "arabic",
-            },
+            digits,
             fonts: self.fonts.clone(),
             columns: CSV_COLUMNS.to_vec(),
             rows,
