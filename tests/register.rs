@@ -52,6 +52,14 @@ impl Backend {
         open_store(&self.spec()).expect("open the register")
     }
 
+    /// Waits until whatever a killed client had sent is done: a SQLite
+    /// writer's work ends with its process, a PostgreSQL server's does not.
+    fn settle_after_kill(&self) {
+        if let Backend::Postgres(db) = self {
+            db.wait_for_other_sessions();
+        }
+    }
+
     /// The backend's own consistency check, where it has one.
     fn check_integrity(&self) {
         if let Backend::Sqlite(dir) = self {
@@ -612,6 +620,7 @@ fn killed_mid_batch_loses_nothing(backend: Backend) {
         std::thread::sleep(Duration::from_millis(3 * round + 1));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
+        backend.settle_after_kill();
 
         backend.check_integrity();
         let register = backend.open();

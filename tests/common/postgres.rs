@@ -49,6 +49,34 @@ impl PgDatabase {
     pub fn client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url(), postgres::NoTls).unwrap()
     }
+
+    /// Waits until no other session is connected to it. The server goes on
+    /// with what a killed client had already sent (a COMMIT included) until
+    /// it notices the closed socket; a test that kills a client must wait
+    /// for that before it reads what was left behind.
+    pub fn wait_for_other_sessions(&self) {
+        let mut client = self.client();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let others: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if others == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{others} sessions still connected to {}",
+                self.name
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for PgDatabase {
