@@ -49,6 +49,13 @@ pub struct Document {
     /// (`๑๕ มิถุนายน ๒๕๖๒`, `15 มิ.ย. 2562`).
     #[serde(default)]
     pub date: Option<String>,
+    /// Whether the date writes `พ.ศ.` before the year. Left out, as the
+    /// kind's form does: with it in announcements, orders, regulations,
+    /// certificates and minutes (`๑๓ พฤษภาคม พ.ศ. ๒๕๖๗`), without it in
+    /// letters and memos (`๑๓ พฤษภาคม ๒๕๖๗`), which is how many agencies
+    /// date their certificates too.
+    #[serde(default)]
+    pub date_era: Option<bool>,
     /// `ส่วนราชการ` of a memo (defaults to the agency's name).
     #[serde(default)]
     pub department: Option<String>,
@@ -885,10 +892,12 @@ pub struct Meeting {
     /// `ณ`: where it met.
     #[serde(default)]
     pub place: Option<String>,
-    /// `เริ่มประชุมเวลา` (`๐๙.๓๐`; ` น.` is added).
+    /// `เริ่มประชุมเวลา` (`๐๙.๓๐`; ` น.` is added unless the time ends in
+    /// its own word: `๐๙.๕๐ นาฬิกา`). Printed after every list, the
+    /// further `groups` included.
     #[serde(default)]
     pub start: Option<String>,
-    /// `เลิกประชุมเวลา`.
+    /// `เลิกประชุมเวลา`, written as `start`.
     #[serde(default)]
     pub end: Option<String>,
     /// `ผู้มาประชุม`, numbered, with their positions.
@@ -900,10 +909,32 @@ pub struct Meeting {
     /// `ผู้เข้าร่วมประชุม`: those who attended without a seat.
     #[serde(default)]
     pub attending: Vec<Attendee>,
+    /// Whether the date line names the day of the week
+    /// (`เมื่อวันพุธที่ ๑๔ สิงหาคม พ.ศ. ๒๕๖๗`), as many bodies write it.
+    #[serde(default)]
+    pub weekday: bool,
+    /// Further lists after those three, each under its own heading, as a
+    /// House committee lists its secretaries and advisers
+    /// (`ที่ปรึกษาประจำคณะกรรมาธิการ`).
+    #[serde(default)]
+    pub groups: Vec<AttendanceGroup>,
     /// The lists' headings where the body words them otherwise
     /// (`กรรมาธิการผู้มาประชุม` in a House committee's minutes).
     #[serde(default)]
     pub headings: Option<MeetingHeadings>,
+}
+
+/// A further list of a meeting's minutes under its own heading. Its members
+/// are numbered; one alone is marked with a dash (`- นายสหภูมิ เสรีวรกิจ`).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceGroup {
+    /// The list's heading (`ที่ปรึกษาและเลขานุการประจำคณะกรรมาธิการ`).
+    #[schemars(length(min = 1))]
+    pub heading: String,
+    /// Who is on it.
+    #[schemars(length(min = 1))]
+    pub members: Vec<Attendee>,
 }
 
 /// Headings of a meeting's lists, each in place of the form's own.

@@ -9,9 +9,9 @@ use crate::agency::{Agency, Layout};
 use crate::error::Problems;
 use crate::linebreak::{Dictionary, Words};
 use crate::model::{
-    ActivityRow, ActivityTable, Amount, Block, Cell, CellAlign, Document, FullItem, HeadingAlign,
-    Inline, IssueNumber, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run, Salutation,
-    Signatory, SignatureLayout, Table, TypedBlock,
+    ActivityRow, ActivityTable, Amount, Attendee, Block, Cell, CellAlign, Document, FullItem,
+    HeadingAlign, Inline, IssueNumber, Item, Kind, ListStyle, Meeting, MinuteAlign, Reference, Run,
+    Salutation, Signatory, SignatureLayout, Table, TypedBlock,
 };
 use crate::text::Text;
 use crate::thai::{self, DateStyle, DigitStyle, ThaiDate};
@@ -452,9 +452,17 @@ fn document_date(doc: &Document, p: &mut Problems) -> Option<ThaiDate> {
     }
 }
 
-/// How a kind prints its date: with `พ.ศ.` after `ประกาศ ณ วันที่` and the
-/// like, plain (`๑๕ มิถุนายน ๒๕๖๒`) in letters and memos.
-fn date_style(kind: Kind) -> DateStyle {
+/// How a document prints its date: as `era` says, or as its kind's form
+/// does, with `พ.ศ.` after `ประกาศ ณ วันที่` and the like, plain
+/// (`๑๕ มิถุนายน ๒๕๖๒`) in letters and memos.
+fn date_style(kind: Kind, era: Option<bool>) -> DateStyle {
+    if let Some(era) = era {
+        return if era {
+            DateStyle::Formal
+        } else {
+            DateStyle::Letter
+        };
+    }
     match kind {
         Kind::Announcement
         | Kind::Order
@@ -811,7 +819,14 @@ fn title_lines(
                         n
                     }
                 }),
-                date.map(|d| format!("เมื่อวันที่ {}", thai::format_date(d, DateStyle::Formal, digits))),
+                date.map(|d| {
+                    let weekday = m
+                        .filter(|m| m.weekday)
+                        .and_then(|_| d.weekday())
+                        .unwrap_or_default();
+                    let style = date_style(doc.kind, doc.date_era);
+                    format!("เมื่อวัน{weekday}ที่ {}", thai::format_date(d, style, digits))
+                }),
                 m.and_then(|m| m.place.as_deref())
                     .map(|pl| format!("ณ {}", pl.trim())),
             ])
@@ -870,7 +885,7 @@ pub fn prepare_unchunked(
     }
 
     let date = document_date(doc, &mut p);
-    let date_text = date.map(|d| thai::format_date(d, date_style(doc.kind), digits));
+    let date_text = date.map(|d| thai::format_date(d, date_style(doc.kind, doc.date_era), digits));
 
     // Every image of the document at its fixed virtual path: a broken one
     // is a problem at its field.
@@ -1375,11 +1390,13 @@ fn meeting_blocks(
 ) -> (Vec<ViewBlock>, Vec<ViewBlock>) {
     let mut opening = Vec::new();
     let headings = m.headings.clone().unwrap_or_default();
-    for (field, title, own, list) in [
-        ("meeting.present", "ผู้มาประชุม", &headings.present, &m.present),
-        ("meeting.absent", "ผู้ไม่มาประชุม", &headings.absent, &m.absent),
+    // (field, heading, list, whether one alone takes a dash for a number)
+    let mut lists: Vec<(String, String, &[Attendee], bool)> = Vec::new();
+    for (key, title, own, list) in [
+        ("present", "ผู้มาประชุม", &headings.present, &m.present),
+        ("absent", "ผู้ไม่มาประชุม", &headings.absent, &m.absent),
         (
-            "meeting.attending",
+            "attending",
             "ผู้เข้าร่วมประชุม",
             &headings.attending,
             &m.attending,
@@ -1387,14 +1404,31 @@ fn meeting_blocks(
     ] {
         // A heading of the body's own wording, where it gives one.
         let own = own.as_deref().map(str::trim);
-        if let (Some(own), Some(key)) = (own, field.strip_prefix("meeting.")) {
+        if let Some(own) = own {
             check_text(p, &format!("meeting.headings.{key}"), own, true);
         }
+        let heading = own.filter(|t| !t.is_empty()).unwrap_or(title);
+        lists.push((format!("meeting.{key}"), heading.to_string(), list, false));
+    }
+    for (g, group) in m.groups.iter().enumerate() {
+        let field = format!("meeting.groups[{g}]");
+        check_text(p, &format!("{field}.heading"), &group.heading, true);
+        if group.members.is_empty() {
+            p.push(format!("{field}.members"), "must name at least one person");
+        }
+        lists.push((
+            format!("{field}.members"),
+            group.heading.trim().to_string(),
+            &group.members,
+            true,
+        ));
+    }
+    for (field, heading, list, lone_dash) in lists {
         if list.is_empty() {
             continue;
         }
         opening.push(ViewBlock::Heading {
-            text: Text::plain(own.filter(|t| !t.is_empty()).unwrap_or(title)),
+            text: Text::plain(&heading),
             align: "left",
         });
         let rows = list
@@ -1408,8 +1442,13 @@ fn meeting_blocks(
                     check_text(p, &format!("{at}.{f}"), t, false);
                     Some(Text::plain(t))
                 };
+                let label = if lone_dash && list.len() == 1 {
+                    "-".to_string()
+                } else {
+                    format!("{}.", thai::number(i as i64 + 1, digits))
+                };
                 ViewMember {
-                    label: format!("{}.", thai::number(i as i64 + 1, digits)),
+                    label,
                     name: Some(Text::plain(&a.name)),
                     position: text(&a.position, "position", p),
                     role: text(&a.note, "note", p),
@@ -1423,11 +1462,17 @@ fn meeting_blocks(
             halves: true,
         });
     }
+    // `น.` after the time, unless it ends in its own word (`นาฬิกา`).
     let time = |label: &str, t: &Option<String>| {
         t.as_deref().map(|t| {
-            let t = thai::apply_digits(t.trim().trim_end_matches("น.").trim(), digits);
+            let t = thai::apply_digits(t.trim(), digits);
+            let t = if t.ends_with("นาฬิกา") {
+                t
+            } else {
+                format!("{} น.", t.trim_end_matches("น.").trim())
+            };
             ViewBlock::Par {
-                text: Text::plain(&format!("{label} {t} น.")),
+                text: Text::plain(&format!("{label} {t}")),
                 indent: false,
                 justify_last: false,
                 under: None,

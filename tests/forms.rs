@@ -295,6 +295,64 @@ fn a_body_words_its_attendance_headings_its_own_way() {
 }
 
 #[test]
+fn further_lists_times_and_the_date_line_as_the_body_writes_them() {
+    let path = examples_dir().join("minutes-council.json");
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    doc["meeting"]["groups"] = json!([
+        {"heading": "ที่ปรึกษาประจำคณะกรรมาธิการ", "members": [{"name": "นายสหภูมิ เสรีวรกิจ"}]},
+        {"heading": "ที่ปรึกษาประธานคณะกรรมาธิการ",
+         "members": [{"name": "นายภูเบศ โพธิ์โซ๊ะ"}, {"name": "นายสามารถ ศักดิ์แก้ว"}]}
+    ]);
+    doc["meeting"]["start"] = json!("09.50 นาฬิกา");
+    doc["meeting"]["end"] = json!("๑๑.๐๐ น.");
+    doc["meeting"]["weekday"] = json!(true);
+    doc["date_era"] = json!(false);
+    let letter = render_json(doc.to_string().as_bytes());
+    let lines = plain(&letter);
+    // The day of the week, and the year without พ.ศ. when asked.
+    assert_eq!(lines[2].text.trim(), "เมื่อวันศุกร์ที่ ๑๕ สิงหาคม ๒๕๖๘");
+    let at = |t: &str| {
+        lines
+            .iter()
+            .position(|l| l.text.contains(t))
+            .unwrap_or_else(|| panic!("{t}"))
+    };
+    // After the form's lists, each group under its heading, then the start.
+    let order = [
+        at("ผู้เข้าร่วมประชุม"),
+        at("ที่ปรึกษาประจำคณะกรรมาธิการ"),
+        at("- นายสหภูมิ"),
+        at("ที่ปรึกษาประธานคณะกรรมาธิการ"),
+        at("๑. นายภูเบศ"),
+        at("๒. นายสามารถ"),
+        at("เริ่มประชุมเวลา"),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // A time with its own word keeps it; one with น. gets no second.
+    assert_eq!(
+        lines[at("เริ่มประชุมเวลา")].text.trim(),
+        "เริ่มประชุมเวลา ๐๙.๕๐ นาฬิกา"
+    );
+    assert_eq!(
+        lines[at("เลิกประชุมเวลา")].text.trim(),
+        "เลิกประชุมเวลา ๑๑.๐๐ น."
+    );
+    // A group without a heading or without members is named at its field.
+    doc["meeting"]["groups"] = json!([{"heading": " ", "members": []}]);
+    let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
+    let engine = saraban::Engine::shared();
+    let refused = saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
+        .err()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("meeting.groups[0].heading: must not be empty"),
+        "{refused}"
+    );
+    assert!(refused.contains("meeting.groups[0].members"), "{refused}");
+}
+
+#[test]
 fn minutes_list_who_came_and_set_speakers_beside_their_words() {
     let letter = render_example("minutes-council");
     let lines = plain(&letter);

@@ -86,6 +86,22 @@ impl fmt::Display for DateError {
 impl std::error::Error for DateError {}
 
 impl ThaiDate {
+    /// The day of the week in Thai (`พุธ`), as in `วันพุธที่ ๑๔`; none for a
+    /// date whose day is left blank.
+    pub fn weekday(&self) -> Option<&'static str> {
+        let month = time::Month::try_from(self.month).ok()?;
+        let date = time::Date::from_calendar_date(self.year, month, self.day?).ok()?;
+        Some(match date.weekday() {
+            time::Weekday::Monday => "จันทร์",
+            time::Weekday::Tuesday => "อังคาร",
+            time::Weekday::Wednesday => "พุธ",
+            time::Weekday::Thursday => "พฤหัสบดี",
+            time::Weekday::Friday => "ศุกร์",
+            time::Weekday::Saturday => "เสาร์",
+            time::Weekday::Sunday => "อาทิตย์",
+        })
+    }
+
     /// The date as ISO text, Gregorian: `2019-06-15`, or `2019-06` without a day.
     pub fn iso(&self) -> String {
         match self.day {
@@ -288,6 +304,15 @@ pub fn format_date(d: ThaiDate, style: DateStyle, digits: DigitStyle) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_day_of_the_week() {
+        let d = |s: &str| s.parse::<ThaiDate>().unwrap().weekday();
+        assert_eq!(d("2024-08-14"), Some("พุธ"));
+        assert_eq!(d("๑๕ สิงหาคม ๒๕๖๘"), Some("ศุกร์"));
+        assert_eq!(d("2000-02-29"), Some("อังคาร"));
+        assert_eq!(d("2024-08"), None);
+    }
 
     #[test]
     fn reads_dates_written_as_thai_letters_write_them() {
