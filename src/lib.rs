@@ -10,6 +10,7 @@
 
 pub mod agency;
 pub mod batch_file;
+mod column_pieces;
 pub mod compose;
 pub mod error;
 pub mod frames;

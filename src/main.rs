@@ -73,6 +73,11 @@ enum Command {
         /// `pdf_standard` otherwise.
         #[arg(long, value_parser = |s: &str| s.parse::<saraban::PdfStandard>())]
         pdf_standard: Option<saraban::PdfStandard>,
+        /// Write where typst spent its time, every template call with its
+        /// file and line, as a Chrome trace (Perfetto, chrome://tracing):
+        /// for template designers.
+        #[arg(long)]
+        timings: Option<PathBuf>,
     },
     /// A batch on disk: a letter to each recipient of a spreadsheet or CSV
     /// (or a batch request as `POST /v1/batches` takes it), to a ZIP of PDFs
@@ -220,10 +225,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             page,
             dpi,
             pdf_standard,
+            timings,
         } => {
             let agencies = agencies(&cli)?;
             let engine = engine(&cli)?;
             let doc = read_document(input)?;
+            if timings.is_some() {
+                typst_timing::enable();
+            }
             let letter = compose::compose(&engine, &agencies, &doc, None)?;
             let png = *png || output.to_ascii_lowercase().ends_with(".png");
             let page = *page as usize;
@@ -238,6 +247,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             write_output(output, &out)?;
             if output != "-" {
                 eprintln!("{output}: {} page(s)", letter.pages());
+            }
+            if let Some(path) = timings {
+                let file = std::fs::File::create(path)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                typst_timing::export_json(std::io::BufWriter::new(file), |span| {
+                    engine.span_location(span)
+                })
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             }
         }
         Command::Check { input } => {

@@ -109,6 +109,20 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The template file and line of a span typst's timings recorded
+    /// (`/lib.typ`, 120); `?` and 0 for one outside the templates.
+    pub fn span_location(&self, span: std::num::NonZeroU64) -> (String, u32) {
+        let span = typst::syntax::Span::from_raw(span);
+        let Some(source) = span.id().and_then(|id| self.sources.get(&id)) else {
+            return ("?".into(), 0);
+        };
+        let line = source
+            .find(span)
+            .and_then(|node| source.lines().byte_to_line(node.range().start))
+            .map_or(0, |l| l as u32 + 1);
+        (source.id().vpath().get_with_slash().to_string(), line)
+    }
+
     /// The engine with the embedded fonts and templates, plus any `*.ttf`/`*.otf`
     /// fonts in `extra_fonts` (an agency's TH SarabunPSK, say).
     pub fn new(extra_fonts: Option<&Path>) -> anyhow::Result<Self> {

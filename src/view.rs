@@ -237,7 +237,9 @@ pub enum ViewBlock {
         /// when each member fits half the line.
         halves: bool,
     },
-    /// A table whose header repeats on every page.
+    /// A table whose header repeats on every page. Served with `pieces`,
+    /// what each column must be wide enough for (see `column_pieces`).
+    #[serde(serialize_with = "serialize_table")]
     Table {
         /// Header labels.
         headers: Vec<String>,
@@ -257,6 +259,38 @@ pub enum ViewBlock {
         /// `{c: cell, col: first column, cs: columns, rs: rows}`.
         spanned: bool,
     },
+}
+
+/// A table as the template reads it: its fields, and per column the pieces
+/// it must be wide enough for, found from the cells as they are now.
+#[allow(clippy::too_many_arguments)]
+fn serialize_table<S: serde::Serializer>(
+    headers: &[String],
+    header_text: &[Text],
+    rows: &[Vec<serde_json::Value>],
+    align: &[&'static str],
+    widths: &[f64],
+    font_size_pt: &f64,
+    spanned: &bool,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error as _, SerializeStruct};
+    let printed = header_text
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(S::Error::custom)?;
+    let pieces = crate::column_pieces::column_pieces(&printed, rows, *spanned);
+    let mut t = s.serialize_struct("Table", 8)?;
+    t.serialize_field("headers", headers)?;
+    t.serialize_field("header_text", header_text)?;
+    t.serialize_field("rows", rows)?;
+    t.serialize_field("align", align)?;
+    t.serialize_field("widths", widths)?;
+    t.serialize_field("font_size_pt", font_size_pt)?;
+    t.serialize_field("spanned", spanned)?;
+    t.serialize_field("pieces", &pieces)?;
+    t.end()
 }
 
 /// Where a list item stands: its number and nesting depth.
