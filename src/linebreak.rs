@@ -241,6 +241,7 @@ static BASE_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/words.fst"));
 
 static BASE: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
     set: fst::Set::new(Cow::Borrowed(BASE_FST)).expect("build.rs writes a valid FST"),
+    key: 0,
 });
 
 /// A set of Thai words, kept as a finite-state transducer: one walk from a
@@ -249,6 +250,9 @@ static BASE: LazyLock<Dictionary> = LazyLock::new(|| Dictionary {
 #[derive(Clone)]
 pub struct Dictionary {
     set: fst::Set<Cow<'static, [u8]>>,
+    /// Its words' fingerprint (0 when empty), naming it in the cache of
+    /// segmented runs.
+    key: u64,
 }
 
 impl Default for Dictionary {
@@ -262,6 +266,7 @@ impl Default for Dictionary {
         });
         Dictionary {
             set: fst::Set::new(Cow::Borrowed(EMPTY.as_slice())).expect("a valid empty FST"),
+            key: 0,
         }
     }
 }
@@ -280,9 +285,16 @@ impl Dictionary {
 
     fn from_sorted(words: Vec<String>) -> Dictionary {
         let set = fst::Set::from_iter(&words).expect("sorted, unique words");
+        let bytes = set.into_fst().into_inner();
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish() | 1
+        };
         Dictionary {
-            set: fst::Set::new(Cow::Owned(set.into_fst().into_inner()))
-                .expect("a freshly built FST is valid"),
+            set: fst::Set::new(Cow::Owned(bytes)).expect("a freshly built FST is valid"),
+            key,
         }
     }
 
@@ -361,8 +373,33 @@ impl<'a> Words<'a> {
         self.segment_limited(run, usize::MAX)
     }
 
-    /// [`Words::segment`] with words of at most `max_chars` clusters.
+    /// [`Words::segment`] with words of at most `max_chars` clusters,
+    /// remembered: the runs of one letter recur in the next (a circular to
+    /// a thousand offices, the same closing and signature in every letter),
+    /// and segmenting them was a tenth of a one-page letter's own work.
     fn segment_limited(&self, run: &str, max_chars: usize) -> Vec<Range<usize>> {
+        /// Runs remembered per thread before the memory starts afresh.
+        const REMEMBERED: usize = 20_000;
+        type Key = (u64, usize, Box<str>);
+        thread_local! {
+            static SEGMENTED: std::cell::RefCell<std::collections::HashMap<Key, Vec<Range<usize>>>> =
+                Default::default();
+        }
+        let key: Key = (self.extra.map_or(0, |d| d.key), max_chars, run.into());
+        if let Some(words) = SEGMENTED.with_borrow(|m| m.get(&key).cloned()) {
+            return words;
+        }
+        let words = self.segment_uncached(run, max_chars);
+        SEGMENTED.with_borrow_mut(|m| {
+            if m.len() >= REMEMBERED {
+                m.clear();
+            }
+            m.insert(key, words.clone());
+        });
+        words
+    }
+
+    fn segment_uncached(&self, run: &str, max_chars: usize) -> Vec<Range<usize>> {
         // Positions where a word may start or end: never inside a syllable,
         // whatever the dictionary knows (see [`syllable_boundary`]).
         let idx: Vec<usize> = run
