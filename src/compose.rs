@@ -47,7 +47,7 @@ pub fn check(engine: &Engine, doc: &Document, agencies: &Agencies) -> Result<Pre
 pub fn check_texts(engine: &Engine, doc: &Document) -> Result<(), Problems> {
     let mut p = Problems::default();
     let mut totals = Totals::default();
-    crate::texts::each(doc, IMAGE_KEYS, &mut |path, s| {
+    crate::texts::each(doc, crate::texts::IMAGE_KEYS, &mut |path, s| {
         check_one_text(path, s, engine, &mut totals, &mut p)
     });
     if totals.chars > MAX_DOCUMENT_CHARS {
@@ -76,9 +76,6 @@ struct Totals {
     chars: usize,
     texts: usize,
 }
-
-/// Keys whose strings are images (base64), not text.
-const IMAGE_KEYS: &[&str] = &["emblem", "signature_image"];
 
 /// One text's length, its characters' fonts and its runs of marks, counted
 /// into the document's totals.

@@ -14,6 +14,9 @@ pub use crate::thai::ListStyle;
 /// Largest number of body blocks, items and table rows accepted in one document.
 /// A compile cannot be cancelled, so inputs are bounded instead.
 pub const MAX_BLOCKS: usize = 2_000;
+/// The highest number a list or members block may start from: a list's
+/// labels grow with its numbers (`ฌฌฌ`), and no document counts further.
+pub const MAX_START: u32 = 10_000;
 /// Longest text field accepted, in characters: a paragraph of two pages,
 /// longer than any real one (typst's line breaker takes seconds on a
 /// paragraph of 20,000 letters without a space).
@@ -582,9 +585,9 @@ pub enum TypedBlock {
         /// Numbering style of this level (default `decimal`).
         #[serde(default)]
         style: Option<ListStyle>,
-        /// First number (default 1).
+        /// First number (default 1, at most 10,000).
         #[serde(default)]
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = 10000))]
         start: Option<u32>,
         /// Thai or Arabic digits in this list's numbers (default: the agency's).
         #[serde(default)]
@@ -631,9 +634,9 @@ pub enum TypedBlock {
     /// an order lists them: numbered, each with a name and/or a position, and a
     /// role (`ประธานกรรมการ`, `กรรมการและเลขานุการ`) in a column of its own.
     Members {
-        /// First number (default 1).
+        /// First number (default 1, at most 10,000).
         #[serde(default)]
-        #[schemars(range(min = 1))]
+        #[schemars(range(min = 1, max = 10000))]
         start: Option<u32>,
         /// The members, in order.
         #[schemars(length(min = 1))]

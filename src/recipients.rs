@@ -96,6 +96,7 @@ pub fn read_bytes(
             from_csv(&text).map_err(fail)
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
+            check_unpacked(bytes).map_err(|m| fail((String::new(), m)))?;
             let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
                 .map_err(|e| fail((String::new(), e.to_string())))?;
             from_workbook(book, options).map_err(fail)
@@ -170,17 +171,143 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
             }
         },
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| (format!("sheet \"{name}\": "), e.to_string()))?;
-    // The range starts at the first used cell; rows are numbered from the top.
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let at_sheet = |e: String| (format!("sheet \"{name}\": "), e);
+    // XLSX and XLSB are read cell by cell, so that one cell far off the grid
+    // (`XFD1048576`) is refused before a dense sheet is made of it; XLS and
+    // ODS hold at most 65,536 × 256 cells, or cap their repeats themselves.
+    let cells: Vec<((u32, u32), Data)> = match &mut book {
+        calamine::Sheets::Xlsx(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| at_sheet(e.to_string()))?;
+            let mut cells = Vec::new();
+            while let Some(c) = reader.next_cell().map_err(|e| at_sheet(e.to_string()))? {
+                check_cell_place(c.get_position()).map_err(at_sheet)?;
+                cells.push((c.get_position(), Data::from(c.get_value().clone())));
+            }
+            cells
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut reader = x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| at_sheet(e.to_string()))?;
+            let mut cells = Vec::new();
+            while let Some(c) = reader.next_cell().map_err(|e| at_sheet(e.to_string()))? {
+                check_cell_place(c.get_position()).map_err(at_sheet)?;
+                cells.push((c.get_position(), Data::from(c.get_value().clone())));
+            }
+            cells
+        }
+        _ => {
+            let range = book
+                .worksheet_range(&name)
+                .map_err(|e| at_sheet(e.to_string()))?;
+            let mut cells = Vec::new();
+            for (r, c, v) in range.used_cells() {
+                let (row, column) = range.start().unwrap_or((0, 0));
+                let place = (row + r as u32, column + c as u32);
+                check_cell_place(place).map_err(at_sheet)?;
+                cells.push((place, v.clone()));
+            }
+            cells
+        }
+    };
+    // The rows start at the first used cell's row and column; rows are
+    // numbered from the top.
+    let first_row = cells.iter().map(|((r, _), _)| *r).min().unwrap_or(0);
+    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let height = cells
+        .iter()
+        .map(|((r, _), _)| r + 1 - first_row)
+        .max()
+        .unwrap_or(0);
+    let width = cells
+        .iter()
+        .map(|((_, c), _)| c + 1 - first_column)
+        .max()
+        .unwrap_or(0);
+    if height as u64 * width as u64 > MAX_CELLS {
+        return Err(at_sheet(format!(
+            "spans {height} rows by {width} columns; a recipients list may hold at most \
+             {MAX_CELLS} cells (a stray value far from the list? delete it)"
+        )));
+    }
+    let mut rows: Vec<Vec<Data>> = Vec::new();
+    for ((r, c), v) in cells {
+        let (r, c) = ((r - first_row) as usize, (c - first_column) as usize);
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        if rows[r].len() <= c {
+            rows[r].resize(c + 1, Data::Empty);
+        }
+        rows[r][c] = v;
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    rows.iter_mut().for_each(|r| r.resize(width, Data::Empty));
+    let first_row = first_row as usize;
     let mut out = table(rows, Some(&name))?;
     for r in &mut out.row_numbers {
         *r += first_row;
     }
     Ok(out)
+}
+
+/// What the parts of a spreadsheet (a ZIP: XLSX, XLSB, ODS) may unpack to.
+/// A recipients list of thousands of rows is a few megabytes; a file of a
+/// megabyte can unpack to gigabytes.
+const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
+
+/// Refuses a spreadsheet whose parts say they unpack to more than
+/// [`MAX_UNPACKED`], before any is unpacked. (XLS is not packed.)
+fn check_unpacked(bytes: &[u8]) -> Result<(), String> {
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("is not a readable spreadsheet: {e}"))?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive
+            .by_index_raw(i)
+            .map_err(|e| format!("is not a readable spreadsheet: {e}"))?;
+        total = total.saturating_add(part.size());
+    }
+    if total > MAX_UNPACKED {
+        return Err(format!(
+            "unpacks to {} MB; a recipients list may unpack to at most {} MB",
+            total / (1024 * 1024),
+            MAX_UNPACKED / (1024 * 1024)
+        ));
+    }
+    Ok(())
+}
+
+/// Columns a recipients sheet may use (`ALL`): a mail merge has a few dozen.
+const MAX_COLUMNS: u32 = 1_000;
+/// Rows a recipients sheet may use: a batch is far smaller.
+const MAX_ROWS: u32 = 200_000;
+/// Cells between a recipients sheet's first and last used ones.
+const MAX_CELLS: u64 = 4_000_000;
+
+/// Refuses a cell beyond the rows and columns a recipients sheet may use,
+/// naming it as the spreadsheet does (`XFD1048576`).
+fn check_cell_place((row, column): (u32, u32)) -> Result<(), String> {
+    if row < MAX_ROWS && column < MAX_COLUMNS {
+        return Ok(());
+    }
+    let mut name = String::new();
+    let mut c = column as u64 + 1;
+    while c > 0 {
+        let d = ((c - 1) % 26) as u8;
+        name.insert(0, char::from(b'A' + d));
+        c = (c - 1) / 26;
+    }
+    Err(format!(
+        "has a cell at {name}{}, beyond the {MAX_ROWS} rows and {MAX_COLUMNS} columns a \
+         recipients list may use",
+        row as u64 + 1
+    ))
 }
 
 /// Recipients from rows of cells, the first naming the columns.

@@ -27,12 +27,32 @@ pub fn every_problem(json: &[u8], first: Problems) -> Problems {
     else {
         return first;
     };
-    let mut problems = first;
-    for error in validator.iter_errors(&value) {
-        for (field, message) in described(&error) {
-            if !problems.0.iter().any(|p| overlaps(&p.field, &field)) {
-                problems.0.push(Problem::new(field, message));
+    let schema: Vec<(String, String)> = validator
+        .iter_errors(&value)
+        .flat_map(|e| described(&e))
+        .collect();
+    // serde names the block an untagged choice failed in (`body[2]`, an
+    // inline `agency`); the schema names the field inside it
+    // (`body[2].items[0].bold`), which says more.
+    let mut problems = Problems::default();
+    for p in first.0 {
+        let deeper: Vec<&(String, String)> = schema
+            .iter()
+            .filter(|(field, _)| inside(&p.field, field))
+            .collect();
+        if deeper.is_empty() {
+            problems.0.push(p);
+        } else {
+            for (field, message) in deeper {
+                problems
+                    .0
+                    .push(Problem::new(field.clone(), message.clone()));
             }
+        }
+    }
+    for (field, message) in schema {
+        if !problems.0.iter().any(|p| overlaps(&p.field, &field)) {
+            problems.0.push(Problem::new(field, message));
         }
     }
     problems
@@ -60,9 +80,23 @@ fn described(error: &ValidationError<'_>) -> Vec<(String, String)> {
             let telling: Vec<&Vec<ValidationError<'static>>> = context
                 .iter()
                 .filter(|errors| {
-                    !matches!(errors.as_slice(), [e] if matches!(e.kind(), ValidationErrorKind::Type { .. }))
+                    !matches!(errors.as_slice(), [e] if matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && field_path(e.instance_path()) == field)
                 })
                 .collect();
+            // A tagged form whose tag is another (`"type": "members"` where
+            // the block says `"list"`) is not the one meant: when one form
+            // alone has its tag right, its own errors say what is wrong.
+            let tagged: Vec<&&Vec<ValidationError<'static>>> = telling
+                .iter()
+                .filter(|errors| !errors.iter().any(|e| is_other_tag(e, &field)))
+                .collect();
+            if let [errors] = tagged.as_slice()
+                && telling.len() > 1
+                && !errors.is_empty()
+            {
+                return errors.iter().flat_map(described).collect();
+            }
             // A choice of values (an enum written as one constant per value).
             let values: Vec<String> = telling
                 .iter()
@@ -86,6 +120,16 @@ fn described(error: &ValidationError<'_>) -> Vec<(String, String)> {
         }
         _ => vec![(field, without_value(error))],
     }
+}
+
+/// True when `error` says a property right under `field` is not the
+/// constant a form is tagged with (the `type` of a typed block).
+fn is_other_tag(error: &ValidationError<'_>, field: &str) -> bool {
+    matches!(error.kind(), ValidationErrorKind::Constant { .. })
+        && field_path(error.instance_path())
+            .strip_prefix(field)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|key| !key.contains(['.', '[']))
 }
 
 /// The validator's text without the value it begins with, which may be a
@@ -124,13 +168,16 @@ fn join(path: &str, name: &str) -> String {
 /// True when one field holds the other (or they are the same): a problem
 /// already named there says enough. The whole document holds only itself.
 fn overlaps(a: &str, b: &str) -> bool {
-    let inside = |outer: &str, inner: &str| {
-        !outer.is_empty()
-            && inner
-                .strip_prefix(outer)
-                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-    };
     a == b || inside(a, b) || inside(b, a)
+}
+
+/// True when `inner` is a field within `outer` (`body[2].items` within
+/// `body[2]`); nothing is within the whole document's empty path.
+fn inside(outer: &str, inner: &str) -> bool {
+    !outer.is_empty()
+        && inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 fn shorten(message: String) -> String {

@@ -9,6 +9,10 @@ use std::fmt::{self, Display};
 
 use serde::ser::{self, Serialize};
 
+/// Keys whose strings are images (base64 data URIs), not text: an agency's
+/// `emblem` and `seal`, a `signature_image`, a photo's `image`.
+pub const IMAGE_KEYS: &[&str] = &["emblem", "seal", "signature_image", "image"];
+
 /// Calls `visit(path, text)` for every string of `value`, in order, except
 /// those under a key in `skip` (images as base64, which are not text).
 pub fn each<T: Serialize + ?Sized>(value: &T, skip: &[&str], visit: &mut dyn FnMut(&str, &str)) {
@@ -387,7 +391,7 @@ mod tests {
             }
             serde_json::Value::Object(m) => {
                 for (k, x) in m {
-                    if k == "emblem" || k == "signature_image" {
+                    if IMAGE_KEYS.contains(&k.as_str()) {
                         continue;
                     }
                     let len = path.len();
@@ -422,7 +426,7 @@ mod tests {
                 continue; // a batch request, not a document
             };
             let mut walked = Vec::new();
-            each(&doc, &["emblem", "signature_image"], &mut |p, t| {
+            each(&doc, IMAGE_KEYS, &mut |p, t| {
                 walked.push((p.to_string(), t.to_string()))
             });
             let mut json = Vec::new();

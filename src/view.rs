@@ -65,6 +65,10 @@ fn signature_paths(n: usize) -> &'static [&'static str; 3] {
 /// Largest embedded image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
+/// Largest raster image, in pixels (6,000 × 6,000; 144 MB decoded): a
+/// scanned signature, seal or photo needs a fraction of it.
+pub const MAX_IMAGE_PIXELS: u64 = 36_000_000;
+
 /// The prepared document handed to a template as `/data.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
@@ -1657,9 +1661,7 @@ fn flatten_block(
         }
         Block::Typed(TypedBlock::Table(t)) => out.push(general_table(t, path, p)),
         Block::Typed(TypedBlock::Members { start, members }) => {
-            if *start == Some(0) {
-                p.push(format!("{path}.start"), "must be 1 or more");
-            }
+            check_start(*start, path, p);
             out.push(members_block(
                 members,
                 start.unwrap_or(1),
@@ -1732,6 +1734,18 @@ struct ListParts<'a> {
     items: &'a [Item],
 }
 
+/// A list's or members block's first number: 1 to [`crate::model::MAX_START`].
+fn check_start(start: Option<u32>, path: &str, p: &mut Problems) {
+    match start {
+        Some(0) => p.push(format!("{path}.start"), "must be 1 or more"),
+        Some(n) if n > crate::model::MAX_START => p.push(
+            format!("{path}.start"),
+            format!("must be at most {}", crate::model::MAX_START),
+        ),
+        _ => {}
+    }
+}
+
 /// A top-level or nested list: checks its start and items and flattens
 /// them, numbered from `start` or else from `from`. Returns the last number
 /// it counted (`from - 1` when none), where a continued count goes on.
@@ -1746,9 +1760,7 @@ fn flatten_list(
     if list.items.is_empty() {
         p.push(format!("{path}.items"), "must list at least one item");
     }
-    if list.start == Some(0) {
-        p.push(format!("{path}.start"), "must be 1 or more");
-    }
+    check_start(list.start, path, p);
     let start = list.start.unwrap_or(from);
     let counted = flatten_items(
         list.items,
@@ -2095,12 +2107,14 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
             format!("gives {} alignments for {n} columns", t.align.len()),
         );
     }
+    // Relative widths, each at most 10,000 (millimetres and points fit):
+    // typst adds them up, and 1e308 twice is no width at all.
     if !t.widths.is_empty()
-        && (t.widths.len() != n || t.widths.iter().any(|w| !(*w > 0.0 && w.is_finite())))
+        && (t.widths.len() != n || t.widths.iter().any(|w| !(*w > 0.0 && *w <= 10_000.0)))
     {
         p.push(
             format!("{path}.widths"),
-            format!("needs {n} positive numbers"),
+            format!("needs {n} numbers above 0, at most 10000"),
         );
     }
     ViewBlock::Table {
@@ -2152,6 +2166,21 @@ fn decode_image(uri: &str, paths: &[&'static str; 3]) -> Result<(&'static str, V
     };
     if !ok {
         return Err(format!("the data is not a {mime} image"));
+    }
+    // A small file may decode to gigabytes (a PNG of 14,000 × 14,000 pixels
+    // compresses to a few hundred kilobytes): its size is read first.
+    if !path.ends_with(".svg") {
+        let size = imagesize::blob_size(&bytes)
+            .map_err(|e| format!("the {mime} image does not decode: {e}"))?;
+        if size.width as u64 * size.height as u64 > MAX_IMAGE_PIXELS {
+            return Err(format!(
+                "the image is {} × {} pixels; at most {} million pixels are taken \
+                 (scale it down: 300 dpi is plenty for print)",
+                size.width,
+                size.height,
+                MAX_IMAGE_PIXELS / 1_000_000
+            ));
+        }
     }
     decodes(path, &bytes).map_err(|e| format!("the {mime} image does not decode: {e}"))?;
     Ok((path, bytes))

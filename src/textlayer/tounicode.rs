@@ -423,6 +423,11 @@ fn count_safe(item: &TextItem, left: &mut SafeLeft) {
 
 /// Rewrites one text item in place (see the module docs).
 fn rewrite_item(item: &mut TextItem, primed: &mut Primed, left: &mut SafeLeft) {
+    // A glyph's range is counted in 16 bits: past 64 KiB of text (one
+    // unbroken run of a page) its ranges no longer say where it stands.
+    if item.text.len() > u16::MAX as usize {
+        return;
+    }
     let map = font_map(&item.font);
     let text = item.text.clone();
     let mut new_text = String::with_capacity(text.len() + 8);
@@ -433,7 +438,11 @@ fn rewrite_item(item: &mut TextItem, primed: &mut Primed, left: &mut SafeLeft) {
     for c in clusters(&item.glyphs) {
         let glyphs = &item.glyphs[c];
         let r = glyphs[0].range();
-        if r.start < cursor || r.end > text.len() {
+        if r.start < cursor
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
             // Not left to right with growing ranges: leave the item alone.
             return;
         }
