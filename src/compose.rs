@@ -13,6 +13,8 @@ pub use crate::passes::{Loose, MAX_GAP_EM, layout, loose_lines, opening_words, t
 /// Parses JSON bytes into a document; a document of the wrong shape gets
 /// every problem with its shape at once, each at its field ([`crate::shape`]).
 pub fn parse(json: &[u8]) -> Result<Document, Problems> {
+    // A byte-order mark, as Windows editors save UTF-8, is not the document.
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     crate::error::parse_json(json).map_err(|first| crate::shape::every_problem(json, first))
 }
 

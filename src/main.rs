@@ -119,16 +119,29 @@ fn dpi(text: &str) -> Result<f32, String> {
 }
 
 /// The input's bytes; an error names the file.
+/// The largest input file read: a document is a few kilobytes, a batch of
+/// thousands a few megabytes (`/dev/zero` is not read to the end).
+const MAX_INPUT_BYTES: u64 = 64 << 20;
+
 fn read_input(path: &str) -> anyhow::Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| anyhow::anyhow!("standard input: {e}"))?;
-        Ok(buf)
+    let (name, reader): (&str, Box<dyn Read>) = if path == "-" {
+        ("standard input", Box::new(std::io::stdin()))
     } else {
-        std::fs::read(path).map_err(|e| anyhow::anyhow!("{path}: {e}"))
+        let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        (path, Box::new(file))
+    };
+    let mut buf = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    if buf.len() as u64 > MAX_INPUT_BYTES {
+        anyhow::bail!(
+            "{name}: larger than {} MB; a document or batch is far smaller",
+            MAX_INPUT_BYTES >> 20
+        );
     }
+    Ok(buf)
 }
 
 /// The input, parsed: a problem names the file and the field.
@@ -146,17 +159,32 @@ fn write_output(path: &str, bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
+/// A message as a terminal may show it: control characters a document
+/// carried (an escape sequence in a subject) written out, not obeyed.
+fn printable(message: &str) -> String {
+    message
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if lang == Lang::Th => {
-            eprintln!("ข้อผิดพลาด: {}", described(&e, Lang::Th));
+            eprintln!("ข้อผิดพลาด: {}", printable(&described(&e, Lang::Th)));
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {}", described(&e, Lang::En));
+            eprintln!("error: {}", printable(&described(&e, Lang::En)));
             ExitCode::FAILURE
         }
     }
@@ -205,13 +233,18 @@ fn described(e: &anyhow::Error, lang: Lang) -> String {
 
 /// The engine with the extra fonts and the typesetting the options ask for.
 fn engine(cli: &Cli) -> anyhow::Result<Engine> {
-    Ok(Engine::new(cli.fonts.as_deref())?.with_typesetting(cli.typesetting))
+    let engine = Engine::new(cli.fonts.as_deref()).map_err(|e| match &cli.fonts {
+        Some(dir) => anyhow::anyhow!("--fonts {}: {e}", dir.display()),
+        None => e,
+    })?;
+    Ok(engine.with_typesetting(cli.typesetting))
 }
 
 fn agencies(cli: &Cli) -> anyhow::Result<Agencies> {
     let mut a = Agencies::built_in();
     if let Some(dir) = &cli.agencies {
-        a.load_dir(dir)?;
+        a.load_dir(dir)
+            .map_err(|e| anyhow::anyhow!("--agencies {}: {e}", dir.display()))?;
     }
     Ok(a)
 }

@@ -242,6 +242,38 @@ fn errors_name_the_file_and_never_a_question_mark() {
         !ok && err.contains("no/such/letter.json: No such file"),
         "{err}"
     );
+    // A directory of fonts or agencies that is not there is named.
+    for option in ["--fonts", "--agencies"] {
+        let (ok, err) = saraban(&["check", "examples/order.json", option, "no/such/dir"]);
+        assert!(
+            !ok && err.contains(&format!("{option} no/such/dir: No such file")),
+            "{err}"
+        );
+    }
+    // An endless input is not read to its end.
+    let (ok, err) = saraban(&["check", "/dev/zero"]);
+    assert!(!ok && err.contains("/dev/zero: larger than 64 MB"), "{err}");
+    // A control character the document carried is written out, not obeyed.
+    let escaped = dir.join("escape.json");
+    std::fs::write(&escaped, r#"{"kind": "\u001b[31mred"}"#).unwrap();
+    let (ok, err) = saraban(&["check", escaped.to_str().unwrap()]);
+    assert!(
+        !ok && !err.contains('\u{1b}') && err.contains("\\u{1b}"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_document_saved_with_a_byte_order_mark_is_read() {
+    let tmp = TempDir::new("bom");
+    let with_bom = tmp.0.join("bom.json");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/order.json")).unwrap(),
+    );
+    std::fs::write(&with_bom, bytes).unwrap();
+    let (ok, err) = saraban(&["check", with_bom.to_str().unwrap()]);
+    assert!(ok, "{err}");
 }
 
 #[test]

@@ -56,13 +56,8 @@ pub async fn submit(
 ) -> Result<Response, ApiError> {
     let merged = query.flag("merge", false)?;
     let webhook = query.text("webhook").map(str::to_string);
-    if let Some(url) = &webhook
-        && !(url.starts_with("http://") || url.starts_with("https://"))
-    {
-        return Err(ApiError::bad_parameter(
-            "webhook",
-            "must be an http:// or https:// URL",
-        ));
+    if let Some(problem) = webhook.as_deref().and_then(super::webhook::url_problem) {
+        return Err(ApiError::bad_parameter("webhook", problem));
     }
     let register = state.register()?;
     let req: BatchRequest = body::parse(&bytes)?;
