@@ -65,9 +65,10 @@ fn signature_paths(n: usize) -> &'static [&'static str; 3] {
 /// Largest embedded image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
-/// Largest raster image, in pixels (6,000 × 6,000; 144 MB decoded): a
-/// scanned signature, seal or photo needs a fraction of it.
-pub const MAX_IMAGE_PIXELS: u64 = 36_000_000;
+/// Largest raster image, in pixels (5,000 × 5,000; 100 MB decoded, and typst
+/// keeps a decoded image for the next letters): a scanned signature, seal
+/// or photo needs a fraction of it.
+pub const MAX_IMAGE_PIXELS: u64 = 25_000_000;
 
 /// The prepared document handed to a template as `/data.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -969,6 +970,7 @@ pub fn prepare_unchunked(
                 check_text(&mut p, &format!("{at}.text[{j}]"), t, true);
             }
             check_text(&mut p, &format!("{at}.name"), &e.name, true);
+            check_positions(&mut p, &at, &e.positions);
             for (j, t) in e.positions.iter().enumerate() {
                 check_text(&mut p, &format!("{at}.positions[{j}]"), t, true);
             }
@@ -1015,6 +1017,7 @@ pub fn prepare_unchunked(
     // A signer's block: positions and image checked (the name where the
     // caller wants it: an unsigned form has none), slot `n` for the image.
     let mut signer = |field: &str, s: &Signatory, n: usize, p: &mut Problems| {
+        check_positions(p, field, &s.positions);
         for (i, l) in s.positions.iter().enumerate() {
             check_text(p, &format!("{field}.positions[{i}]"), l, true);
         }
@@ -1520,6 +1523,22 @@ fn meeting_blocks(
     opening.extend(time("เริ่มประชุมเวลา", &m.start));
     let closing = time("เลิกประชุมเวลา", &m.end).into_iter().collect();
     (opening, closing)
+}
+
+/// Most position lines under one signature: a signature block is a few
+/// lines, and thousands would run off the page's foot unseen.
+const MAX_POSITIONS: usize = 12;
+
+fn check_positions(p: &mut Problems, field: &str, positions: &[String]) {
+    if positions.len() > MAX_POSITIONS {
+        p.push(
+            format!("{field}.positions"),
+            format!(
+                "{} lines; a signature takes at most {MAX_POSITIONS}",
+                positions.len()
+            ),
+        );
+    }
 }
 
 /// A signer's name as the template prints it, in parentheses: a name typed

@@ -275,7 +275,16 @@ fn an_image_that_would_decode_to_gigabytes_is_refused_at_its_field() {
     );
     has(
         &with(|v| v["signatory"]["signature_image"] = uri.into()),
-        "signatory.signature_image: the image is 20000 × 20000 pixels; at most 36 million",
+        "signatory.signature_image: the image is 20000 × 20000 pixels; at most 25 million",
+    );
+}
+
+#[test]
+fn a_signature_of_thousands_of_lines_is_named() {
+    let lines: Vec<String> = (0..5000).map(|i| format!("ตำแหน่ง {i}")).collect();
+    has(
+        &with(|v| v["signatory"]["positions"] = serde_json::json!(lines)),
+        "signatory.positions: 5000 lines; a signature takes at most 12",
     );
 }
 
