@@ -175,28 +175,18 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
     // XLSX and XLSB are read cell by cell, so that one cell far off the grid
     // (`XFD1048576`) is refused before a dense sheet is made of it; XLS and
     // ODS hold at most 65,536 × 256 cells, or cap their repeats themselves.
-    let cells: Vec<((u32, u32), Data)> = match &mut book {
+    let cells: Vec<PlacedCell> = match &mut book {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = x
                 .worksheet_cells_reader(&name)
                 .map_err(|e| at_sheet(e.to_string()))?;
-            let mut cells = Vec::new();
-            while let Some(c) = reader.next_cell().map_err(|e| at_sheet(e.to_string()))? {
-                check_cell_place(c.get_position()).map_err(at_sheet)?;
-                cells.push((c.get_position(), Data::from(c.get_value().clone())));
-            }
-            cells
+            placed_cells(|| reader.next_cell()).map_err(at_sheet)?
         }
         calamine::Sheets::Xlsb(x) => {
             let mut reader = x
                 .worksheet_cells_reader(&name)
                 .map_err(|e| at_sheet(e.to_string()))?;
-            let mut cells = Vec::new();
-            while let Some(c) = reader.next_cell().map_err(|e| at_sheet(e.to_string()))? {
-                check_cell_place(c.get_position()).map_err(at_sheet)?;
-                cells.push((c.get_position(), Data::from(c.get_value().clone())));
-            }
-            cells
+            placed_cells(|| reader.next_cell()).map_err(at_sheet)?
         }
         _ => {
             let range = book
@@ -289,6 +279,25 @@ const MAX_COLUMNS: u32 = 1_000;
 const MAX_ROWS: u32 = 200_000;
 /// Cells between a recipients sheet's first and last used ones.
 const MAX_CELLS: u64 = 4_000_000;
+
+/// A cell and where it stands (row, column from 0).
+type PlacedCell = ((u32, u32), Data);
+
+/// The next cell of a sheet's reader, if any.
+type NextCell<'a, E> = Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>;
+
+/// The cells a reader gives, each checked for its place before the next is
+/// read.
+fn placed_cells<'a, E: std::fmt::Display>(
+    mut next: impl FnMut() -> NextCell<'a, E>,
+) -> Result<Vec<PlacedCell>, String> {
+    let mut cells = Vec::new();
+    while let Some(c) = next().map_err(|e| e.to_string())? {
+        check_cell_place(c.get_position())?;
+        cells.push((c.get_position(), Data::from(c.get_value().clone())));
+    }
+    Ok(cells)
+}
 
 /// Refuses a cell beyond the rows and columns a recipients sheet may use,
 /// naming it as the spreadsheet does (`XFD1048576`).

@@ -25,6 +25,19 @@ fn find<'a>(lines: &'a [frames::Line], text: &str) -> &'a frames::Line {
         .unwrap_or_else(|| panic!("no line has {text}"))
 }
 
+/// What `saraban check` says of a document: its problems, or nothing.
+fn refusal(doc: &serde_json::Value) -> String {
+    let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
+    saraban::compose::check(
+        &saraban::Engine::shared(),
+        &d,
+        &saraban::Agencies::built_in(),
+    )
+    .err()
+    .map(|p| p.to_string())
+    .unwrap_or_default()
+}
+
 #[test]
 fn a_stamped_letter_has_no_subject_salutation_or_signature_and_ends_with_its_seal() {
     let letter = render_example("stamped-circular");
@@ -282,12 +295,7 @@ fn a_body_words_its_attendance_headings_its_own_way() {
     assert!(at("ผู้เข้าร่วมประชุม").is_some() && at("ผู้มาประชุม").is_none());
     // An empty heading is named at its field.
     doc["meeting"]["headings"] = json!({"absent": " "});
-    let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
-    let engine = saraban::Engine::shared();
-    let refused = saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
-        .err()
-        .map(|p| p.to_string())
-        .unwrap_or_default();
+    let refused = refusal(&doc);
     assert!(
         refused.contains("meeting.headings.absent: must not be empty"),
         "{refused}"
@@ -339,12 +347,7 @@ fn further_lists_times_and_the_date_line_as_the_body_writes_them() {
     );
     // A group without a heading or without members is named at its field.
     doc["meeting"]["groups"] = json!([{"heading": " ", "members": []}]);
-    let d = saraban::compose::parse(doc.to_string().as_bytes()).unwrap();
-    let engine = saraban::Engine::shared();
-    let refused = saraban::compose::check(&engine, &d, &saraban::Agencies::built_in())
-        .err()
-        .map(|p| p.to_string())
-        .unwrap_or_default();
+    let refused = refusal(&doc);
     assert!(
         refused.contains("meeting.groups[0].heading: must not be empty"),
         "{refused}"
