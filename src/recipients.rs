@@ -193,8 +193,8 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
                 .worksheet_range(&name)
                 .map_err(|e| at_sheet(e.to_string()))?;
             let mut cells = Vec::new();
+            let (row, column) = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
-                let (row, column) = range.start().unwrap_or((0, 0));
                 let place = (row + r as u32, column + c as u32);
                 check_cell_place(place).map_err(at_sheet)?;
                 cells.push((place, v.clone()));

@@ -971,9 +971,6 @@ pub fn prepare_unchunked(
             }
             check_text(&mut p, &format!("{at}.name"), &e.name, true);
             check_positions(&mut p, &at, &e.positions);
-            for (j, t) in e.positions.iter().enumerate() {
-                check_text(&mut p, &format!("{at}.positions[{j}]"), t, true);
-            }
             let date = e
                 .date
                 .as_deref()
@@ -1018,9 +1015,6 @@ pub fn prepare_unchunked(
     // caller wants it: an unsigned form has none), slot `n` for the image.
     let mut signer = |field: &str, s: &Signatory, n: usize, p: &mut Problems| {
         check_positions(p, field, &s.positions);
-        for (i, l) in s.positions.iter().enumerate() {
-            check_text(p, &format!("{field}.positions[{i}]"), l, true);
-        }
         ViewSignatory {
             name: bare_name(&s.name),
             positions: s.positions.iter().map(|t| Text::plain(t)).collect(),
@@ -1529,7 +1523,12 @@ fn meeting_blocks(
 /// lines, and thousands would run off the page's foot unseen.
 const MAX_POSITIONS: usize = 12;
 
+/// A signer's position lines at `field.positions`: each a text, and no more
+/// than [`MAX_POSITIONS`] of them.
 fn check_positions(p: &mut Problems, field: &str, positions: &[String]) {
+    for (i, l) in positions.iter().enumerate() {
+        check_text(p, &format!("{field}.positions[{i}]"), l, true);
+    }
     if positions.len() > MAX_POSITIONS {
         p.push(
             format!("{field}.positions"),
