@@ -555,6 +555,11 @@ impl<'a> Words<'a> {
                 }
             }
         }
+        for at in long_token_cuts(text) {
+            if !pairs.iter().any(|p| p.start <= at && at < p.end) {
+                cuts.push((at, false));
+            }
+        }
         for p in &pairs {
             cuts.push((p.start, true));
             cuts.push((p.end, false));
@@ -702,6 +707,57 @@ pub fn syllable_boundary(run: &str, i: usize) -> bool {
         && !after.is_some_and(is_following)
         && !compound
         && !cluster
+}
+
+/// A run of letters without a space or a Thai letter longer than this many
+/// characters (a web address, a file name, a long code) may break inside.
+pub const LONG_TOKEN_CHARS: usize = 30;
+
+/// At most this many characters of a long token stay together when it has
+/// no punctuation to break after.
+const TOKEN_PIECE_CHARS: usize = 20;
+
+/// Where a line may break inside the long tokens of `text` (byte offsets):
+/// after a web address's punctuation (`/`, `.`, `?`, `&` ...) once a piece
+/// has a few characters, and every [`TOKEN_PIECE_CHARS`] characters where
+/// there is none. Typst would keep such a token whole and run it past the
+/// margin; a clerk's word processor wraps it.
+fn long_token_cuts(text: &str) -> Vec<usize> {
+    let mut cuts = Vec::new();
+    let tokens = text.split(|c: char| c.is_whitespace() || is_thai_letter(c));
+    let mut offset = 0;
+    for token in tokens {
+        let start = offset;
+        offset += token.len()
+            + text[start + token.len()..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+        if token.chars().count() <= LONG_TOKEN_CHARS {
+            continue;
+        }
+        let mark = |c: char| {
+            matches!(
+                c,
+                '/' | '.' | '?' | '&' | '=' | '-' | '_' | '@' | ',' | ':' | ';'
+            )
+        };
+        let mut piece = 0; // characters since the last cut
+        let mut chars = token.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            piece += 1;
+            let Some(&(next, n)) = chars.peek() else {
+                break;
+            };
+            // After a run of marks (`https://|www.`), never inside one.
+            let after_marks = mark(c) && !mark(n);
+            if (after_marks && piece >= 4) || piece >= TOKEN_PIECE_CHARS {
+                cuts.push(start + next);
+                piece = 0;
+            }
+        }
+    }
+    cuts
 }
 
 /// Byte ranges of the maximal runs of Thai letters in `text`.
@@ -882,6 +938,31 @@ mod tests {
         assert!(!syllable_boundary("เหลียง", "เห".len()));
         assert!(!syllable_boundary("เปลี่ยน", "เป".len()));
         assert!(syllable_boundary("เกเร", "เก".len()));
+    }
+
+    #[test]
+    fn long_tokens_break_after_their_punctuation() {
+        let words = Words::new(None);
+        let url = "https://www.dla.go.th/upload/document/type2/2567/5/12345_1_1715.pdf";
+        let t = words.chunks(&format!("ดาวน์โหลดได้ที่ {url} ค่ะ"), &|_, _, _| false);
+        let texts: Vec<String> = pieces(&t).into_iter().map(|p| p.0).collect();
+        assert_eq!(texts.concat(), format!("ดาวน์โหลดได้ที่ {url} ค่ะ"));
+        assert!(texts.iter().any(|p| p.ends_with(" https://")), "{texts:?}");
+        assert!(texts.iter().any(|p| p == "dla."), "{texts:?}");
+        assert!(
+            texts.iter().all(|p| p.trim().chars().count() <= 24),
+            "{texts:?}"
+        );
+        // No punctuation: pieces of 20; a short address stays whole.
+        let t = words.chunks(&"A".repeat(50), &|_, _, _| false);
+        let lengths: Vec<usize> = pieces(&t).into_iter().map(|p| p.0.len()).collect();
+        assert_eq!(lengths, vec![20, 20, 10]);
+        let t = words.chunks("อีเมล saraban@dla.go.th", &|_, _, _| false);
+        assert!(
+            pieces(&t)
+                .iter()
+                .any(|p| p.0.ends_with("saraban@dla.go.th"))
+        );
     }
 
     #[test]

@@ -248,27 +248,49 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
 /// megabyte can unpack to gigabytes.
 const MAX_UNPACKED: u64 = 128 * 1024 * 1024;
 
-/// Refuses a spreadsheet whose parts say they unpack to more than
-/// [`MAX_UNPACKED`], before any is unpacked. (XLS is not packed.)
+/// Refuses a spreadsheet whose parts unpack to more than [`MAX_UNPACKED`]
+/// in all. The sizes the parts declare are checked first (cheap, and they
+/// name an honest file's size); then each part is unpacked into nothing,
+/// counting, since a forged ZIP may declare a few bytes and hold a gigabyte,
+/// which the spreadsheet reader would unpack whole. (XLS is not packed.)
 fn check_unpacked(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
     if !bytes.starts_with(b"PK") {
         return Ok(());
     }
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("is not a readable spreadsheet: {e}"))?;
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let part = archive
-            .by_index_raw(i)
-            .map_err(|e| format!("is not a readable spreadsheet: {e}"))?;
-        total = total.saturating_add(part.size());
-    }
-    if total > MAX_UNPACKED {
-        return Err(format!(
+    let unreadable = |e: &dyn std::fmt::Display| format!("is not a readable spreadsheet: {e}");
+    let too_big = |total: u64| {
+        format!(
             "unpacks to {} MB; a recipients list may unpack to at most {} MB",
             total / (1024 * 1024),
             MAX_UNPACKED / (1024 * 1024)
-        ));
+        )
+    };
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).map_err(|e| unreadable(&e))?;
+        declared = declared.saturating_add(part.size());
+    }
+    if declared > MAX_UNPACKED {
+        return Err(too_big(declared));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        // One byte past what is left tells "too big" from "exactly full".
+        let left = MAX_UNPACKED - total;
+        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
+            .map_err(|e| unreadable(&e))?;
+        total += n;
+        if total > MAX_UNPACKED {
+            return Err(format!(
+                "unpacks to more than {} MB; a recipients list may unpack to at most {} MB",
+                MAX_UNPACKED / (1024 * 1024),
+                MAX_UNPACKED / (1024 * 1024)
+            ));
+        }
     }
     Ok(())
 }

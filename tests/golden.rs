@@ -261,6 +261,38 @@ fn text_stays_inside_the_margins() {
 }
 
 #[test]
+fn a_long_web_address_or_latin_word_wraps_inside_the_margin() {
+    let url = "https://www.dla.go.th/upload/document/type2/2567/5/12345_1_1715321234567.pdf?download=1&lang=th";
+    let word = "A".repeat(300);
+    let mut v = valid_letter();
+    v["body"] = serde_json::json!([format!(
+        "ดาวน์โหลดเอกสารได้ที่ {url} หรือทางไปรษณีย์อิเล็กทรอนิกส์ saraban.office.longname@khonkaen.moi.go.th และ {word} จบ"
+    )]);
+    v["contact"] = serde_json::json!({"unit": ["สำนักงานจังหวัด"], "email": "saraban.centre.of.khonkaen.provincial.office@moi.go.th"});
+    let l = render_json(v.to_string().as_bytes());
+    for line in lines(&l) {
+        assert!(
+            line.x1 <= 19.0 * CM + 1.0,
+            "p{} '{}' ends at {:.1} cm",
+            line.page + 1,
+            line.text,
+            line.x1 / CM
+        );
+    }
+    // Broken where a clerk's word processor would, and whole in the text.
+    let laid_out = squash(&text(&l));
+    let pdf = squash(&pdf_text_with(&l.pdf().unwrap(), &[]));
+    for whole in [
+        url,
+        word.as_str(),
+        "saraban.office.longname@khonkaen.moi.go.th",
+    ] {
+        assert!(laid_out.contains(whole), "{whole} not whole in the lines");
+        assert!(pdf.contains(whole), "{whole} not whole in the PDF's text");
+    }
+}
+
+#[test]
 fn every_example_renders_to_pdf_and_png() {
     for path in example_files() {
         let l = render_json(&std::fs::read(&path).unwrap());

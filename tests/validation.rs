@@ -461,3 +461,40 @@ fn every_problem_with_the_shape_is_named_at_once() {
     // A value quoted whole is left out of a message: the field says where.
     assert!(found.iter().all(|p| p.chars().count() < 260), "{found:?}");
 }
+
+#[test]
+fn a_spreadsheet_that_lies_about_its_unpacked_size_is_refused_before_it_is_read() {
+    use std::io::Write;
+    // A sheet whose XML is padded with 130 MB of spaces (deflated to a few
+    // hundred kilobytes), then its sizes rewritten to say 1 KB: the reader
+    // would unpack it whole.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..130 {
+        z.write_all(&spaces).unwrap();
+    }
+    let mut bytes = z.finish().unwrap().into_inner();
+    let forge = |bytes: &mut Vec<u8>, signature: &[u8], size_at: usize| {
+        let at = bytes
+            .windows(4)
+            .position(|w| w == signature)
+            .expect("header");
+        bytes[at + size_at..at + size_at + 4].copy_from_slice(&1024u32.to_le_bytes());
+    };
+    forge(&mut bytes, b"PK\x03\x04", 22); // local header: uncompressed size
+    forge(&mut bytes, b"PK\x01\x02", 24); // central directory: uncompressed size
+    let options = saraban::recipients::ReadOptions::default();
+    let err = saraban::recipients::read_bytes("r.xlsx", &bytes, &options)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("unpacks to more than 128 MB; a recipients list may unpack to at most 128 MB"),
+        "{err}"
+    );
+}
