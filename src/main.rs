@@ -327,7 +327,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let agencies = agencies(&cli)?;
             let doc = read_document(input)?;
             let prepared = compose::prepare(&doc, &agencies)?;
-            println!("{}", serde_json::to_string_pretty(&prepared.view)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&prepared.view.to_value()?)?
+            );
         }
         Command::Lines { input } => {
             let agencies = agencies(&cli)?;

@@ -3,7 +3,7 @@
 //!
 //! Fonts and templates are loaded once into an [`Engine`] and shared; each document
 //! gets a fresh [`LetterWorld`] that serves the prepared view as the fixed virtual
-//! file `/data.json`. File ids are interned for the life of the process, so every
+//! files `/data.json` and `/body.json` (its body, apart: see [`crate::view::View::to_json`]). File ids are interned for the life of the process, so every
 //! virtual path here is fixed, never derived from a request.
 
 use std::collections::HashMap;
@@ -149,6 +149,7 @@ impl Engine {
 
         let mut inputs = Dict::new();
         inputs.insert("data".into(), DATA_PATH.into_value());
+        inputs.insert("body".into(), crate::view::BODY_PATH.into_value());
         let mut library = Library::builder().with_inputs(inputs).build();
         crate::tagging::define(&mut library.global);
 

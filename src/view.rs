@@ -129,7 +129,9 @@ pub struct View {
     pub refer_to: Vec<Labelled>,
     /// `สิ่งที่ส่งมาด้วย`, numbered when several.
     pub enclosures: Vec<Labelled>,
-    /// The body, flattened: list items carry their printed numbers.
+    /// The body, flattened: list items carry their printed numbers. Served
+    /// apart, as [`BODY_PATH`] (see [`View::to_json`]).
+    #[serde(skip)]
     pub body: Vec<ViewBlock>,
     /// Closing formula.
     pub closing: Option<String>,
@@ -159,6 +161,29 @@ pub struct View {
     /// `careful` (ours), or `typst-defaults`: Thai laid out as typst does by
     /// itself, for measuring the difference.
     pub typesetting: &'static str,
+}
+
+/// Where the body's blocks are served to the templates.
+pub const BODY_PATH: &str = "/body.json";
+
+impl View {
+    /// The view as the templates read it: `/data.json`, everything but the
+    /// body, and [`BODY_PATH`], the body's blocks. Apart, because typst hashes
+    /// every argument of every function call it remembers, and the templates
+    /// hand the view to dozens of calls: with the body in it, each call
+    /// hashed the whole text of the letter (a twentieth of a long document's
+    /// compile). Only the one function that lays the body out reads it.
+    pub fn to_json(&self) -> serde_json::Result<(Vec<u8>, Vec<u8>)> {
+        Ok((serde_json::to_vec(self)?, serde_json::to_vec(&self.body)?))
+    }
+
+    /// The whole view as one JSON value, the body under `body` (for
+    /// `saraban view`, and the benchmark's peers).
+    pub fn to_value(&self) -> serde_json::Result<serde_json::Value> {
+        let mut value = serde_json::to_value(self)?;
+        value["body"] = serde_json::to_value(&self.body)?;
+        Ok(value)
+    }
 }
 
 /// A numbered line.

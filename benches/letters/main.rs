@@ -714,8 +714,9 @@ fn one_letter(
     for i in 0..c.one_letter {
         let bytes = json_bytes(&inputs::distinct(base, i));
         // The view before layout, to tell whether layout needed a second pass.
-        let before =
-            serde_json::to_value(&compose::prepare(&compose::parse(&bytes)?, agencies)?.view)?;
+        let before = compose::prepare(&compose::parse(&bytes)?, agencies)?
+            .view
+            .to_value()?;
         let cpu0 = stats::thread_cpu_secs();
         let t0 = Instant::now();
         let doc = compose::parse(&bytes)?;
@@ -731,7 +732,7 @@ fn one_letter(
         // The font's scale is set by layout itself, not by a second pass.
         let mut before = before;
         before["font_scale"] = serde_json::json!(letter.prepared.view.font_scale);
-        if serde_json::to_value(&letter.prepared.view)? == before {
+        if letter.prepared.view.to_value()? == before {
             one_compile += 1;
         }
         if letter.pages() != 1 {
@@ -750,12 +751,16 @@ fn one_letter(
         let t0 = Instant::now();
         let prepared = compose::prepare(&doc, agencies)?;
         let t1 = Instant::now();
-        let assets: Vec<(&'static str, typst::foundations::Bytes)> = prepared
+        let mut assets: Vec<(&'static str, typst::foundations::Bytes)> = prepared
             .assets
             .iter()
             .map(|(p, b)| (*p, typst::foundations::Bytes::new(b.clone())))
             .collect();
-        let data = serde_json::to_vec(&prepared.view)?;
+        let (data, body) = prepared.view.to_json()?;
+        assets.push((
+            saraban::view::BODY_PATH,
+            typst::foundations::Bytes::new(body),
+        ));
         let laid = engine.compile(prepared.template, data, &assets)?;
         let t2 = Instant::now();
         saraban::render::evict_cache();
@@ -1347,9 +1352,14 @@ fn write_peer_inputs(
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let one = peer_letter(engine, agencies, "one-page".into(), base)?;
-    let mut view = serde_json::to_string_pretty(&one.view)?;
-    view.push('\n');
-    std::fs::write(dir.join("one-page.view.json"), view)?;
+    // As saraban serves them: the view, and its body apart.
+    let (data, body) = one.files()?;
+    for (name, bytes) in [("one-page.view.json", data), ("one-page.body.json", body)] {
+        let value: Value = serde_json::from_slice(&bytes)?;
+        let mut text = serde_json::to_string_pretty(&value)?;
+        text.push('\n');
+        std::fs::write(dir.join(name), text)?;
+    }
     std::fs::write(
         dir.join("one-page.fodt"),
         fodt::fodt(&one.view, saraban::render::GARUDA_PNG),
@@ -1357,7 +1367,7 @@ fn write_peer_inputs(
     // The page the templates read (`/page.json` at the typst root).
     std::fs::write(dir.join("page.json"), saraban::geometry::PAGE.json())?;
     say(format!(
-        "wrote {0}/one-page.view.json, {0}/page.json and {0}/one-page.fodt",
+        "wrote {0}/one-page.view.json, {0}/one-page.body.json, {0}/page.json and {0}/one-page.fodt",
         dir.display()
     ));
     Ok(())

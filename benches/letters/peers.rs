@@ -32,7 +32,7 @@ impl PeerLetter {
         Ok(PeerLetter {
             name,
             template: letter.prepared.template.to_string(),
-            view: serde_json::to_value(&letter.prepared.view)?,
+            view: letter.prepared.view.to_value()?,
             assets: letter
                 .prepared
                 .assets
@@ -40,6 +40,19 @@ impl PeerLetter {
                 .map(|(p, b)| (p.to_string(), b.clone()))
                 .collect(),
         })
+    }
+}
+
+impl PeerLetter {
+    /// The view as saraban serves it to the templates: `/data.json` without
+    /// the body, and the body apart (`/body.json`).
+    pub fn files(&self) -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+        let mut data = self.view.clone();
+        let body = data
+            .as_object_mut()
+            .and_then(|o| o.remove("body"))
+            .unwrap_or_default();
+        Ok((serde_json::to_vec(&data)?, serde_json::to_vec(&body)?))
     }
 }
 
@@ -113,12 +126,12 @@ impl TypstCli {
         }))
     }
 
-    /// Writes the letter's view as `/<name>.json` and its images under the root.
+    /// Writes the letter's view as `/<name>.json`, its body as
+    /// `/<name>-body.json`, and its images under the root.
     pub fn prepare(&self, letter: &PeerLetter) -> anyhow::Result<()> {
-        std::fs::write(
-            self.root.join(format!("{}.json", letter.name)),
-            serde_json::to_vec_pretty(&letter.view)?,
-        )?;
+        let (data, body) = letter.files()?;
+        std::fs::write(self.root.join(format!("{}.json", letter.name)), data)?;
+        std::fs::write(self.root.join(format!("{}-body.json", letter.name)), body)?;
         for (path, bytes) in &letter.assets {
             let to = self.root.join(path.trim_start_matches('/'));
             if let Some(parent) = to.parent() {
@@ -140,6 +153,8 @@ impl TypstCli {
             .arg("--ignore-system-fonts")
             .arg("--input")
             .arg(format!("data=/{}.json", letter.name))
+            .arg("--input")
+            .arg(format!("body=/{}-body.json", letter.name))
             .arg(self.root.join(&letter.template))
             .arg(self.output(letter))
             .stdout(Stdio::null())
@@ -161,7 +176,7 @@ impl TypstCli {
     /// A command line to show in the report.
     pub fn shown(&self) -> String {
         "typst compile --root <copy of letter-templates> --font-path fonts --ignore-system-fonts \
-         --input data=/<view>.json external.typ out.pdf"
+         --input data=/<view>.json --input body=/<view>-body.json external.typ out.pdf"
             .into()
     }
 }

@@ -76,6 +76,7 @@ impl PlainTypst {
         );
         let mut inputs = Dict::new();
         inputs.insert("data".into(), "/data.json".into_value());
+        inputs.insert("body".into(), "/body.json".into_value());
         Ok(PlainTypst {
             library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
@@ -88,10 +89,12 @@ impl PlainTypst {
     /// One letter to PDF bytes, and the time it took (compile, eviction and
     /// export; the view's JSON is written outside the clock).
     pub fn render(&self, letter: &PeerLetter) -> anyhow::Result<(Vec<u8>, Duration)> {
+        let (data, body) = letter.files()?;
         let world = LetterWorld {
             plain: self,
             main: id(&format!("/{}", letter.template)),
-            data: Bytes::new(serde_json::to_vec(&letter.view)?),
+            data: Bytes::new(data),
+            body: Bytes::new(body),
             assets: letter
                 .assets
                 .iter()
@@ -114,6 +117,7 @@ struct LetterWorld<'a> {
     plain: &'a PlainTypst,
     main: FileId,
     data: Bytes,
+    body: Bytes,
     assets: HashMap<FileId, Bytes>,
 }
 
@@ -141,6 +145,9 @@ impl World for LetterWorld<'_> {
     fn file(&self, file: FileId) -> FileResult<Bytes> {
         if file == id("/data.json") {
             return Ok(self.data.clone());
+        }
+        if file == id("/body.json") {
+            return Ok(self.body.clone());
         }
         self.assets
             .get(&file)

@@ -61,9 +61,13 @@ pub fn layout(engine: &Engine, mut prepared: Prepared) -> Result<Letter, Error> 
     // A compile, and the lines read off its frames (once: every pass and
     // the page marks read the same lines).
     let compile = |prepared: &Prepared| {
-        let data = serde_json::to_vec(&prepared.view)
+        let (data, body) = prepared
+            .view
+            .to_json()
             .map_err(|e| Error::Template(format!("view does not serialise: {e}")))?;
-        let doc = engine.compile(prepared.template, data, &assets)?;
+        let mut files = assets.clone();
+        files.push((view::BODY_PATH, Bytes::new(body)));
+        let doc = engine.compile(prepared.template, data, &files)?;
         let lines = frames::lines(&doc);
         Ok::<_, Error>((doc, lines))
     };
