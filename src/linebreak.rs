@@ -443,11 +443,14 @@ impl<'a> Words<'a> {
                 extra.words_from(run, idx[i], &mut word_to);
             }
         }
+        // The words back from the end, each with whether the dictionary
+        // knows it: a step of cost 1 is a word, of UNKNOWN one cluster no
+        // word covers (the dictionary was asked once, above).
         let mut out = Vec::new();
         let mut j = n;
         while j > 0 {
             let i = best[j].1;
-            out.push(idx[i]..idx[j]);
+            out.push((idx[i]..idx[j], best[j].0 - best[i].0 == 1));
             j = i;
         }
         out.reverse();
@@ -460,21 +463,28 @@ impl<'a> Words<'a> {
         // Runs of one-letter words (`กกกก...`, never Thai prose) are taken
         // together the same way: tens of thousands of break opportunities
         // in one paragraph make typst's line breaker take seconds.
-        let lone = |r: &Range<usize>| !self.contains(&run[r.clone()]) || clusters(r) == 1;
-        let mut merged: Vec<Range<usize>> = Vec::new();
-        for r in out {
-            let unknown = !self.contains(&run[r.clone()]);
-            if let Some(last) = merged.last_mut()
-                && ((unknown && !self.contains(&run[last.clone()]))
-                    || (clusters(&r) == 1 && lone(last)))
-                && clusters(last) + clusters(&r) <= MAX_UNKNOWN_CLUSTERS
-            {
-                last.end = r.end;
-                continue;
+        // (range, known to the dictionary, merged from several)
+        let mut merged: Vec<(Range<usize>, bool, bool)> = Vec::new();
+        for (r, known) in out {
+            if let Some((last, last_known, joined)) = merged.last_mut() {
+                // A range made of several may itself be a word.
+                let last_known = if *joined {
+                    self.contains(&run[last.clone()])
+                } else {
+                    *last_known
+                };
+                let lone = !last_known || clusters(last) == 1;
+                if ((!known && !last_known) || (clusters(&r) == 1 && lone))
+                    && clusters(last) + clusters(&r) <= MAX_UNKNOWN_CLUSTERS
+                {
+                    last.end = r.end;
+                    *joined = true;
+                    continue;
+                }
             }
-            merged.push(r);
+            merged.push((r, known, false));
         }
-        merged
+        merged.into_iter().map(|(r, _, _)| r).collect()
     }
 
     /// Splits `text` into chunks between which a line may break: our dictionary

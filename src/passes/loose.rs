@@ -35,6 +35,18 @@ impl Loose {
     /// cannot stretch) or on the next (a long one, a date say, that did not
     /// fit after the words before it).
     pub fn covers(&self, text: &str, start: usize, word: &str) -> bool {
+        self.covers_in(&Squashed::of(text), start, word)
+    }
+
+    /// [`Loose::covers`] on a text already squashed (the dictionary pass asks
+    /// for every word of a text, and squashing the text each time was most
+    /// of a long document's loose-line pass).
+    pub fn covers_in(&self, squashed: &Squashed, start: usize, word: &str) -> bool {
+        let Squashed {
+            text,
+            squashed,
+            origin,
+        } = squashed;
         let line: String = self.line.chars().filter(|c| !c.is_whitespace()).collect();
         if line.is_empty() {
             return false;
@@ -45,7 +57,6 @@ impl Loose {
             .filter(|c| !c.is_whitespace())
             .map(char::len_utf8)
             .sum::<usize>();
-        let (squashed, origin) = crate::text::squash_with_origin(text);
         let mut from = 0;
         while let Some(found) = squashed[from..].find(&line) {
             let s = from + found;
@@ -67,6 +78,31 @@ impl Loose {
             }
         }
         false
+    }
+}
+
+/// A text, and the same without its white space, each byte of which knows
+/// where it came from.
+pub struct Squashed {
+    text: String,
+    squashed: String,
+    origin: Vec<usize>,
+}
+
+impl Squashed {
+    /// `text`, squashed.
+    pub fn of(text: &str) -> Squashed {
+        let (squashed, origin) = crate::text::squash_with_origin(text);
+        Squashed {
+            text: text.to_string(),
+            squashed,
+            origin,
+        }
+    }
+
+    /// True when this is `text` squashed.
+    pub fn is_of(&self, text: &str) -> bool {
+        self.text == text
     }
 }
 

@@ -134,6 +134,7 @@ fn adjust(prepared: &mut Prepared, spots: &mut Vec<Loose>, adjustment: Adjustmen
             view::carry_lines(&mut prepared.view, &words, &lines)
         }
         Adjustment::Loosen(loose) => {
+            let squashed: std::cell::RefCell<Option<loose::Squashed>> = Default::default();
             // Only a text holding one of the new loose lines can chunk
             // otherwise now (see `Loose::covers`).
             let touched = |t: &crate::text::Text| {
@@ -145,10 +146,16 @@ fn adjust(prepared: &mut Prepared, spots: &mut Vec<Loose>, adjustment: Adjustmen
                 &words,
                 &touched,
                 &|text, start, word| {
+                    // The text asked about is the same for all its words.
+                    let mut last = squashed.borrow_mut();
+                    if !last.as_ref().is_some_and(|l| l.is_of(text)) {
+                        *last = Some(loose::Squashed::of(text));
+                    }
+                    let text = last.as_ref().expect("just made");
                     spots
                         .iter()
                         .chain(&loose)
-                        .any(|s| s.covers(text, start, word))
+                        .any(|s| s.covers_in(text, start, word))
                 },
             );
             spots.extend(loose);

@@ -34,7 +34,7 @@
 #![allow(clippy::mutable_key_type)]
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use ttf_parser::{Face, GlyphId, OutlineBuilder};
@@ -53,19 +53,81 @@ const SARA_AA: char = '\u{0E32}';
 /// krilla then gives a cluster's whole text to each glyph not yet mapped, so
 /// no mark waits for a better place: each is primed where first met.
 pub fn rewrite(pages: &[Page], each: &dyn Fn(&mut TextItem), every_glyph: bool) -> Vec<Page> {
+    let mut fonts = Fonts::default();
     let mut safe_left = SafeLeft::new();
     for page in pages.iter().filter(|_| !every_glyph) {
-        walk(&page.frame, &mut |item| count_safe(item, &mut safe_left));
+        walk(&page.frame, &mut |item| {
+            count_safe(item, &mut fonts, &mut safe_left)
+        });
     }
-    let mut primed = Primed::new();
+    let mut state = State {
+        fonts,
+        primed: Primed::default(),
+        safe_left,
+    };
     pages
         .iter()
         .map(|page| {
             let mut page = page.clone();
-            rewrite_frame(&mut page.frame, each, &mut primed, &mut safe_left);
+            rewrite_frame(&mut page.frame, each, &mut state);
             page
         })
         .collect()
+}
+
+/// What the rewrite carries from one text item to the next.
+struct State {
+    fonts: Fonts,
+    primed: Primed,
+    safe_left: SafeLeft,
+}
+
+/// The document's fonts, numbered in the order met (a handful: a glyph's
+/// key is its font's number and its id, not the font itself, which hashes
+/// slowly and was most of this pass's time), each with its [`FontMap`].
+#[derive(Default)]
+struct Fonts(Vec<(FontInstance, Rc<FontMap>)>);
+
+impl Fonts {
+    /// The font's number and map.
+    fn get(&mut self, font: &FontInstance) -> (u32, Rc<FontMap>) {
+        if let Some(i) = self.0.iter().position(|(f, _)| f == font) {
+            return (i as u32, self.0[i].1.clone());
+        }
+        let map = font_map(font);
+        self.0.push((font.clone(), map.clone()));
+        ((self.0.len() - 1) as u32, map)
+    }
+}
+
+/// A glyph of the document: its font's number, and its id.
+type GlyphKey = (u32, u16);
+
+/// Glyphs krilla has already met with their own character: their ToUnicode
+/// entry is fixed, so a later cluster may be written whole. A bit per glyph
+/// id, a row per font.
+#[derive(Default)]
+struct Primed(Vec<Vec<u64>>);
+
+impl Primed {
+    fn insert(&mut self, (font, id): GlyphKey) {
+        let font = font as usize;
+        if self.0.len() <= font {
+            self.0.resize_with(font + 1, Vec::new);
+        }
+        let row = &mut self.0[font];
+        if row.is_empty() {
+            row.resize(1 << 10, 0);
+        }
+        row[id as usize >> 6] |= 1 << (id & 63);
+    }
+
+    fn contains(&self, (font, id): GlyphKey) -> bool {
+        self.0
+            .get(font as usize)
+            .and_then(|row| row.get(id as usize >> 6))
+            .is_some_and(|bits| bits & (1 << (id & 63)) != 0)
+    }
 }
 
 fn walk(frame: &Frame, f: &mut dyn FnMut(&TextItem)) {
@@ -78,19 +140,14 @@ fn walk(frame: &Frame, f: &mut dyn FnMut(&TextItem)) {
     }
 }
 
-fn rewrite_frame(
-    frame: &mut Frame,
-    each: &dyn Fn(&mut TextItem),
-    primed: &mut Primed,
-    safe_left: &mut SafeLeft,
-) {
+fn rewrite_frame(frame: &mut Frame, each: &dyn Fn(&mut TextItem), state: &mut State) {
     frame.retain(|item| {
         match item {
             FrameItem::Text(t) => {
                 each(t);
-                rewrite_item(t, primed, safe_left);
+                rewrite_item(t, state);
             }
-            FrameItem::Group(g) => rewrite_frame(&mut g.frame, each, primed, safe_left),
+            FrameItem::Group(g) => rewrite_frame(&mut g.frame, each, state),
             _ => {}
         }
         true
@@ -358,13 +415,9 @@ fn split(text: &str, glyphs: &[Glyph], map: &FontMap) -> Option<Vec<(Glyph, Stri
     Some(out)
 }
 
-/// Glyphs krilla has already met with their own character: their ToUnicode
-/// entry is fixed, so a later cluster may be written whole.
-type Primed = HashSet<(FontInstance, u16)>;
-
 /// How many places further on each mark glyph can be primed where poppler
 /// takes it well.
-type SafeLeft = HashMap<(FontInstance, u16), u32>;
+type SafeLeft = HashMap<GlyphKey, u32>;
 
 /// Whether writing this cluster glyph by glyph (no `/ActualText`) suits
 /// poppler: at most one zero-advance glyph (poppler takes a second mark at the
@@ -400,8 +453,8 @@ fn is_simple(text: &str, glyphs: &[Glyph]) -> bool {
 }
 
 /// Counts each mark glyph's places where poppler takes it well.
-fn count_safe(item: &TextItem, left: &mut SafeLeft) {
-    let map = font_map(&item.font);
+fn count_safe(item: &TextItem, fonts: &mut Fonts, left: &mut SafeLeft) {
+    let (font, map) = fonts.get(&item.font);
     for c in clusters(&item.glyphs) {
         let glyphs = &item.glyphs[c];
         let r = glyphs[0].range();
@@ -415,25 +468,30 @@ fn count_safe(item: &TextItem, left: &mut SafeLeft) {
             && poppler_safe(&pieces, &item.text, r.end)
         {
             for (g, _) in &pieces[1..] {
-                *left.entry((item.font.clone(), g.id)).or_default() += 1;
+                *left.entry((font, g.id)).or_default() += 1;
             }
         }
     }
 }
 
 /// Rewrites one text item in place (see the module docs).
-fn rewrite_item(item: &mut TextItem, primed: &mut Primed, left: &mut SafeLeft) {
+fn rewrite_item(item: &mut TextItem, state: &mut State) {
     // A glyph's range is counted in 16 bits: past 64 KiB of text (one
     // unbroken run of a page) its ranges no longer say where it stands.
     if item.text.len() > u16::MAX as usize {
         return;
     }
-    let map = font_map(&item.font);
+    let (font, map) = state.fonts.get(&item.font);
+    let State {
+        primed,
+        safe_left: left,
+        ..
+    } = state;
     let text = item.text.clone();
     let mut new_text = String::with_capacity(text.len() + 8);
     let mut new_glyphs: Vec<Glyph> = Vec::with_capacity(item.glyphs.len());
     let mut cursor = 0usize;
-    let key = |g: &Glyph| (item.font.clone(), g.id);
+    let key = |g: &Glyph| (font, g.id);
     let range = |s: usize, e: usize| saturate(s)..saturate(e);
     for c in clusters(&item.glyphs) {
         let glyphs = &item.glyphs[c];
@@ -480,9 +538,9 @@ fn rewrite_item(item: &mut TextItem, primed: &mut Primed, left: &mut SafeLeft) {
         // Whole when the base is primed (a cluster's first glyph must be its
         // base: an /ActualText span opening with a mark makes pdf.js insert a
         // space) and each mark is primed, or will be at a safe place later.
-        let whole = primed.contains(&key(&pieces[0].0))
+        let whole = primed.contains(key(&pieces[0].0))
             && pieces[1..].iter().all(|(g, _)| {
-                primed.contains(&key(g)) || (!safe && left.get(&key(g)).copied().unwrap_or(0) > 0)
+                primed.contains(key(g)) || (!safe && left.get(&key(g)).copied().unwrap_or(0) > 0)
             });
         if whole {
             let s = new_text.len();
