@@ -173,8 +173,9 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
     };
     let at_sheet = |e: String| (format!("sheet \"{name}\": "), e);
     // XLSX and XLSB are read cell by cell, so that one cell far off the grid
-    // (`XFD1048576`) is refused before a dense sheet is made of it; XLS and
-    // ODS hold at most 65,536 × 256 cells, or cap their repeats themselves.
+    // (`XFD1048576`) is refused before a dense sheet is made of it; an ODS
+    // sheet is measured before calamine opens it (`check_ods_extent`); XLS
+    // holds at most 65,536 × 256 cells.
     let cells: Vec<PlacedCell> = match &mut book {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = x
@@ -279,11 +280,21 @@ fn check_unpacked(bytes: &[u8]) -> Result<(), String> {
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let part = archive.by_index(i).map_err(|e| unreadable(&e))?;
+        // An ODS sheet's cells, kept to be measured below.
+        let sheets = part.name() == "content.xml";
         // One byte past what is left tells "too big" from "exactly full".
         let left = MAX_UNPACKED - total;
-        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
-            .map_err(|e| unreadable(&e))?;
+        let mut content = Vec::new();
+        let n = if sheets {
+            part.take(left + 1).read_to_end(&mut content)
+        } else {
+            std::io::copy(&mut part.take(left + 1), &mut std::io::sink()).map(|n| n as usize)
+        }
+        .map_err(|e| unreadable(&e))? as u64;
         total += n;
+        if sheets && total <= MAX_UNPACKED {
+            check_ods_extent(&content)?;
+        }
         if total > MAX_UNPACKED {
             return Err(format!(
                 "unpacks to more than {} MB; a recipients list may unpack to at most {} MB",
@@ -293,6 +304,104 @@ fn check_unpacked(bytes: &[u8]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Refuses an ODS workbook (its `content.xml`) a sheet of which spans more
+/// cells than a recipients list may hold, counted from the rows' and cells'
+/// repeat counts as calamine will expand them: from the first cell with a
+/// value to the last, empty rows between them included. A file of two
+/// kilobytes can ask for a hundred million cells (6 GB unpacked).
+fn check_ods_extent(xml: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().expand_empty_elements = true;
+    let attribute = |e: &quick_xml::events::BytesStart, key: &str| {
+        e.attributes()
+            .flatten()
+            .find(|a| AsRef::<str>::as_ref(&a.key) == key)
+            .map(|a| a.value.into_owned())
+    };
+    let repeat = |e: &quick_xml::events::BytesStart, key: &str| -> u64 {
+        attribute(e, key)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    // The sheet being read: its name, the rows so far, the first and the
+    // last row with a value (row numbers after repeats), the columns with
+    // values (first, last + 1).
+    let mut sheet = String::new();
+    let (mut rows, mut first_row, mut last_row) = (0u64, None::<u64>, 0u64);
+    let (mut first_col, mut end_col) = (u64::MAX, 0u64);
+    // The row being read: its repeat, the column reached, and the columns
+    // with values in it.
+    let (mut row_repeat, mut col, mut row_first, mut row_end) = (1u64, 0u64, u64::MAX, 0u64);
+    // The cell being read: its repeat, and whether it holds a value.
+    let (mut cell_repeat, mut valued, mut in_cell) = (1u64, false, false);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => match AsRef::<str>::as_ref(&e.name()) {
+                "table:table" => {
+                    sheet = attribute(&e, "table:name").unwrap_or_default();
+                    (rows, first_row, last_row) = (0, None, 0);
+                    (first_col, end_col) = (u64::MAX, 0);
+                }
+                "table:table-row" => {
+                    (row_repeat, col, row_first, row_end) =
+                        (repeat(&e, "table:number-rows-repeated"), 0, u64::MAX, 0);
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    cell_repeat = repeat(&e, "table:number-columns-repeated");
+                    valued = attribute(&e, "office:value-type").is_some()
+                        || attribute(&e, "table:formula").is_some();
+                    in_cell = true;
+                }
+                _ => {}
+            },
+            Ok(Event::Text(t)) if in_cell && !t.trim().is_empty() => {
+                valued = true;
+            }
+            Ok(Event::End(e)) => match AsRef::<str>::as_ref(&e.name()) {
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if valued {
+                        row_first = row_first.min(col);
+                        row_end = col.saturating_add(cell_repeat);
+                    }
+                    col = col.saturating_add(cell_repeat);
+                    in_cell = false;
+                }
+                "table:table-row" => {
+                    if row_end > 0 {
+                        first_row.get_or_insert(rows);
+                        last_row = rows.saturating_add(row_repeat);
+                        first_col = first_col.min(row_first);
+                        end_col = end_col.max(row_end);
+                    }
+                    rows = rows.saturating_add(row_repeat);
+                }
+                "table:table" => {
+                    if let Some(first) = first_row {
+                        let height = last_row - first;
+                        let width = end_col.saturating_sub(first_col);
+                        if height > MAX_ROWS as u64
+                            || width > MAX_COLUMNS as u64
+                            || height.saturating_mul(width) > MAX_CELLS
+                        {
+                            return Err(format!(
+                                "sheet \"{sheet}\": spans {height} rows by {width} columns; a recipients list may hold at most \
+                                 {MAX_CELLS} cells (a stray value far from the list? delete it)"
+                            ));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::Eof) => return Ok(()),
+            Err(e) => return Err(format!("is not a readable spreadsheet: {e}")),
+            Ok(_) => {}
+        }
+        buf.clear();
+    }
 }
 
 /// Columns a recipients sheet may use (`ALL`): a mail merge has a few dozen.

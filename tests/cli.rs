@@ -7,7 +7,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{TempDir, pdf_text_with, saraban_command, succeeded};
+use common::{TempDir, ods_with_stray_value, pdf_text_with, saraban_command, succeeded};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,6 +29,32 @@ fn batch(recipients: &str, extra: &[&str]) -> (bool, String) {
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A two-kilobyte ODS that asks for 90 million cells is refused with its
+/// size named, within a gigabyte of address space (the reader would take 6 GB
+/// and the process die of it).
+#[test]
+fn a_spreadsheet_asking_for_gigabytes_is_refused_within_a_gigabyte() {
+    let tmp = TempDir::new("ods-far");
+    let ods = tmp.0.join("far.ods");
+    std::fs::write(&ods, ods_with_stray_value(90_000)).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" batch \"$1\" --recipients \"$2\" -o \"$3\"")
+        .arg(env!("CARGO_BIN_EXE_saraban"))
+        .arg(data("letter.json"))
+        .arg(&ods)
+        .arg(tmp.0.join("out.zip"))
+        .env("SARABAN_LANG", "en")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(r#"far.ods: sheet "S": spans 90003 rows by 999 columns"#),
+        "{err}"
+    );
 }
 
 /// The text of each PDF in a ZIP, in order (poppler's `pdftotext -raw`).

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::valid_letter;
+use common::{ods_with_stray_value, valid_letter};
 use saraban::{Agencies, compose};
 
 fn problems(json: &str) -> Vec<String> {
@@ -497,4 +497,26 @@ fn a_spreadsheet_that_lies_about_its_unpacked_size_is_refused_before_it_is_read(
         err.contains("unpacks to more than 128 MB; a recipients list may unpack to at most 128 MB"),
         "{err}"
     );
+}
+
+#[test]
+fn an_ods_sheet_repeating_empty_rows_to_a_far_value_is_refused_before_it_is_unpacked() {
+    // Two kilobytes that ask the ODS reader for 90 million cells (6 GB).
+    let options = saraban::recipients::ReadOptions::default();
+    let read = |rows: u32| {
+        saraban::recipients::read_bytes("r.ods", &ods_with_stray_value(rows), &options)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    let err = read(90_000);
+    assert!(
+        err.contains(r#"sheet "S": spans 90003 rows by 999 columns; a recipients list may hold at most 4000000 cells"#),
+        "{err}"
+    );
+    // A few empty rows between are a sheet like any other (the stray value
+    // is then named as a column the first row does not name), and the
+    // trailing empty rows LibreOffice writes count for nothing.
+    let err = read(3);
+    assert!(err.contains("which the first row does not name"), "{err}");
 }

@@ -201,3 +201,40 @@ pub fn valid_letter() -> serde_json::Value {
         "signatory": {"name": "นายทดสอบ ระบบ", "positions": ["ตำแหน่ง"]}
     })
 }
+
+/// An ODS workbook (sheet "S") of a header, one school, `empty_rows` empty
+/// rows of 998 columns and then a stray value in column 999 past them, and
+/// the million empty rows LibreOffice writes at a sheet's end: two kilobytes
+/// whatever `empty_rows` is, which the ODS reader would unpack to
+/// `empty_rows` × 999 cells.
+pub fn ods_with_stray_value(empty_rows: u32) -> Vec<u8> {
+    use std::io::Write;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">
+<table:table-row><table:table-cell office:value-type="string"><text:p>name</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="string"><text:p>โรงเรียนบ้านโนน</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="ROWS"><table:table-cell table:number-columns-repeated="998"/></table:table-row>
+<table:table-row><table:table-cell table:number-columns-repeated="998"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16000"/></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("mimetype", stored).unwrap();
+        z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        z.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(content.replace("ROWS", &empty_rows.to_string()).as_bytes())
+            .unwrap();
+        z.start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(br#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
+            .unwrap();
+        z.finish().unwrap().into_inner()
+    }
+}
