@@ -97,6 +97,7 @@ pub fn read_bytes(
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => {
             check_unpacked(bytes).map_err(|m| fail((String::new(), m)))?;
+            check_xls_extent(bytes).map_err(|m| fail((String::new(), m)))?;
             let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
                 .map_err(|e| fail((String::new(), e.to_string())))?;
             from_workbook(book, options).map_err(fail)
@@ -174,8 +175,8 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
     let at_sheet = |e: String| (format!("sheet \"{name}\": "), e);
     // XLSX and XLSB are read cell by cell, so that one cell far off the grid
     // (`XFD1048576`) is refused before a dense sheet is made of it; an ODS
-    // sheet is measured before calamine opens it (`check_ods_extent`); XLS
-    // holds at most 65,536 × 256 cells.
+    // or XLS sheet is measured before calamine opens it (`check_ods_extent`,
+    // `check_xls_extent`).
     let cells: Vec<PlacedCell> = match &mut book {
         calamine::Sheets::Xlsx(x) => {
             let mut reader = x
@@ -402,6 +403,109 @@ fn check_ods_extent(xml: &[u8]) -> Result<(), String> {
         }
         buf.clear();
     }
+}
+
+/// Refuses an XLS workbook a sheet of which spans more cells than a
+/// recipients list may hold, read from the cell records' own row and column
+/// numbers before calamine opens it: calamine makes every sheet of an XLS
+/// dense as it opens it, and a file of five kilobytes with one value at
+/// IV65536 took a gigabyte. A file that is not an XLS, or that this cannot
+/// read, is left to calamine.
+fn check_xls_extent(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if !bytes.starts_with(CFB_MAGIC) {
+        return Ok(());
+    }
+    let Ok(mut file) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| file.is_stream(n));
+    let Some(Ok(stream)) = name.map(|n| file.open_stream(n)) else {
+        return Ok(());
+    };
+    let mut book = Vec::new();
+    if stream.take(MAX_UNPACKED).read_to_end(&mut book).is_err() {
+        return Ok(());
+    }
+    // Each sheet's cells with values: (first row, last row, first column,
+    // last column), and how many substreams began before it (the first is
+    // the workbook's globals, which name the sheets in order).
+    let mut sheet = 0usize;
+    let mut names: Vec<String> = Vec::new();
+    let mut extent: Option<(u32, u32, u32, u32)> = None;
+    let check = |sheet: usize, names: &[String], extent: Option<(u32, u32, u32, u32)>| {
+        let Some((r0, r1, c0, c1)) = extent else {
+            return Ok(());
+        };
+        let (height, width) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+        if height > MAX_ROWS as u64 || width > MAX_COLUMNS as u64 || height * width > MAX_CELLS {
+            let name = names
+                .get(sheet.wrapping_sub(1))
+                .cloned()
+                .unwrap_or_else(|| sheet.to_string());
+            return Err(format!(
+                "sheet \"{name}\": spans {height} rows by {width} columns; a recipients list may hold at most \
+                 {MAX_CELLS} cells (a stray value far from the list? delete it)"
+            ));
+        }
+        Ok(())
+    };
+    let mut at = 0;
+    while at + 4 <= book.len() {
+        let kind = u16::from_le_bytes([book[at], book[at + 1]]);
+        let len = u16::from_le_bytes([book[at + 2], book[at + 3]]) as usize;
+        let data = &book[at + 4..(at + 4 + len).min(book.len())];
+        at += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        // Record kinds [MS-XLS 2.3]: the cells calamine reads.
+        let cells = match kind {
+            0x0809 => {
+                // BOF: a sheet (or the workbook's globals) begins.
+                check(sheet.saturating_sub(1), &names, extent.take())?;
+                sheet += 1;
+                None
+            }
+            // BoundSheet8: a sheet's name (BIFF8: a short Unicode string).
+            0x0085 if data.len() >= 8 => {
+                let (count, wide) = (data[6] as usize, data[7] & 1 == 1);
+                let text = &data[8..];
+                names.push(if wide {
+                    let units: Vec<u16> = text
+                        .chunks_exact(2)
+                        .take(count)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    text.iter().take(count).map(|&b| b as char).collect()
+                });
+                None
+            }
+            // Formula, Number, Label, RString, BoolErr, Rk, LabelSst.
+            0x0006 | 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
+                u16_at(0).zip(u16_at(2)).map(|(r, c)| (r, c, c))
+            }
+            // MulRk: a row, its first column, ..., its last column.
+            0x00BD if data.len() >= 6 => u16_at(0)
+                .zip(u16_at(2))
+                .zip(u16_at(data.len() - 2))
+                .map(|((r, c0), c1)| (r, c0, c1.max(c0))),
+            _ => None,
+        };
+        if let Some((r, c0, c1)) = cells {
+            extent = Some(match extent {
+                None => (r, r, c0, c1),
+                Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
+            });
+        }
+    }
+    check(sheet.saturating_sub(1), &names, extent)
 }
 
 /// Columns a recipients sheet may use (`ALL`): a mail merge has a few dozen.

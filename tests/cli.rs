@@ -31,30 +31,40 @@ fn batch(recipients: &str, extra: &[&str]) -> (bool, String) {
     )
 }
 
-/// A two-kilobyte ODS that asks for 90 million cells is refused with its
-/// size named, within a gigabyte of address space (the reader would take 6 GB
-/// and the process die of it).
+/// A two-kilobyte ODS that asks for 90 million cells, and a five-kilobyte
+/// XLS with a value at its last cell (16.7 million), are refused with their
+/// size named, within a gigabyte of address space (the spreadsheet reader
+/// would take 6 GB and 1 GB, and the process die of it).
 #[test]
 fn a_spreadsheet_asking_for_gigabytes_is_refused_within_a_gigabyte() {
     let tmp = TempDir::new("ods-far");
     let ods = tmp.0.join("far.ods");
     std::fs::write(&ods, ods_with_stray_value(90_000)).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 1000000 && exec \"$0\" batch \"$1\" --recipients \"$2\" -o \"$3\"")
-        .arg(env!("CARGO_BIN_EXE_saraban"))
-        .arg(data("letter.json"))
-        .arg(&ods)
-        .arg(tmp.0.join("out.zip"))
-        .env("SARABAN_LANG", "en")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains(r#"far.ods: sheet "S": spans 90003 rows by 999 columns"#),
-        "{err}"
-    );
+    let xls = data("stray-far.xls");
+    for (sheet, expected) in [
+        (
+            ods,
+            r#"far.ods: sheet "S": spans 90003 rows by 999 columns"#,
+        ),
+        (
+            xls,
+            r#"stray-far.xls: sheet "รายชื่อ": spans 65536 rows by 256 columns"#,
+        ),
+    ] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 1000000 && exec \"$0\" batch \"$1\" --recipients \"$2\" -o \"$3\"")
+            .arg(env!("CARGO_BIN_EXE_saraban"))
+            .arg(data("letter.json"))
+            .arg(&sheet)
+            .arg(tmp.0.join("out.zip"))
+            .env("SARABAN_LANG", "en")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(expected), "{err}");
+    }
 }
 
 /// The text of each PDF in a ZIP, in order (poppler's `pdftotext -raw`).

@@ -520,3 +520,26 @@ fn an_ods_sheet_repeating_empty_rows_to_a_far_value_is_refused_before_it_is_unpa
     let err = read(3);
     assert!(err.contains("which the first row does not name"), "{err}");
 }
+
+#[test]
+fn an_xls_sheet_with_a_value_at_its_last_cell_is_refused_before_it_is_read() {
+    let read = |name: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/recipients")
+            .join(name);
+        saraban::recipients::read(&path, &saraban::recipients::ReadOptions::default())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    // Five kilobytes that calamine would make 16.7 million cells of.
+    let err = read("stray-far.xls");
+    assert!(
+        err.contains(r#"stray-far.xls: sheet "รายชื่อ": spans 65536 rows by 256 columns; a recipients list may hold at most 4000000 cells"#),
+        "{err}"
+    );
+    // The same stray value near the list: read, and named as a column the
+    // header does not name.
+    let err = read("stray-near.xls");
+    assert!(err.contains("which the first row does not name"), "{err}");
+}
