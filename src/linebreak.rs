@@ -54,6 +54,12 @@ pub const LABELS: &[&str] = &[
     "ร้อยละ",
 ];
 
+/// A word opening with one of these is a royal name or title
+/// (`สมเด็จพระนางเจ้าสิริกิติ์`): it is never cut at a line's end, as a
+/// clerk never divides a royal name, even where the line cannot otherwise
+/// be justified.
+pub const ROYAL: &[&str] = &["พระบาทสมเด็จ", "สมเด็จพระ", "กรมสมเด็จ", "เจ้าฟ้า"];
+
 /// Units that must stay with their number.
 pub const UNITS: &[&str] = &[
     "บาท",
@@ -506,10 +512,26 @@ impl<'a> Words<'a> {
             .filter(|r| text[r.clone()].contains(' '))
             .collect();
         // A person's name and surname, after their title, on one line.
+        let runs = thai_runs(text);
         for m in NAMES.find_iter(text) {
             let r = m.range();
             if pairs.iter().any(|p| p.start < r.end && r.start < p.end) {
                 continue;
+            }
+            // A title inside a word is no title: `นาง` in
+            // `สมเด็จพระนางเจ้าสิริกิติ์`, `นาย` in `ผู้ว่าราชการ...นายก`.
+            let inside = runs
+                .iter()
+                .find(|run| run.start < r.start && r.start < run.end);
+            if let Some(run) = inside {
+                let at = r.start - run.start;
+                if !self
+                    .segment(&text[run.clone()])
+                    .iter()
+                    .any(|w| w.start == at)
+                {
+                    continue;
+                }
             }
             let token = m.as_str().split(' ').next().unwrap_or("");
             let plain = TITLES.iter().any(|t| token.starts_with(t));
@@ -526,13 +548,14 @@ impl<'a> Words<'a> {
         }
         pairs.sort_by_key(|r| r.start);
         let mut cuts: Vec<(usize, bool)> = Vec::new(); // (offset, starts a kept pair)
-        for run in thai_runs(text) {
+        for run in runs {
             let run_text = &text[run.clone()];
             for w in self.segment(run_text) {
                 let mut starts = vec![w.start];
                 let word = &run_text[w.clone()];
                 let clusters = word.chars().filter(|c| !is_thai_mark(*c)).count();
-                if clusters > RELAX_CHARS && relax(text, run.start + w.start, word) {
+                let royal = ROYAL.iter().any(|r| word.starts_with(r));
+                if clusters > RELAX_CHARS && !royal && relax(text, run.start + w.start, word) {
                     // Its words of at most RELAX_CHARS, or failing that any
                     // shorter words, as long as the dictionary knows them all.
                     let known = |parts: &Vec<Range<usize>>| {
@@ -948,6 +971,32 @@ mod tests {
         assert!(!syllable_boundary("เหลียง", "เห".len()));
         assert!(!syllable_boundary("เปลี่ยน", "เป".len()));
         assert!(syllable_boundary("เกเร", "เก".len()));
+    }
+
+    #[test]
+    fn a_royal_name_is_one_word_never_cut_and_no_persons_name() {
+        let words = Words::new(None);
+        let text = "เพื่อเทิดพระเกียรติสมเด็จพระนางเจ้าสิริกิติ์ พระบรมราชินีนาถ";
+        // Even where every long compound may be cut (a loose line).
+        let t = words.chunks(text, &|_, _, _| true);
+        let texts: Vec<String> = pieces(&t).into_iter().map(|p| p.0).collect();
+        assert!(
+            texts.iter().any(|p| p.contains("สมเด็จพระนางเจ้าสิริกิติ์")),
+            "{texts:?}"
+        );
+        // `นาง` inside the title is not a person's title before a name.
+        assert!(
+            kept(&t).iter().all(|k| !k.starts_with("นาง")),
+            "{:?}",
+            kept(&t)
+        );
+        // A person's name after a word still stays whole.
+        let t = words.chunks("มอบหมายให้นางสมศรี ใจดี เป็นผู้แทน", &|_, _, _| false);
+        assert!(
+            kept(&t).iter().any(|k| k == "นางสมศรี ใจดี"),
+            "{:?}",
+            kept(&t)
+        );
     }
 
     #[test]
