@@ -6,8 +6,9 @@
 //! The template only measures them, each distinct piece once.
 //!
 //! Thai words are left out of the cells' pieces: a long compound may be wider
-//! than any sensible column and wraps at its chunks instead. A piece is cut
-//! after a slash, where a line may break (a URL, `ครั้งที่ ๒/๒๕๖๘`).
+//! than any sensible column and wraps at its chunks instead; but a phrase
+//! kept or tied whole (a name with its title, a date) is a piece. A piece is
+//! cut after a slash, where a line may break (a URL, `ครั้งที่ ๒/๒๕๖๘`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -131,7 +132,22 @@ fn cell_pieces(cell: &Value) -> Vec<Piece> {
                 })
                 .collect()
         }
-        Value::Array(chunks) => chunks.iter().flat_map(|c| plain(chunk_text(c))).collect(),
+        // A kept phrase (`{k}`: a name with its title) or a tied one (`{t}`:
+        // a date, `๓๐ มิถุนายน ๒๕๖๗`) never breaks, Thai or not: the column
+        // must hold it whole, or it runs into the next.
+        Value::Array(chunks) => chunks
+            .iter()
+            .flat_map(|c| match c.as_object() {
+                Some(o) if o.contains_key("k") || o.contains_key("t") => vec![Piece {
+                    t: chunk_text(c).to_string(),
+                    b: o.get("s")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.contains('b')),
+                    l: Vec::new(),
+                }],
+                _ => plain(chunk_text(c)),
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -168,6 +184,10 @@ mod tests {
                 json!(["กอง", {"k": "ISO 9001"}]),
             ],
             vec![json!("๓๔๒,๐๐๐.๐๐"), json!(null)],
+            vec![
+                json!(""),
+                json!(["ภายใน", {"t": "๓๐ มิถุนายน ๒๕๖๗", "s": "b"}]),
+            ],
         ];
         let cols = column_pieces(&headers, &rows, false);
         assert_eq!(
@@ -185,10 +205,12 @@ mod tests {
                 "www.example.go.th/",
                 "a/",
                 "b",
-                "ISO",
-                "9001"
+                "ISO 9001",
+                "๓๐ มิถุนายน ๒๕๖๗"
             ]
         );
+        // Kept and tied phrases are whole, Thai or not, in their weight.
+        assert!(cols[1][6].b && !cols[1][5].b);
     }
 
     #[test]

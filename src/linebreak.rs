@@ -177,6 +177,77 @@ const TITLES: &[&str] = &[
 const AMBIGUOUS_TITLES: &[&str] = &["นางสาว", "นาย", "นาง"];
 
 /// A title, the given name written onto it, a space and the surname.
+/// An item's number written inside a sentence (`ได้แก่ (1) การปฏิบัติ ...`,
+/// `คือ ๑) ชุดไทย ๒) มวยไทย`, `(ก)`), and the space after it: it stays on the
+/// line of the word it numbers, never alone at a line's end.
+static ENUMERATORS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|\s)(\({d}{{1,3}}\)|{d}{{1,3}}\)|\([ก-ฮ]\)) ",
+        d = DIGIT
+    ))
+    .expect("a valid pattern")
+});
+
+/// The inline item numbers of `text` that number a list: a run of them of
+/// one style counting up from one (`(1) ... (2) ...`, `๑) ชุดไทย ๒) มวยไทย`,
+/// `(ก) ... (ข) ...`), words between each. A number outside such a run
+/// refers to an item numbered elsewhere (`ประเด็น (๒๑)`, `ข้อ ๑๐ (๒) (๓)`,
+/// `ตาม (ก) ถึง (ค)`) and stays with the words before it.
+fn listed_enumerators(text: &str) -> Vec<Range<usize>> {
+    const LETTERS: &str = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ";
+    // (style, value, range) of each.
+    let found: Vec<(u8, u32, Range<usize>)> = ENUMERATORS
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1)?;
+            let inner = m.as_str().trim_start_matches('(').trim_end_matches(')');
+            let style = if m.as_str().starts_with('(') { 0 } else { 1 };
+            let value = match inner.chars().next()? {
+                l if is_thai_letter(l) => (2, LETTERS.chars().position(|x| x == l)? as u32 + 1),
+                _ => (
+                    style,
+                    inner
+                        .chars()
+                        .map(|d| {
+                            d.to_digit(10)
+                                .or_else(|| ('๐'..='๙').contains(&d).then(|| d as u32 - '๐' as u32))
+                        })
+                        .try_fold(0u32, |n, d| Some(n * 10 + d?))?,
+                ),
+            };
+            Some((value.0, value.1, m.range()))
+        })
+        .collect();
+    let mut listed = Vec::new();
+    for style in 0..3 {
+        let mut run: Vec<Range<usize>> = Vec::new();
+        let mut last = 0;
+        for (_, value, r) in found.iter().filter(|f| f.0 == style) {
+            let words_between = run
+                .last()
+                .is_some_and(|p| text[p.end..r.start].trim().chars().count() >= 4);
+            if *value == last + 1 && words_between {
+                run.push(r.clone());
+            } else {
+                if run.len() >= 2 {
+                    listed.append(&mut run);
+                }
+                run = if *value == 1 {
+                    vec![r.clone()]
+                } else {
+                    Vec::new()
+                };
+            }
+            last = if run.is_empty() { 0 } else { *value };
+        }
+        if run.len() >= 2 {
+            listed.append(&mut run);
+        }
+    }
+    listed.sort_by_key(|r| r.start);
+    listed
+}
+
 static NAMES: LazyLock<Regex> = LazyLock::new(|| {
     let titles: Vec<String> = TITLES
         .iter()
@@ -546,6 +617,23 @@ impl<'a> Words<'a> {
                 pairs.push(r);
             }
         }
+        // An inline item number with the first word it numbers, where the
+        // text numbers items (see `listed_enumerators`).
+        for number in listed_enumerators(text) {
+            let word = number.end + 1;
+            let rest = &text[word..];
+            let len = match runs.iter().find(|r| r.start == word) {
+                Some(run) => self
+                    .segment(&text[run.clone()])
+                    .first()
+                    .map_or(0, |w| w.len()),
+                None => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+            };
+            let r = number.start..word + len;
+            if len > 0 && !pairs.iter().any(|p| p.start < r.end && r.start < p.end) {
+                pairs.push(r);
+            }
+        }
         pairs.sort_by_key(|r| r.start);
         let mut cuts: Vec<(usize, bool)> = Vec::new(); // (offset, starts a kept pair)
         for run in runs {
@@ -676,7 +764,9 @@ pub fn is_thai_letter(c: char) -> bool {
     ('\u{0E01}'..='\u{0E4E}').contains(&c)
 }
 
-fn is_thai_mark(c: char) -> bool {
+/// A Thai vowel or tone mark written above or below its letter: it takes no
+/// width of its own.
+pub fn is_thai_mark(c: char) -> bool {
     matches!(c, '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}')
 }
 
@@ -994,6 +1084,36 @@ mod tests {
         let t = words.chunks("มอบหมายให้นางสมศรี ใจดี เป็นผู้แทน", &|_, _, _| false);
         assert!(
             kept(&t).iter().any(|k| k == "นางสมศรี ใจดี"),
+            "{:?}",
+            kept(&t)
+        );
+    }
+
+    #[test]
+    fn an_inline_item_number_stays_with_its_word() {
+        let words = Words::new(None);
+        let t = words.chunks(
+            "ได้แก่ (1) การปฏิบัติและการแสดงออก (2) พิธีกรรม คือ ๑) ชุดไทย ๒) มวยไทย และ (ก) Sbek Thom (ข) Lkhon Khol",
+            &|_, _, _| false,
+        );
+        let held = kept(&t);
+        for pair in [
+            "(1) การปฏิบัติ",
+            "(2) พิธีกรรม",
+            "๑) ชุด",
+            "๒) มวยไทย",
+            "(ก) Sbek",
+            "(ข) Lkhon",
+        ] {
+            assert!(held.iter().any(|k| k == pair), "{pair}: {held:?}");
+        }
+        // References to items numbered elsewhere stay with the words before.
+        let t = words.chunks(
+            "ประเด็น (๒๑) การต่อต้าน ตามข้อ ๑๐ (๒) (๓) หรือ (๔) ให้ทำ ตาม (ก) ถึง (ค) ให้หัวหน้า",
+            &|_, _, _| false,
+        );
+        assert!(
+            kept(&t).iter().all(|k| !k.starts_with('(')),
             "{:?}",
             kept(&t)
         );

@@ -789,7 +789,8 @@ pub struct Table {
     /// Alignment per column (`left`, `center`, `right`).
     #[serde(default)]
     pub align: Vec<CellAlign>,
-    /// Relative column widths (default equal).
+    /// Relative column widths (by default from how long each column's cells
+    /// are, as a word processor's AutoFit: numbers narrow, sentences wide).
     #[serde(default)]
     pub widths: Vec<f64>,
     /// A last row set in bold, as long as `headers` (`["", "รวมทั้งสิ้น", "", "๘๖๒,๕๐๐.๐๐"]`).

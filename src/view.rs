@@ -2044,6 +2044,28 @@ pub fn parse_amount(a: &Amount) -> Result<thai::Baht, String> {
     }
 }
 
+/// Relative column widths for a table whose data gives none, from how long
+/// its columns' cells are, as a word processor's AutoFit sets them: a
+/// column of numbers (`ลำดับ`) narrow, a column of sentences wide. A
+/// column's weight is its cells' mean length, or a third of its longest
+/// where one stands out, between 2 and 60 letters: past a line or so every
+/// long column shares alike, and a short one keeps room for a date. (The
+/// template still makes every column as wide as its widest unbreakable
+/// piece, the header's words included.)
+fn content_widths(lengths: &[Vec<usize>]) -> Vec<f64> {
+    lengths
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                return 1.0;
+            }
+            let mean = l.iter().sum::<usize>() as f64 / l.len() as f64;
+            let longest = l.iter().copied().max().unwrap_or(0) as f64;
+            mean.max(longest / 3.0).clamp(2.0, 60.0)
+        })
+        .collect()
+}
+
 /// A table's type size: the one asked for, within reason, or 14 pt.
 fn table_size(size: Option<f64>, path: &str, p: &mut Problems) -> f64 {
     match size {
@@ -2068,6 +2090,9 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
     // Which columns of each row the rows above still fill (a cell spanning rows).
     let mut filled: Vec<u32> = vec![0; n];
     let mut rows: Vec<Vec<serde_json::Value>> = Vec::with_capacity(t.rows.len());
+    // How long each column's cells are (letters: marks take no width), a
+    // cell spanning columns left out: the widths where the data gives none.
+    let mut lengths: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, r) in t.rows.iter().enumerate() {
         let at = format!("{path}.rows[{i}]");
         let mut out = Vec::with_capacity(r.len());
@@ -2094,6 +2119,13 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
                     format!("does not fit: the row has {n} columns, and cells spanning rows from above fill some"),
                 );
                 break;
+            }
+            if cs == 1 {
+                let letters = c
+                    .text()
+                    .chars()
+                    .filter(|&ch| !crate::linebreak::is_thai_mark(ch));
+                lengths[col].push(letters.count());
             }
             let text = match c {
                 Cell::Full(f) if f.bold => serde_json::json!({"strong": f.text.trim()}),
@@ -2174,7 +2206,7 @@ fn general_table(t: &Table, path: &str, p: &mut Problems) -> ViewBlock {
         widths: if t.widths.len() == n {
             t.widths.clone()
         } else {
-            vec![1.0; n]
+            content_widths(&lengths)
         },
         font_size_pt: table_size(t.font_size_pt, path, p),
         spanned,

@@ -647,3 +647,38 @@ fn a_clause_may_end_with_a_paragraph_after_its_sub_clauses() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
 }
+
+/// A table whose data gives no widths is laid out as a word processor's
+/// AutoFit would: the number column narrow, the columns of text wide, a
+/// short column still wide enough for a date it cannot break.
+#[test]
+fn a_table_without_widths_fits_its_columns_to_their_cells() {
+    let mut v = valid_letter();
+    v["body"] = json!(["ตามรายการดังนี้", {"type": "table",
+    "headers": ["ลำดับ", "หน่วยงาน", "ช่องทาง", "หมายเหตุ"],
+    "rows": [
+        ["๑", "สำนักงานจังหวัดขอนแก่น", "https://www.khonkaen.go.th/upload/document/2567/announcement_ita_report.pdf", "ภายในวันที่ ๓๐ มิถุนายน ๒๕๖๗"],
+        ["๒", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต ๑", "saraban.centre.khonkaen1@obec.go.th", "-"]
+    ]}]);
+    let letter = render_json(v.to_string().as_bytes());
+    let lines = lines(&letter);
+    let first = lines
+        .iter()
+        .find(|l| l.text.starts_with("๑ ") && l.text.contains("สำนักงานจังหวัด"))
+        .expect("the first row");
+    let (number, _) = span_of(first, "๑");
+    let (office, _) = span_of(first, "สำนักงานจังหวัด");
+    // The number column is a number's width and its header's, not a quarter
+    // of the table.
+    assert!(
+        office - number < 1.6 * CM,
+        "{:.1} cm",
+        (office - number) / CM
+    );
+    // The date is whole on one line, inside the table.
+    let date = lines
+        .iter()
+        .find(|l| squash(&l.text).contains(&squash("๓๐ มิถุนายน ๒๕๖๗")))
+        .expect("the date on one line");
+    assert!(date.x1 <= 19.0 * CM, "{date:?}");
+}
