@@ -73,6 +73,7 @@ fn header_words(header: &Value) -> Vec<String> {
     let texts: Vec<&str> = match header {
         Value::String(s) => vec![s.as_str()],
         Value::Array(chunks) => chunks.iter().map(chunk_text).collect(),
+        Value::Object(o) if o.contains_key("runs") => return header_words(&o["runs"]),
         _ => Vec::new(),
     };
     texts
@@ -110,6 +111,8 @@ fn cell_pieces(cell: &Value) -> Vec<Piece> {
     };
     match cell {
         Value::String(s) => plain(s),
+        // An emphasised text's segments (src/text.rs).
+        Value::Object(o) if o.contains_key("runs") => cell_pieces(&o["runs"]),
         Value::Object(o) if o.contains_key("strong") => cell_pieces(&o["strong"])
             .into_iter()
             .map(|p| Piece { b: true, ..p })
