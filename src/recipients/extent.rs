@@ -127,11 +127,13 @@ fn check_ods_extent(xml: &[u8]) -> Result<(), String> {
                         || attribute(&e, "table:formula").is_some();
                     in_cell = true;
                 }
+                // Any paragraph in a cell may hold a value to calamine, even
+                // a space (`<text:s/>`): counted, so that nothing it expands
+                // is missed here.
+                _ if in_cell => valued = true,
                 _ => {}
             },
-            Ok(Event::Text(t)) if in_cell && !t.trim().is_empty() => {
-                valued = true;
-            }
+            Ok(Event::Text(t)) if in_cell && !t.trim().is_empty() => valued = true,
             Ok(Event::End(e)) => match AsRef::<str>::as_ref(&e.name()) {
                 "table:table-cell" | "table:covered-table-cell" => {
                     if valued {
