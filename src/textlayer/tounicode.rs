@@ -55,15 +55,17 @@ const SARA_AA: char = '\u{0E32}';
 pub fn rewrite(pages: &[Page], each: &dyn Fn(&mut TextItem), every_glyph: bool) -> Vec<Page> {
     let mut fonts = Fonts::default();
     let mut safe_left = SafeLeft::new();
+    let mut splits = Vec::new();
     for page in pages.iter().filter(|_| !every_glyph) {
         walk(&page.frame, &mut |item| {
-            count_safe(item, &mut fonts, &mut safe_left)
+            splits.push(count_safe(item, &mut fonts, &mut safe_left))
         });
     }
     let mut state = State {
         fonts,
         primed: Primed::default(),
         safe_left,
+        splits: splits.into_iter(),
     };
     pages
         .iter()
@@ -80,7 +82,14 @@ struct State {
     fonts: Fonts,
     primed: Primed,
     safe_left: SafeLeft,
+    /// Each text item's clusters as the counting walk split them, in the
+    /// order the rewrite meets the items (splitting is half the pass: it is
+    /// done once).
+    splits: std::vec::IntoIter<Vec<Split>>,
 }
+
+/// One cluster's glyphs in logical order with their texts, as [`split`] gives them.
+type Split = Option<Vec<(Glyph, String)>>;
 
 /// The document's fonts, numbered in the order met (a handful: a glyph's
 /// key is its font's number and its id, not the font itself, which hashes
@@ -145,7 +154,8 @@ fn rewrite_frame(frame: &mut Frame, each: &dyn Fn(&mut TextItem), state: &mut St
         match item {
             FrameItem::Text(t) => {
                 each(t);
-                rewrite_item(t, state);
+                let splits = state.splits.next().unwrap_or_default();
+                rewrite_item(t, state, splits);
             }
             FrameItem::Group(g) => rewrite_frame(&mut g.frame, each, state),
             _ => {}
@@ -453,34 +463,41 @@ fn is_simple(text: &str, glyphs: &[Glyph]) -> bool {
 }
 
 /// Counts each mark glyph's places where poppler takes it well.
-fn count_safe(item: &TextItem, fonts: &mut Fonts, left: &mut SafeLeft) {
+/// Returns the item's clusters as split, in order, up to any it cannot read.
+fn count_safe(item: &TextItem, fonts: &mut Fonts, left: &mut SafeLeft) -> Vec<Split> {
     let (font, map) = fonts.get(&item.font);
+    let mut splits = Vec::new();
     for c in clusters(&item.glyphs) {
         let glyphs = &item.glyphs[c];
         let r = glyphs[0].range();
         let Some(cluster) = item.text.get(r.clone()) else {
-            return;
+            break;
         };
         if is_simple(cluster, glyphs) {
             continue;
         }
-        if let Some(pieces) = split(cluster, glyphs, &map)
-            && poppler_safe(&pieces, &item.text, r.end)
+        let pieces = split(cluster, glyphs, &map);
+        if let Some(pieces) = &pieces
+            && poppler_safe(pieces, &item.text, r.end)
         {
             for (g, _) in &pieces[1..] {
                 *left.entry((font, g.id)).or_default() += 1;
             }
         }
+        splits.push(pieces);
     }
+    splits
 }
 
 /// Rewrites one text item in place (see the module docs).
-fn rewrite_item(item: &mut TextItem, state: &mut State) {
+/// `splits`: its clusters as the counting walk split them, if it did.
+fn rewrite_item(item: &mut TextItem, state: &mut State, splits: Vec<Split>) {
     // A glyph's range is counted in 16 bits: past 64 KiB of text (one
     // unbroken run of a page) its ranges no longer say where it stands.
     if item.text.len() > u16::MAX as usize {
         return;
     }
+    let mut splits = splits.into_iter();
     let (font, map) = state.fonts.get(&item.font);
     let State {
         primed,
@@ -516,7 +533,11 @@ fn rewrite_item(item: &mut TextItem, state: &mut State) {
             new_glyphs.push(g);
             continue;
         }
-        let Some(pieces) = split(cluster, glyphs, &map) else {
+        let pieces = match splits.next() {
+            Some(pieces) => pieces,
+            None => split(cluster, glyphs, &map),
+        };
+        let Some(pieces) = pieces else {
             // As typst gave it: one range for all (krilla's /ActualText).
             let s = new_text.len();
             new_text.push_str(cluster);
