@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::text::{Segment, Style, Text};
+use crate::thai::to_arabic_digits;
 
 /// An unknown word longer than this many letter clusters is cut (between
 /// syllables) into pieces of at most this many: no Thai word is that long.
@@ -176,7 +177,6 @@ const TITLES: &[&str] = &[
 /// count only where the dictionary's first word of the token is the title.
 const AMBIGUOUS_TITLES: &[&str] = &["นางสาว", "นาย", "นาง"];
 
-/// A title, the given name written onto it, a space and the surname.
 /// An item's number written inside a sentence (`ได้แก่ (1) การปฏิบัติ ...`,
 /// `คือ ๑) ชุดไทย ๒) มวยไทย`, `(ก)`), and the space after it: it stays on the
 /// line of the word it numbers, never alone at a line's end.
@@ -195,50 +195,40 @@ static ENUMERATORS: LazyLock<Regex> = LazyLock::new(|| {
 /// `ตาม (ก) ถึง (ค)`) and stays with the words before it.
 fn listed_enumerators(text: &str) -> Vec<Range<usize>> {
     const LETTERS: &str = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ";
-    // (style, value, range) of each.
+    // (style, value, range) of each: `(n)` 0, `n)` 1, `(ก)` 2.
     let found: Vec<(u8, u32, Range<usize>)> = ENUMERATORS
         .captures_iter(text)
         .filter_map(|c| {
             let m = c.get(1)?;
             let inner = m.as_str().trim_start_matches('(').trim_end_matches(')');
-            let style = if m.as_str().starts_with('(') { 0 } else { 1 };
-            let value = match inner.chars().next()? {
+            let (style, value) = match inner.chars().next()? {
                 l if is_thai_letter(l) => (2, LETTERS.chars().position(|x| x == l)? as u32 + 1),
-                _ => (
-                    style,
-                    inner
-                        .chars()
-                        .map(|d| {
-                            d.to_digit(10)
-                                .or_else(|| ('๐'..='๙').contains(&d).then(|| d as u32 - '๐' as u32))
-                        })
-                        .try_fold(0u32, |n, d| Some(n * 10 + d?))?,
-                ),
+                _ if m.as_str().starts_with('(') => (0, to_arabic_digits(inner).parse().ok()?),
+                _ => (1, to_arabic_digits(inner).parse().ok()?),
             };
-            Some((value.0, value.1, m.range()))
+            Some((style, value, m.range()))
         })
         .collect();
     let mut listed = Vec::new();
     for style in 0..3 {
+        // A run counts from one, so its length is the last number in it.
         let mut run: Vec<Range<usize>> = Vec::new();
-        let mut last = 0;
         for (_, value, r) in found.iter().filter(|f| f.0 == style) {
             let words_between = run
                 .last()
-                .is_some_and(|p| text[p.end..r.start].trim().chars().count() >= 4);
-            if *value == last + 1 && words_between {
+                .is_none_or(|p| text[p.end..r.start].trim().chars().count() >= 4);
+            if *value == run.len() as u32 + 1 && words_between {
                 run.push(r.clone());
-            } else {
-                if run.len() >= 2 {
-                    listed.append(&mut run);
-                }
-                run = if *value == 1 {
-                    vec![r.clone()]
-                } else {
-                    Vec::new()
-                };
+                continue;
             }
-            last = if run.is_empty() { 0 } else { *value };
+            if run.len() >= 2 {
+                listed.append(&mut run);
+            }
+            run = if *value == 1 {
+                vec![r.clone()]
+            } else {
+                Vec::new()
+            };
         }
         if run.len() >= 2 {
             listed.append(&mut run);
@@ -248,6 +238,7 @@ fn listed_enumerators(text: &str) -> Vec<Range<usize>> {
     listed
 }
 
+/// A title, the given name written onto it, a space and the surname.
 static NAMES: LazyLock<Regex> = LazyLock::new(|| {
     let titles: Vec<String> = TITLES
         .iter()
@@ -635,6 +626,7 @@ impl<'a> Words<'a> {
             }
         }
         pairs.sort_by_key(|r| r.start);
+        let in_pair = |at: usize| pairs.iter().any(|p| p.start <= at && at < p.end);
         let mut cuts: Vec<(usize, bool)> = Vec::new(); // (offset, starts a kept pair)
         for run in runs {
             let run_text = &text[run.clone()];
@@ -670,16 +662,14 @@ impl<'a> Words<'a> {
                 }
                 for start in starts {
                     let at = run.start + start;
-                    if at > run.start && !pairs.iter().any(|p| p.start <= at && at < p.end) {
+                    if at > run.start && !in_pair(at) {
                         cuts.push((at, false));
                     }
                 }
             }
         }
-        for at in long_token_cuts(text) {
-            if !pairs.iter().any(|p| p.start <= at && at < p.end) {
-                cuts.push((at, false));
-            }
+        for at in long_token_cuts(text).into_iter().filter(|&at| !in_pair(at)) {
+            cuts.push((at, false));
         }
         for p in &pairs {
             cuts.push((p.start, true));

@@ -5,7 +5,7 @@
 //! and cells, and an XLS sheet's cell positions are counted here first,
 //! against the limits a recipients list has (see the parent module).
 
-use super::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS};
+use super::check_span;
 
 /// Refuses a spreadsheet too big to read: its parts unpack to more than
 /// [`MAX_UNPACKED`], or a sheet of it spans more cells than a recipients
@@ -156,15 +156,7 @@ fn check_ods_extent(xml: &[u8]) -> Result<(), String> {
                     if let Some(first) = first_row {
                         let height = last_row - first;
                         let width = end_col.saturating_sub(first_col);
-                        if height > MAX_ROWS as u64
-                            || width > MAX_COLUMNS as u64
-                            || height.saturating_mul(width) > MAX_CELLS
-                        {
-                            return Err(format!(
-                                "sheet \"{sheet}\": spans {height} rows by {width} columns; a recipients list may hold at most \
-                                 {MAX_CELLS} cells (a stray value far from the list? delete it)"
-                            ));
-                        }
+                        check_span(height, width).map_err(|m| format!("sheet \"{sheet}\": {m}"))?;
                     }
                 }
                 _ => {}
@@ -213,17 +205,13 @@ fn check_xls_extent(bytes: &[u8]) -> Result<(), String> {
             return Ok(());
         };
         let (height, width) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
-        if height > MAX_ROWS as u64 || width > MAX_COLUMNS as u64 || height * width > MAX_CELLS {
+        check_span(height, width).map_err(|m| {
             let name = names
                 .get(sheet.wrapping_sub(1))
                 .cloned()
                 .unwrap_or_else(|| sheet.to_string());
-            return Err(format!(
-                "sheet \"{name}\": spans {height} rows by {width} columns; a recipients list may hold at most \
-                 {MAX_CELLS} cells (a stray value far from the list? delete it)"
-            ));
-        }
-        Ok(())
+            format!("sheet \"{name}\": {m}")
+        })
     };
     let mut at = 0;
     while at + 4 <= book.len() {

@@ -220,12 +220,7 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
         .map(|((_, c), _)| c + 1 - first_column)
         .max()
         .unwrap_or(0);
-    if height as u64 * width as u64 > MAX_CELLS {
-        return Err(at_sheet(format!(
-            "spans {height} rows by {width} columns; a recipients list may hold at most \
-             {MAX_CELLS} cells (a stray value far from the list? delete it)"
-        )));
-    }
+    check_span(height.into(), width.into()).map_err(at_sheet)?;
     let mut rows: Vec<Vec<Data>> = Vec::new();
     for ((r, c), v) in cells {
         let (r, c) = ((r - first_row) as usize, (c - first_column) as usize);
@@ -248,11 +243,26 @@ fn from_workbook<RS: std::io::Read + std::io::Seek>(
 }
 
 /// Columns a recipients sheet may use (`ALL`): a mail merge has a few dozen.
-pub(crate) const MAX_COLUMNS: u32 = 1_000;
+const MAX_COLUMNS: u32 = 1_000;
 /// Rows a recipients sheet may use: a batch is far smaller.
-pub(crate) const MAX_ROWS: u32 = 200_000;
+const MAX_ROWS: u32 = 200_000;
 /// Cells between a recipients sheet's first and last used ones.
-pub(crate) const MAX_CELLS: u64 = 4_000_000;
+const MAX_CELLS: u64 = 4_000_000;
+
+/// Refuses a sheet whose used cells span more rows, columns or cells than a
+/// recipients list may hold (read, or measured before reading: `extent`).
+fn check_span(height: u64, width: u64) -> Result<(), String> {
+    if height > MAX_ROWS as u64
+        || width > MAX_COLUMNS as u64
+        || height.saturating_mul(width) > MAX_CELLS
+    {
+        return Err(format!(
+            "spans {height} rows by {width} columns; a recipients list may hold at most \
+             {MAX_CELLS} cells (a stray value far from the list? delete it)"
+        ));
+    }
+    Ok(())
+}
 
 /// A cell and where it stands (row, column from 0).
 type PlacedCell = ((u32, u32), Data);
